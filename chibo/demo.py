@@ -1,0 +1,628 @@
+"""The demo cell: the party cell of a provincial labour federation.
+
+Modelled on the article the project started from: 30 members in 4 party
+groups; in 2020, 7 thematic sessions, one held group by group because of
+Covid-19 and two staged contests; fairly complete attendance. The current
+year's plan has its past sessions recorded and its next ones planned.
+
+Everything here is keyed on natural keys (names, years, topics) and only ever
+created, never overwritten, so loading twice changes nothing and a secretary's
+later edits survive a second load.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from chibo.roles import LEADER, MEMBER, SECRETARY
+from members.models import Exemption, Member, PartyGroup
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    Award,
+    ContestTeam,
+    Document,
+    GroupMeeting,
+    Postponement,
+    ThematicSession,
+    grade_for_score,
+)
+
+DEMO_PASSWORD = "chibo-demo"  # noqa: S105 - printed for the demo, documented as demo-only
+HALL = "Hội trường Liên đoàn Lao động tỉnh"
+MEETING_ROOM = "Phòng họp tầng 2, trụ sở Liên đoàn Lao động tỉnh"
+
+GROUPS = [
+    "Tổ 1 – Văn phòng",
+    "Tổ 2 – Tổ chức, Kiểm tra",
+    "Tổ 3 – Tuyên giáo, Nữ công",
+    "Tổ 4 – Chính sách, Pháp luật",
+]
+
+S = Member.Standing
+P = Member.Position
+
+
+@dataclass
+class DemoMember:
+    name: str
+    group: int
+    joined_party: dt.date
+    joined_cell: dt.date
+    position: str = P.MEMBER
+    standing: str = S.FULL
+    login: str = ""
+    group_leader: bool = False
+    left: tuple | None = None  # (date, reason, note)
+    temporary_from: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def d(year, month, day):
+    return dt.date(year, month, day)
+
+
+MEMBERS = [
+    # Tổ 1 – Văn phòng
+    DemoMember("Nông Thị Hương", 1, d(2002, 5, 19), d(2010, 3, 1), P.SECRETARY, login=SECRETARY),
+    DemoMember("Hoàng Văn Thắng", 1, d(1998, 2, 3), d(2015, 7, 1), P.COMMITTEE, login=LEADER),
+    DemoMember("Vi Thị Thu Hà", 1, d(2008, 9, 2), d(2012, 4, 16), group_leader=True),
+    DemoMember(
+        "Lộc Văn Bình",
+        1,
+        d(2005, 12, 22),
+        d(2009, 8, 1),
+        left=(
+            d(2021, 3, 15),
+            Member.LeaveReason.TRANSFER,
+            "Chuyển sinh hoạt đến Chi bộ Sở Lao động – Thương binh và Xã hội",
+        ),
+    ),
+    DemoMember("Hà Thị Ngọc Lan", 1, d(2011, 5, 19), d(2014, 1, 6)),
+    DemoMember("Triệu Văn Dũng", 1, d(2001, 3, 26), d(2006, 10, 2)),
+    DemoMember("Bế Thị Mai", 1, d(2019, 11, 5), d(2019, 11, 5)),
+    DemoMember("Đinh Văn Sơn", 1, d(2013, 7, 27), d(2018, 2, 1)),
+    # Tổ 2 – Tổ chức, Kiểm tra
+    DemoMember("Lăng Văn Hùng", 2, d(2000, 8, 19), d(2008, 5, 5), P.DEPUTY_SECRETARY),
+    DemoMember("Nguyễn Thị Thanh Huyền", 2, d(2009, 2, 3), d(2013, 9, 9), group_leader=True),
+    DemoMember("Hoàng Thị Nga", 2, d(2006, 10, 10), d(2011, 3, 1)),
+    DemoMember("Lương Văn Minh", 2, d(2012, 12, 22), d(2016, 6, 1)),
+    DemoMember("Chu Thị Hằng", 2, d(2014, 3, 8), d(2017, 8, 14)),
+    DemoMember("Dương Văn Khải", 2, d(2003, 9, 2), d(2007, 11, 19)),
+    DemoMember("Mã Thị Yến", 2, d(2016, 5, 19), d(2019, 4, 1)),
+    DemoMember("Hoàng Minh Đức", 2, d(2020, 3, 2), d(2020, 3, 2)),
+    # Tổ 3 – Tuyên giáo, Nữ công
+    DemoMember("Lương Văn Tuấn", 3, d(2010, 6, 15), d(2015, 2, 2), login=MEMBER),
+    DemoMember("Phùng Thị Hoa", 3, d(2007, 3, 8), d(2010, 9, 1), P.COMMITTEE, group_leader=True),
+    DemoMember("Tô Thị Kim Oanh", 3, d(2012, 8, 19), d(2016, 10, 3)),
+    DemoMember("La Văn Quý", 3, d(2004, 7, 1), d(2009, 1, 5)),
+    DemoMember("Nông Văn Phúc", 3, d(2015, 4, 30), d(2018, 9, 3)),
+    DemoMember("Vy Thị Dung", 3, d(2017, 10, 20), d(2019, 6, 17)),
+    DemoMember("Hứa Thị Thảo", 3, d(2018, 1, 9), d(2018, 1, 9)),
+    # Tổ 4 – Chính sách, Pháp luật
+    DemoMember("Trần Văn Long", 4, d(1999, 12, 22), d(2012, 2, 1), P.COMMITTEE, group_leader=True),
+    DemoMember("Hoàng Thị Lệ", 4, d(2010, 3, 8), d(2014, 8, 1)),
+    DemoMember("Lâm Văn Cường", 4, d(2008, 5, 19), d(2013, 4, 8)),
+    DemoMember("Đàm Thị Huệ", 4, d(2019, 8, 19), d(2019, 8, 19)),
+    DemoMember("Nguyễn Văn Hải", 4, d(1996, 2, 3), d(2005, 6, 1)),
+    DemoMember("Bùi Thị Phương", 4, d(2013, 11, 7), d(2017, 3, 20)),
+    DemoMember("Vương Văn Tiến", 4, d(2002, 9, 2), d(2010, 12, 1)),
+    # Joined after 2020: still probationary now.
+    DemoMember("Hoàng Thị Thùy Linh", 3, d(2025, 9, 2), d(2025, 9, 2), standing=S.PROBATIONARY),
+    DemoMember("Nông Minh Khang", 2, d(2025, 12, 19), d(2025, 12, 19), standing=S.PROBATIONARY),
+    DemoMember("Chu Văn Lực", 1, d(2026, 2, 3), d(2026, 2, 3), standing=S.PROBATIONARY),
+    # Attends here temporarily (sinh hoạt tạm thời): recorded, never counted.
+    DemoMember(
+        "Đặng Thị Tuyết",
+        3,
+        d(2011, 5, 19),
+        d(2020, 9, 1),
+        temporary_from="Chi bộ Trường Chính trị Hoàng Văn Thụ",
+    ),
+]
+MEMBERS_IN_2020 = 30
+
+# Tạm miễn sinh hoạt for half of 2020, for long medical treatment.
+EXEMPTION = ("Nguyễn Văn Hải", d(2020, 7, 1), d(2020, 12, 31), "Điều trị bệnh dài ngày")
+
+F = ThematicSession.Format
+
+
+@dataclass
+class DemoSession:
+    topic: str
+    when: tuple  # (month, day, hour, minute)
+    minutes: int
+    format: str = F.PRESENTATION
+    description: str = ""
+    by_group: bool = False
+    preparer: str = ""
+    outside_speaker: str = ""
+    presiding: str = "Nông Thị Hương"
+    minute_taker: str = "Hà Thị Ngọc Lan"
+    location: str = MEETING_ROOM
+    with_regular_meeting: bool = False
+    guests: tuple = (0, "")
+    absences: dict = field(default_factory=dict)  # name -> reason ("" = unexcused)
+    score: int | None = None
+    conclusion: str = ""
+    documents: tuple = ()  # (title, kind, text or url)
+    contest: dict | None = None
+    postponed_from: tuple | None = None  # (month, day, hour, minute, reason)
+
+
+CONTEST_RCV = {
+    "teams": [(1, 88), (2, 95), (3, 100), (4, 82)],
+    "awards": [
+        ("Giải Nhất", "Tô Thị Kim Oanh"),
+        ("Giải Nhì", "Lương Văn Minh"),
+        ("Giải Ba", "Vi Thị Thu Hà"),
+        ("Giải Khuyến khích", "guest:Nguyễn Thị Hồng Nhung (quần chúng, Văn phòng)"),
+    ],
+}
+CONTEST_OLYMPIA = {
+    "teams": [(1, 190), (2, 240), (3, 215), (4, 260)],
+    "awards": [
+        ("Giải Nhất – Người chinh phục đỉnh Olympia", "Hoàng Thị Lệ"),
+        ("Giải Nhì", "Dương Văn Khải"),
+        ("Giải Ba", "Phùng Thị Hoa"),
+        ("Giải Khuyến khích", "guest:Lý Thị Hằng (quần chúng, Ban Chính sách – Pháp luật)"),
+    ],
+}
+
+SESSIONS_2020 = [
+    DemoSession(
+        "Rung chuông vàng – Tìm hiểu lịch sử 90 năm vẻ vang của Đảng Cộng sản Việt Nam",
+        (1, 16, 14, 0),
+        150,
+        F.CONTEST,
+        "Hội thi sân khấu hóa chào mừng 90 năm Ngày thành lập Đảng (03/02/1930 – 03/02/2020). "
+        "Các đội thi đại diện cho bốn tổ Đảng; đảng viên và quần chúng cùng tham gia.",
+        preparer="Phùng Thị Hoa",
+        location=HALL,
+        guests=(9, "Quần chúng các ban của cơ quan Liên đoàn Lao động tỉnh"),
+        absences={"Triệu Văn Dũng": "Đi công tác huyện Cao Lộc", "La Văn Quý": "Nghỉ ốm"},
+        score=94,
+        conclusion="Hội thi tạo không khí sôi nổi; đảng viên nắm vững các mốc lịch sử của Đảng. "
+        "Đề nghị tiếp tục đổi mới hình thức sinh hoạt chuyên đề theo hướng sân khấu hóa.",
+        documents=(
+            (
+                "Đề cương tuyên truyền 90 năm Ngày thành lập Đảng",
+                Document.Kind.GUIDANCE,
+                "Đề cương tuyên truyền kỷ niệm 90 năm Ngày thành lập Đảng Cộng sản Việt Nam "
+                "(03/02/1930 – 03/02/2020).\n\n1. Đảng Cộng sản Việt Nam ra đời.\n"
+                "2. Những thắng lợi to lớn dưới sự lãnh đạo của Đảng.\n3. Bài học kinh nghiệm.",
+            ),
+        ),
+        contest=CONTEST_RCV,
+    ),
+    DemoSession(
+        "Quán triệt Chỉ thị 35-CT/TW về đại hội đảng bộ các cấp tiến tới Đại hội XIII của Đảng",
+        (3, 12, 8, 0),
+        120,
+        F.PRESENTATION,
+        "Quán triệt nội dung Chỉ thị 35-CT/TW của Bộ Chính trị; thảo luận việc chuẩn bị nhân sự "
+        "và văn kiện đại hội chi bộ nhiệm kỳ 2020–2022.",
+        preparer="Lăng Văn Hùng",
+        absences={"Chu Thị Hằng": "Nghỉ chế độ thai sản", "Dương Văn Khải": "Đi công tác"},
+        score=88,
+        conclusion="Chi bộ thống nhất kế hoạch chuẩn bị đại hội chi bộ; phân công chuẩn bị "
+        "dự thảo báo cáo chính trị.",
+        documents=(
+            (
+                "Dự thảo đề dẫn: Quán triệt Chỉ thị 35-CT/TW",
+                Document.Kind.DRAFT,
+                "Đề dẫn sinh hoạt chuyên đề\n\nI. Mục đích, yêu cầu\nII. Nội dung chính của "
+                "Chỉ thị 35-CT/TW\nIII. Liên hệ nhiệm vụ của chi bộ\nIV. Gợi ý thảo luận",
+            ),
+            ("Chỉ thị 35-CT/TW của Bộ Chính trị", Document.Kind.DIRECTIVE, "link"),
+        ),
+    ),
+    DemoSession(
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh – kỷ niệm 130 năm "
+        "Ngày sinh Chủ tịch Hồ Chí Minh",
+        (5, 14, 14, 0),
+        90,
+        F.PRESENTATION,
+        "Do dịch Covid-19, chi bộ tổ chức sinh hoạt theo từng tổ Đảng, mỗi tổ một buổi riêng, "
+        "bảo đảm giãn cách theo quy định.",
+        by_group=True,
+        preparer="Phùng Thị Hoa",
+        absences={"Lâm Văn Cường": "Cách ly y tế theo quy định", "Mã Thị Yến": "Con ốm"},
+        score=85,
+        conclusion="Các tổ đã sinh hoạt đầy đủ, an toàn; mỗi đảng viên đăng ký một việc làm "
+        "cụ thể để làm theo Bác.",
+    ),
+    DemoSession(
+        "Đại diện, bảo vệ quyền lợi người lao động bị ảnh hưởng bởi dịch Covid-19",
+        (6, 18, 8, 0),
+        120,
+        F.SEMINAR,
+        "Tọa đàm về hỗ trợ đoàn viên, người lao động mất việc, giảm thu nhập do dịch Covid-19.",
+        preparer="Trần Văn Long",
+        absences={
+            "Hoàng Thị Nga": "Đi học lớp trung cấp lý luận chính trị",
+            "Vy Thị Dung": "",
+        },
+        score=82,
+        conclusion="Thống nhất các giải pháp hỗ trợ đoàn viên; giao các tổ theo dõi doanh nghiệp "
+        "có người lao động bị ảnh hưởng.",
+    ),
+    DemoSession(
+        "Tìm hiểu Điều lệ Công đoàn Việt Nam khóa XII – theo hình thức “Đường lên đỉnh Olympia”",
+        (8, 20, 14, 0),
+        150,
+        F.CONTEST,
+        "Hội thi mô phỏng “Đường lên đỉnh Olympia” với bốn vòng thi: Khởi động, Vượt chướng ngại "
+        "vật, Tăng tốc, Về đích. Các đội thi đại diện cho bốn tổ Đảng.",
+        preparer="Trần Văn Long",
+        location=HALL,
+        guests=(12, "Quần chúng, đoàn viên công đoàn cơ quan"),
+        absences={"Lương Văn Tuấn": "Đi công tác Hà Nội", "Bùi Thị Phương": "Nghỉ phép"},
+        score=95,
+        conclusion="Hội thi giúp đảng viên, quần chúng nắm chắc Điều lệ Công đoàn khóa XII; "
+        "đề nghị nhân rộng hình thức thi tìm hiểu trong các công đoàn cơ sở.",
+        contest=CONTEST_OLYMPIA,
+    ),
+    DemoSession(
+        "Quán triệt Nghị quyết Đại hội Đảng bộ tỉnh Lạng Sơn lần thứ XVII",
+        (10, 22, 8, 0),
+        120,
+        F.PRESENTATION,
+        "Quán triệt những nội dung cơ bản của Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII, "
+        "nhiệm kỳ 2020–2025; xây dựng chương trình hành động của chi bộ.",
+        outside_speaker="Báo cáo viên Ban Tuyên giáo Tỉnh ủy",
+        location=HALL,
+        guests=(3, "Cán bộ công đoàn cơ quan"),
+        absences={"Hoàng Minh Đức": "Đi công tác huyện Đình Lập", "Nông Văn Phúc": ""},
+        score=86,
+        conclusion="Chi bộ xây dựng chương trình hành động thực hiện Nghị quyết; giao các tổ "
+        "cụ thể hóa trong kế hoạch công tác năm 2021.",
+    ),
+    DemoSession(
+        "Phòng, chống suy thoái tư tưởng chính trị, đạo đức, lối sống, “tự diễn biến”, "
+        "“tự chuyển hóa” trong nội bộ",
+        (12, 10, 14, 0),
+        150,
+        F.PRESENTATION,
+        "Sinh hoạt chuyên đề lồng ghép với sinh hoạt chi bộ thường kỳ tháng 12; mỗi tổ chuẩn bị "
+        "một bài tham luận.",
+        preparer="Nông Thị Hương",
+        presiding="Hoàng Văn Thắng",
+        with_regular_meeting=True,
+        absences={"Hà Thị Ngọc Lan": "Nghỉ ốm", "Đinh Văn Sơn": "Đi công tác"},
+        minute_taker="Vi Thị Thu Hà",
+        score=90,
+        conclusion="Đảng viên tự soi, tự sửa theo các biểu hiện suy thoái; chi bộ đề nghị "
+        "tăng cường tự phê bình và phê bình trong sinh hoạt.",
+    ),
+]
+
+GROUP_MEETINGS_2020 = [
+    # (group, month, day, hour, location, presiding)
+    (1, 5, 12, 14, "Phòng họp Văn phòng", "Vi Thị Thu Hà"),
+    (2, 5, 13, 8, "Phòng Ban Tổ chức", "Nguyễn Thị Thanh Huyền"),
+    (3, 5, 14, 14, "Phòng Ban Tuyên giáo", "Phùng Thị Hoa"),
+    (4, 5, 15, 8, "Phòng Ban Chính sách – Pháp luật", "Trần Văn Long"),
+]
+
+CURRENT_YEAR_SESSIONS = [
+    DemoSession(
+        "Quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
+        (3, 12, 8, 0),
+        120,
+        F.PRESENTATION,
+        "Quán triệt những nội dung cốt lõi của văn kiện Đại hội XIV; liên hệ nhiệm vụ của "
+        "tổ chức công đoàn tỉnh.",
+        outside_speaker="Báo cáo viên Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        location=HALL,
+        guests=(4, "Cán bộ công đoàn cơ quan"),
+        score=91,
+        conclusion="Chi bộ thống nhất chương trình hành động thực hiện Nghị quyết Đại hội XIV.",
+    ),
+    DemoSession(
+        "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về tác phong "
+        "gần dân, sát cơ sở",
+        (5, 19, 8, 0),
+        120,
+        F.SEMINAR,
+        "Tọa đàm: mỗi tổ Đảng trình bày một tham luận về việc đi cơ sở, "
+        "nắm tình hình người lao động.",
+        preparer="Phùng Thị Hoa",
+        score=87,
+        conclusion="Mỗi tổ Đảng đăng ký lịch đi cơ sở hằng quý.",
+    ),
+    DemoSession(
+        "Chuyển đổi số trong hoạt động công đoàn",
+        (9, 10, 14, 0),
+        150,
+        F.PRESENTATION,
+        "Sinh hoạt chuyên đề lồng ghép với sinh hoạt chi bộ thường kỳ tháng 9.",
+        preparer="Đinh Văn Sơn",
+        with_regular_meeting=True,
+        score=84,
+        conclusion="Giao Văn phòng xây dựng kế hoạch số hóa hồ sơ đoàn viên.",
+    ),
+    DemoSession(
+        "Phòng, chống tham nhũng, lãng phí, tiêu cực trong cơ quan",
+        (12, 3, 8, 0),
+        120,
+        F.PRESENTATION,
+        "Quán triệt các quy định mới về phòng, chống tham nhũng, lãng phí; thảo luận việc thực "
+        "hành tiết kiệm trong cơ quan.",
+        preparer="Lăng Văn Hùng",
+        documents=(
+            (
+                "Dự thảo đề dẫn: Phòng, chống tham nhũng, lãng phí",
+                Document.Kind.DRAFT,
+                "Đề dẫn sinh hoạt chuyên đề\n\nI. Mục đích, yêu cầu\nII. Những quy định mới\n"
+                "III. Liên hệ thực tế cơ quan\nIV. Gợi ý thảo luận",
+            ),
+        ),
+        postponed_from=(10, 15, 8, 0, "Tập trung chuẩn bị Đại hội Công đoàn tỉnh"),
+    ),
+    DemoSession(
+        "Tổng kết công tác xây dựng Đảng năm và nâng cao chất lượng sinh hoạt chi bộ",
+        (12, 17, 14, 0),
+        150,
+        F.SEMINAR,
+        "Lồng ghép với sinh hoạt chi bộ thường kỳ tháng 12.",
+        preparer="Nông Thị Hương",
+        with_regular_meeting=True,
+    ),
+]
+
+DIRECTIVE_URL = "https://tulieuvankien.dangcongsan.vn/"
+
+
+def at(year, month, day, hour, minute=0):
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+
+
+class DemoLoader:
+    """Creates what is missing of the demo cell; ``created`` counts what it wrote."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.now = timezone.now()
+        self.created = 0
+        self.groups = {}
+        self.members = {}
+
+    def run(self):
+        with transaction.atomic():
+            self.load_groups()
+            self.load_members()
+            self.load_plan(2020, SESSIONS_2020, approved_on=d(2020, 1, 8))
+            if self.today.year != 2020:
+                self.load_plan(
+                    self.today.year,
+                    CURRENT_YEAR_SESSIONS,
+                    approved_on=d(self.today.year, 1, 15),
+                )
+            self.load_users()
+        return self.created
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        self.created += created
+        return obj, created
+
+    def load_groups(self):
+        for order, name in enumerate(GROUPS, start=1):
+            self.groups[order], _ = self.get_or_create(
+                PartyGroup, name=name, defaults={"order": order}
+            )
+
+    def load_members(self):
+        for spec in MEMBERS:
+            left_on, left_reason, left_note = spec.left or (None, "", "")
+            member, _ = self.get_or_create(
+                Member,
+                full_name=spec.name,
+                defaults={
+                    "group": self.groups[spec.group],
+                    "standing": spec.standing,
+                    "position": spec.position,
+                    "joined_party_on": spec.joined_party,
+                    "joined_cell_on": spec.joined_cell,
+                    "left_cell_on": left_on,
+                    "left_reason": left_reason,
+                    "left_note": left_note,
+                    "temporary": bool(spec.temporary_from),
+                    "home_cell": spec.temporary_from,
+                },
+            )
+            self.members[spec.name] = member
+            if spec.group_leader and self.groups[spec.group].leader_id is None:
+                self.groups[spec.group].leader = member
+                self.groups[spec.group].save(update_fields=["leader"])
+        name, starts, ends, reason = EXEMPTION
+        self.get_or_create(
+            Exemption,
+            member=self.members[name],
+            starts_on=starts,
+            defaults={"ends_on": ends, "reason": reason, "kind": Exemption.Kind.TEMPORARY},
+        )
+
+    def load_users(self):
+        for spec in MEMBERS:
+            if not spec.login:
+                continue
+            user, created = self.get_or_create(User, username=spec.login)
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.first_name = spec.name
+                user.save()
+                user.groups.add(Group.objects.get(name=spec.login))
+            member = self.members[spec.name]
+            if member.user_id is None and not hasattr(user, "member"):
+                member.user = user
+                member.save(update_fields=["user"])
+
+    def load_plan(self, year, specs, approved_on):
+        plan, created = self.get_or_create(
+            AnnualPlan,
+            year=year,
+            defaults={
+                "title": f"Kế hoạch sinh hoạt chuyên đề năm {year}",
+                "status": AnnualPlan.Status.APPROVED,
+                "approved_on": approved_on,
+                "reported_on": approved_on + dt.timedelta(days=5),
+                "notes": "Chi ủy thông qua; đã báo cáo Đảng ủy Khối các cơ quan tỉnh.",
+            },
+        )
+        if not created:
+            return  # a plan already there is the secretary's: leave it alone
+        for index, spec in enumerate(specs):
+            self.load_session(plan, spec, index)
+
+    def load_session(self, plan, spec, index):
+        month, day, hour, minute = spec.when
+        start = at(plan.year, month, day, hour, minute)
+        end = start + dt.timedelta(minutes=spec.minutes)
+        is_past = end < self.now
+        session = ThematicSession.objects.create(
+            plan=plan,
+            topic=spec.topic,
+            description=spec.description,
+            scope=ThematicSession.Scope.GROUPS if spec.by_group else ThematicSession.Scope.CELL,
+            format=spec.format,
+            start=start,
+            end=end,
+            location=spec.location,
+            preparer=self.members.get(spec.preparer),
+            outside_speaker=spec.outside_speaker,
+            presiding=self.members[spec.presiding],
+            minute_taker=self.members[spec.minute_taker],
+            with_regular_meeting=spec.with_regular_meeting,
+            draft_approved_on=(start - dt.timedelta(days=10)).date(),
+            draft_sent_at=start - dt.timedelta(days=7) if is_past else None,
+            guest_count=spec.guests[0] if is_past else 0,
+            guest_names=spec.guests[1] if is_past else "",
+        )
+        self.created += 1
+        if spec.postponed_from:
+            p_month, p_day, p_hour, p_minute, reason = spec.postponed_from
+            Postponement.objects.create(
+                session=session,
+                previous_start=at(plan.year, p_month, p_day, p_hour, p_minute),
+                new_start=start,
+                reason=reason,
+            )
+            session.status = ThematicSession.Status.POSTPONED
+            session.status_reason = reason
+            self.created += 1
+        if spec.by_group:
+            for group, g_month, g_day, g_hour, location, presiding in GROUP_MEETINGS_2020:
+                meeting_start = at(plan.year, g_month, g_day, g_hour)
+                GroupMeeting.objects.create(
+                    session=session,
+                    group=self.groups[group],
+                    start=meeting_start,
+                    end=meeting_start + dt.timedelta(minutes=spec.minutes),
+                    location=location,
+                    presiding=self.members[presiding],
+                )
+                self.created += 1
+        for title, kind, content in spec.documents:
+            document = Document(session=session, title=title, kind=kind)
+            if content == "link":
+                document.url = DIRECTIVE_URL
+            else:
+                document.file.save(
+                    f"demo-{plan.year}-{index + 1}-{kind}.txt",
+                    ContentFile(content.encode()),
+                    save=False,
+                )
+            document.save()
+            self.created += 1
+        if is_past:
+            self.record(session, spec, index)
+        else:
+            session.save()
+
+    def record(self, session, spec, index):
+        """Mark a past session held and write its attendance sheet."""
+        session.status = ThematicSession.Status.HELD
+        session.conclusion = spec.conclusion
+        session.minutes = (
+            f"Chủ trì: {session.presiding}. Thư ký: {session.minute_taker}. "
+            f"Người trình bày: {session.preparer_name}. {spec.conclusion}"
+        )
+        if spec.score is not None:
+            session.score = spec.score
+            session.grade = grade_for_score(spec.score)
+        session.save()
+        absences = spec.absences or self.drawn_absences(session, index)
+        rows = []
+        for member in session.expected_members().select_related("group"):
+            reason = absences.get(member.full_name)
+            if reason is None:
+                status = Attendance.Status.PRESENT
+            elif reason:
+                status = Attendance.Status.EXCUSED
+            else:
+                status = Attendance.Status.UNEXCUSED
+            rows.append(
+                Attendance(
+                    session=session,
+                    member=member,
+                    group=member.group,
+                    status=status,
+                    reason=reason or "",
+                )
+            )
+        for member in Member.objects.filter(temporary=True, joined_cell_on__lte=session.day):
+            rows.append(
+                Attendance(session=session, member=member, group=member.group, temporary=True)
+            )
+        Attendance.objects.bulk_create(rows)
+        session.attendance_version = 1
+        session.save(update_fields=["attendance_version"])
+        self.created += len(rows)
+        if spec.contest:
+            for group, score in spec.contest["teams"]:
+                ContestTeam.objects.create(
+                    session=session,
+                    group=self.groups[group],
+                    name=f"Đội {GROUPS[group - 1]}",
+                    score=score,
+                )
+            ranked = sorted(spec.contest["teams"], key=lambda team: -team[1])
+            for rank, (group, _score) in enumerate(ranked, start=1):
+                ContestTeam.objects.filter(session=session, group=self.groups[group]).update(
+                    rank=rank
+                )
+            for order, (prize, winner) in enumerate(spec.contest["awards"]):
+                if winner.startswith("guest:"):
+                    Award.objects.create(
+                        session=session, prize=prize, guest_name=winner[6:], order=order
+                    )
+                else:
+                    Award.objects.create(
+                        session=session, prize=prize, member=self.members[winner], order=order
+                    )
+            self.created += len(spec.contest["teams"]) + len(spec.contest["awards"])
+
+    def drawn_absences(self, session, index):
+        """A few absences for the current year's sessions, the same on every load."""
+        rng = random.Random(f"{session.plan.year}-{index}")
+        names = sorted(
+            session.expected_members()
+            .exclude(full_name="Lương Văn Tuấn")
+            .values_list("full_name", flat=True)
+        )
+        chosen = rng.sample(names, 2)
+        reasons = ["Đi công tác", "Nghỉ ốm", "Đi học lớp bồi dưỡng", "Việc gia đình"]
+        absences = {name: rng.choice(reasons) for name in chosen}
+        if index == 0:
+            absences["Lương Văn Tuấn"] = "Đi công tác huyện Tràng Định"
+        if index == 1:
+            absences[chosen[0]] = ""  # the year's one unexcused absence
+        return absences

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from members.models import Exemption, Member, PartyGroup
+
+
+@admin.register(PartyGroup)
+class PartyGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "leader", "is_active"]
+    list_editable = ["order"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["leader"]
+
+
+class ExemptionInline(admin.TabularInline):
+    model = Exemption
+    extra = 0
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "group", "standing", "position", "joined_cell_on", "left_cell_on"]
+    list_filter = ["group", "standing", "position", "temporary", "left_reason"]
+    search_fields = ["full_name", "phone", "email"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["group"]
+    inlines = [ExemptionInline]
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(admin.ModelAdmin):
+    list_display = ["member", "kind", "starts_on", "ends_on", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["member__full_name", "reason"]
+    autocomplete_fields = ["member"]

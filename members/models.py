@@ -1,0 +1,223 @@
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from members.names import vietnamese_sort_key
+
+
+class PartyGroup(models.Model):
+    """A party group (tổ Đảng): the cell's members meet in a few of them."""
+
+    name = models.CharField(_("tên tổ"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    leader = models.ForeignKey(
+        "Member",
+        verbose_name=_("tổ trưởng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A group that is dissolved is archived, never deleted: past attendance
+    # rows still name it.
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("tổ Đảng")
+        verbose_name_plural = _("tổ Đảng")
+
+    def __str__(self):
+        return self.name
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class MemberQuerySet(models.QuerySet):
+    def regular(self):
+        """Members of this cell, not those attending temporarily from another."""
+        return self.filter(temporary=False)
+
+    def current(self):
+        """Members who have not left the cell."""
+        return self.filter(left_cell_on__isnull=True)
+
+    def in_cell_on(self, day):
+        """Members of the cell on ``day``: joined by then and not yet left."""
+        return self.regular().filter(
+            Q(joined_cell_on__lte=day),
+            Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
+        )
+
+    def exempt_on(self, day):
+        return self.filter(Exists(Exemption.objects.covering(day).filter(member=OuterRef("pk"))))
+
+    def expected_on(self, day):
+        """Members expected at a thematic session held on ``day``.
+
+        Full and probationary members who had joined the cell and not left it by
+        that day and were not exempt on it. Members attending temporarily from
+        another cell are recorded apart and never expected.
+        """
+        return self.in_cell_on(day).exclude(
+            Exists(Exemption.objects.covering(day).filter(member=OuterRef("pk")))
+        )
+
+
+class Member(models.Model):
+    """A party member (đảng viên) of the cell, kept with all history after leaving."""
+
+    class Standing(models.TextChoices):
+        FULL = "full", _("Chính thức")
+        PROBATIONARY = "probationary", _("Dự bị")
+
+    class Position(models.TextChoices):
+        SECRETARY = "secretary", _("Bí thư")
+        DEPUTY_SECRETARY = "deputy_secretary", _("Phó bí thư")
+        COMMITTEE = "committee", _("Chi ủy viên")
+        MEMBER = "member", _("Đảng viên")
+
+    class LeaveReason(models.TextChoices):
+        TRANSFER = "transfer", _("Chuyển sinh hoạt")
+        RETIREMENT = "retirement", _("Nghỉ hưu, chuyển về nơi cư trú")
+        STRUCK_OFF = "struck_off", _("Xóa tên")
+        EXPELLED = "expelled", _("Khai trừ")
+        DECEASED = "deceased", _("Từ trần")
+        OTHER = "other", _("Lý do khác")
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    # Vietnamese lists sort by given name (the last word), then the rest.
+    sort_name = models.CharField(max_length=300, editable=False, db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    group = models.ForeignKey(
+        PartyGroup,
+        verbose_name=_("tổ Đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    standing = models.CharField(
+        _("loại đảng viên"), max_length=20, choices=Standing, default=Standing.FULL
+    )
+    position = models.CharField(
+        _("chức vụ trong chi bộ"), max_length=20, choices=Position, default=Position.MEMBER
+    )
+    joined_party_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    joined_cell_on = models.DateField(_("ngày về sinh hoạt tại chi bộ"))
+    left_cell_on = models.DateField(_("ngày thôi sinh hoạt tại chi bộ"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("lý do thôi sinh hoạt"), max_length=20, choices=LeaveReason, blank=True
+    )
+    left_note = models.CharField(_("ghi chú khi thôi sinh hoạt"), max_length=255, blank=True)
+    # Sinh hoạt tạm thời: attends here while belonging to another cell; recorded
+    # at sessions but never counted in this cell's rates.
+    temporary = models.BooleanField(_("sinh hoạt tạm thời"), default=False)
+    home_cell = models.CharField(
+        _("chi bộ chính thức (nếu sinh hoạt tạm thời)"), max_length=200, blank=True
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    calendar_token = models.CharField(
+        _("mã lịch riêng"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_name", "pk"]
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_cell_on__isnull=True)
+                | Q(left_cell_on__gte=models.F("joined_cell_on")),
+                name="member_leaves_after_joining",
+                violation_error_message=_("Ngày thôi sinh hoạt phải sau ngày về chi bộ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(temporary=True) | Q(group__isnull=False),
+                name="member_in_a_group",
+                violation_error_message=_("Đảng viên của chi bộ phải thuộc một tổ Đảng."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(left_cell_on__isnull=True) & Q(left_reason=""))
+                | (Q(left_cell_on__isnull=False) & ~Q(left_reason="")),
+                name="member_leave_has_date_and_reason",
+                violation_error_message=_("Khi thôi sinh hoạt cần ghi cả ngày và lý do."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = vietnamese_sort_key(self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
+
+    @property
+    def has_left(self):
+        return self.left_cell_on is not None
+
+    def is_expected_on(self, day: date) -> bool:
+        return Member.objects.expected_on(day).filter(pk=self.pk).exists()
+
+
+class ExemptionQuerySet(models.QuerySet):
+    def covering(self, day):
+        """Exemptions in force on ``day`` (an open end means still in force)."""
+        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
+class Exemption(models.Model):
+    """A period in which a member is exempt (miễn) or temporarily exempt (tạm miễn)."""
+
+    class Kind(models.TextChoices):
+        EXEMPT = "exempt", _("Miễn sinh hoạt")
+        TEMPORARY = "temporary", _("Tạm miễn sinh hoạt")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="exemptions"
+    )
+    kind = models.CharField(_("hình thức"), max_length=20, choices=Kind, default=Kind.TEMPORARY)
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExemptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member", "-starts_on"]
+        verbose_name = _("miễn, tạm miễn sinh hoạt")
+        verbose_name_plural = _("miễn, tạm miễn sinh hoạt")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="exemption_ends_after_start",
+                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_kind_display()}"

@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    Award,
+    ContestTeam,
+    Document,
+    GroupMeeting,
+    Photo,
+    Postponement,
+    ThematicSession,
+)
+
+
+class SessionInline(admin.TabularInline):
+    model = ThematicSession
+    fields = ["topic", "start", "end", "scope", "format", "status"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(AnnualPlan)
+class AnnualPlanAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "status", "approved_on"]
+    list_filter = ["status"]
+    inlines = [SessionInline]
+
+
+class GroupMeetingInline(admin.TabularInline):
+    model = GroupMeeting
+    extra = 0
+    autocomplete_fields = ["presiding"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    exclude = ["uploaded_by"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    exclude = ["uploaded_by", "thumbnail"]
+
+
+class ContestTeamInline(admin.TabularInline):
+    model = ContestTeam
+    extra = 0
+
+
+class AwardInline(admin.TabularInline):
+    model = Award
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class PostponementInline(admin.TabularInline):
+    model = Postponement
+    extra = 0
+    exclude = ["created_by"]
+
+
+@admin.register(ThematicSession)
+class ThematicSessionAdmin(admin.ModelAdmin):
+    list_display = ["topic", "start", "scope", "format", "status", "grade"]
+    list_filter = ["plan__year", "status", "scope", "format"]
+    search_fields = ["topic", "description"]
+    date_hierarchy = "start"
+    autocomplete_fields = ["preparer", "presiding", "minute_taker"]
+    inlines = [
+        GroupMeetingInline,
+        PostponementInline,
+        DocumentInline,
+        PhotoInline,
+        ContestTeamInline,
+        AwardInline,
+    ]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "member", "group", "status", "reason", "temporary"]
+    list_filter = ["status", "temporary", "session__plan__year"]
+    search_fields = ["member__full_name", "session__topic"]
+    autocomplete_fields = ["session", "member"]
+    list_select_related = ["session", "member", "group"]

@@ -1,0 +1,746 @@
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractQuarter
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, PartyGroup
+
+QUARTERS = (1, 2, 3, 4)
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The first instant of ``year`` and of the next one, in the cell's time zone."""
+    tz = timezone.get_default_timezone()
+    return (
+        dt.datetime(year, 1, 1, tzinfo=tz),
+        dt.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def quarter_of(moment: dt.datetime) -> int:
+    return (timezone.localtime(moment).month - 1) // 3 + 1
+
+
+@dataclass(frozen=True)
+class AttendanceFigures:
+    """Counts behind an attendance rate: present ÷ expected.
+
+    Members attending temporarily from another cell and guests are never part
+    of these counts.
+    """
+
+    expected: int = 0
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+
+    @property
+    def absent(self) -> int:
+        return self.excused + self.unexcused
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The attendance rate in percent, one decimal; None when nobody was expected."""
+        if not self.expected:
+            return None
+        return (Decimal(100) * self.present / self.expected).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def is_good(self) -> bool:
+        """Above the attendance threshold and with no unexcused absence."""
+        rate = self.rate
+        return (
+            rate is not None
+            and rate > settings.CHIBO_GOOD_ATTENDANCE_PERCENT
+            and self.unexcused == 0
+        )
+
+    @classmethod
+    def from_annotated(cls, obj) -> "AttendanceFigures":
+        """From an object annotated by ``with_attendance_figures()``."""
+        return cls(
+            expected=obj.expected,
+            present=obj.present,
+            excused=obj.excused,
+            unexcused=obj.unexcused,
+        )
+
+    @classmethod
+    def from_row(cls, row) -> "AttendanceFigures":
+        return cls(
+            expected=row.get("expected") or 0,
+            present=row.get("present") or 0,
+            excused=row.get("excused") or 0,
+            unexcused=row.get("unexcused") or 0,
+        )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When and where a member meets for a session: their group's meeting, if any."""
+
+    start: dt.datetime
+    end: dt.datetime
+    location: str
+    presiding: Member | None
+    group: PartyGroup | None = None
+
+
+class Grade(models.TextChoices):
+    GOOD = "good", _("Tốt")
+    FAIR = "fair", _("Khá")
+    AVERAGE = "average", _("Trung bình")
+    POOR = "poor", _("Kém")
+
+
+def grade_for_score(score) -> str:
+    """The grade a score earns under the configured grading scheme."""
+    for grade, minimum in settings.CHIBO_GRADING["thresholds"]:
+        if score >= minimum:
+            return grade
+    return Grade.POOR
+
+
+def max_score() -> int:
+    return sum(points for _key, _label, points in settings.CHIBO_GRADING["criteria"])
+
+
+class AnnualPlan(models.Model):
+    """The cell's plan of thematic sessions for a year (kế hoạch sinh hoạt chuyên đề năm)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        APPROVED = "approved", _("Đã được chi ủy thông qua")
+
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    title = models.CharField(_("tên kế hoạch"), max_length=255)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status, default=Status.DRAFT)
+    approved_on = models.DateField(_("ngày thông qua"), null=True, blank=True)
+    reported_on = models.DateField(_("ngày báo cáo cấp ủy cấp trên"), null=True, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("kế hoạch sinh hoạt chuyên đề năm")
+        verbose_name_plural = _("kế hoạch sinh hoạt chuyên đề năm")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1930) & Q(year__lte=2200),
+                name="plan_year_in_range",
+                violation_error_message=_("Năm của kế hoạch không hợp lệ."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_on__isnull=False),
+                name="approved_plan_has_date",
+                violation_error_message=_("Kế hoạch đã thông qua cần có ngày thông qua."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or str(self.year)
+
+    def get_absolute_url(self):
+        return reverse("sessions:plan", args=[self.year])
+
+    def sessions_by_quarter(self):
+        """The plan's sessions in quarters 1–4, each list in date order (one query)."""
+        quarters = {quarter: [] for quarter in QUARTERS}
+        for session in self.sessions.select_related("plan").order_by("start", "pk"):
+            quarters[quarter_of(session.start)].append(session)
+        return quarters
+
+    def quarters_without_session(self) -> list[int]:
+        """Quarters with fewer thematic sessions than the rule asks for.
+
+        Cancelled sessions do not count; planned, postponed and held ones do,
+        in the quarter of their (possibly new) date.
+        """
+        counts = dict(
+            self.sessions.exclude(status=ThematicSession.Status.CANCELLED)
+            .annotate(quarter=ExtractQuarter("start"))
+            .values_list("quarter")
+            .annotate(n=Count("pk"))
+            .values_list("quarter", "n")
+        )
+        minimum = settings.CHIBO_MIN_SESSIONS_PER_QUARTER
+        return [quarter for quarter in QUARTERS if counts.get(quarter, 0) < minimum]
+
+
+class ThematicSessionQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        start, end = year_bounds(year)
+        return self.filter(start__gte=start, start__lt=end)
+
+    def not_cancelled(self):
+        return self.exclude(status=ThematicSession.Status.CANCELLED)
+
+    def held(self):
+        return self.filter(status=ThematicSession.Status.HELD)
+
+    def upcoming(self, now: dt.datetime):
+        """Sessions still to come: planned or postponed, not yet over."""
+        return self.filter(
+            status__in=[ThematicSession.Status.PLANNED, ThematicSession.Status.POSTPONED],
+            end__gte=now,
+        ).order_by("start", "pk")
+
+    def to_record(self, now: dt.datetime):
+        """Sessions the secretary still has to record.
+
+        Past sessions still marked planned or postponed (held or not, nobody
+        said), and held sessions without an attendance sheet.
+        """
+        has_attendance = Exists(Attendance.objects.filter(session=OuterRef("pk")))
+        return (
+            self.alias(has_attendance=has_attendance)
+            .filter(
+                Q(
+                    status__in=[ThematicSession.Status.PLANNED, ThematicSession.Status.POSTPONED],
+                    end__lt=now,
+                )
+                | Q(status=ThematicSession.Status.HELD, has_attendance=False)
+            )
+            .order_by("start", "pk")
+        )
+
+    def with_attendance_figures(self):
+        """Annotate expected / present / excused / unexcused from the saved sheet."""
+        counted = Q(attendances__temporary=False)
+        status = "attendances__status"
+        return self.annotate(
+            expected=Count("attendances", filter=counted),
+            present=Count("attendances", filter=counted & Q(**{status: Attendance.Status.PRESENT})),
+            excused=Count("attendances", filter=counted & Q(**{status: Attendance.Status.EXCUSED})),
+            unexcused=Count(
+                "attendances", filter=counted & Q(**{status: Attendance.Status.UNEXCUSED})
+            ),
+        )
+
+
+class ThematicSession(models.Model):
+    """One thematic session (kỳ sinh hoạt chuyên đề) of the annual plan.
+
+    A session held group by group (theo tổ) is still one session: each group
+    meets separately on the same topic, described by a GroupMeeting.
+    """
+
+    class Scope(models.TextChoices):
+        CELL = "cell", _("Toàn chi bộ")
+        GROUPS = "groups", _("Theo tổ Đảng")
+
+    class Format(models.TextChoices):
+        PRESENTATION = "presentation", _("Thuyết trình và thảo luận")
+        SEMINAR = "seminar", _("Tọa đàm, hội thảo")
+        CONTEST = "contest", _("Hội thi, sân khấu hóa")
+        FIELD_VISIT = "field_visit", _("Tham quan thực tế")
+        ONLINE = "online", _("Trực tuyến")
+        OTHER = "other", _("Hình thức khác")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Theo kế hoạch")
+        HELD = "held", _("Đã tổ chức")
+        POSTPONED = "postponed", _("Hoãn")
+        CANCELLED = "cancelled", _("Hủy")
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    topic = models.CharField(_("chuyên đề"), max_length=255)
+    description = models.TextField(_("nội dung"), blank=True)
+    scope = models.CharField(_("phạm vi"), max_length=20, choices=Scope, default=Scope.CELL)
+    format = models.CharField(
+        _("hình thức"), max_length=20, choices=Format, default=Format.PRESENTATION
+    )
+    start = models.DateTimeField(_("bắt đầu"))
+    end = models.DateTimeField(_("kết thúc"))
+    location = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    preparer = models.ForeignKey(
+        Member,
+        verbose_name=_("người chuẩn bị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outside_speaker = models.CharField(_("báo cáo viên ngoài chi bộ"), max_length=200, blank=True)
+    presiding = models.ForeignKey(
+        Member,
+        verbose_name=_("chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    minute_taker = models.ForeignKey(
+        Member,
+        verbose_name=_("thư ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    with_regular_meeting = models.BooleanField(
+        _("lồng ghép với sinh hoạt thường kỳ"), default=False
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status, default=Status.PLANNED
+    )
+    status_reason = models.TextField(_("lý do hoãn, hủy"), blank=True)
+    draft_approved_on = models.DateField(_("ngày duyệt dự thảo"), null=True, blank=True)
+    draft_sent_at = models.DateTimeField(_("ngày gửi dự thảo cho đảng viên"), null=True, blank=True)
+    conclusion = models.TextField(_("kết luận"), blank=True)
+    minutes = models.TextField(_("biên bản"), blank=True)
+    guest_count = models.PositiveIntegerField(_("số quần chúng, khách mời"), default=0)
+    guest_names = models.TextField(_("tên quần chúng, khách mời"), blank=True)
+    grade = models.CharField(_("xếp loại"), max_length=20, choices=Grade, blank=True)
+    score = models.DecimalField(
+        _("điểm chất lượng"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    # Raised by every save of the attendance sheet, so that a second person
+    # saving a stale copy of the sheet is told instead of overwriting.
+    attendance_version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ThematicSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("kỳ sinh hoạt chuyên đề")
+        verbose_name_plural = _("kỳ sinh hoạt chuyên đề")
+        permissions = [("view_summary", _("Xem tổng hợp, báo cáo sinh hoạt chuyên đề"))]
+        indexes = [models.Index(fields=["status", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="session_ends_after_start",
+                violation_error_message=_("Giờ kết thúc phải sau giờ bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(preparer__isnull=True) | Q(outside_speaker=""),
+                name="session_one_preparer",
+                violation_error_message=_(
+                    "Chọn một người chuẩn bị trong chi bộ hoặc ghi báo cáo viên ngoài chi bộ, "
+                    "không chọn cả hai."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0),
+                name="session_score_not_negative",
+                violation_error_message=_("Điểm chất lượng không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.topic
+
+    def get_absolute_url(self):
+        return reverse("sessions:detail", args=[self.pk])
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def min_duration_minutes(self) -> int:
+        if self.with_regular_meeting:
+            return settings.CHIBO_MIN_COMBINED_SESSION_MINUTES
+        return settings.CHIBO_MIN_SESSION_MINUTES
+
+    @property
+    def quarter(self) -> int:
+        return quarter_of(self.start)
+
+    @property
+    def day(self) -> dt.date:
+        """The session's date in the cell's time zone: the day the roster is taken."""
+        return timezone.localdate(self.start)
+
+    @property
+    def is_by_group(self) -> bool:
+        return self.scope == self.Scope.GROUPS
+
+    @property
+    def preparer_name(self) -> str:
+        return str(self.preparer) if self.preparer_id else self.outside_speaker
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end:
+            if self.end <= self.start:
+                errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
+            elif self.duration_minutes < self.min_duration_minutes:
+                errors["end"] = _(
+                    "Buổi sinh hoạt chuyên đề phải kéo dài ít nhất %(minutes)s phút."
+                ) % {"minutes": self.min_duration_minutes}
+        if self.start and self.plan_id and timezone.localtime(self.start).year != self.plan.year:
+            errors["start"] = _("Ngày sinh hoạt phải nằm trong năm %(year)s của kế hoạch.") % {
+                "year": self.plan.year
+            }
+        if self.preparer_id and self.outside_speaker:
+            errors["outside_speaker"] = _(
+                "Chọn một người chuẩn bị trong chi bộ hoặc ghi báo cáo viên ngoài chi bộ, "
+                "không chọn cả hai."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def expected_members(self):
+        """Members expected at this session, from the member list as of its date."""
+        return Member.objects.expected_on(self.day)
+
+    def attendance_figures(self) -> AttendanceFigures:
+        return AttendanceFigures.from_row(self.attendances.figures())
+
+    def schedule_for(self, member: Member | None) -> Schedule:
+        """The time and place that concern ``member`` (prefetch group_meetings)."""
+        if self.is_by_group and member is not None:
+            meeting = self.meeting_for(member.group_id)
+            if meeting is not None:
+                return Schedule(
+                    start=meeting.start,
+                    end=meeting.end,
+                    location=meeting.location or self.location,
+                    presiding=meeting.presiding,
+                    group=meeting.group,
+                )
+        return Schedule(
+            start=self.start, end=self.end, location=self.location, presiding=self.presiding
+        )
+
+    def meeting_for(self, group_id):
+        """The group's own meeting, for a session held group by group."""
+        for meeting in self.group_meetings.all():
+            if meeting.group_id == group_id:
+                return meeting
+        return None
+
+
+class GroupMeeting(models.Model):
+    """A group's own meeting for a session held group by group."""
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="group_meetings",
+    )
+    group = models.ForeignKey(
+        PartyGroup, verbose_name=_("tổ Đảng"), on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateTimeField(_("bắt đầu"))
+    end = models.DateTimeField(_("kết thúc"))
+    location = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    presiding = models.ForeignKey(
+        Member,
+        verbose_name=_("chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["session", "group__order", "group__name"]
+        verbose_name = _("buổi sinh hoạt của tổ")
+        verbose_name_plural = _("buổi sinh hoạt của tổ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "group"],
+                name="one_meeting_per_group",
+                violation_error_message=_("Tổ này đã có lịch sinh hoạt cho kỳ này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="group_meeting_ends_after_start",
+                violation_error_message=_("Giờ kết thúc phải sau giờ bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} — {self.group}"
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def counted(self):
+        """Rows that count in a rate: not members attending temporarily."""
+        return self.filter(temporary=False)
+
+    def for_year(self, year: int):
+        start, end = year_bounds(year)
+        return self.filter(session__start__gte=start, session__start__lt=end)
+
+    def figures(self) -> dict:
+        """Aggregate expected / present / excused / unexcused in one query."""
+        counted = Q(temporary=False)
+        return self.aggregate(
+            expected=Count("pk", filter=counted),
+            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
+            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
+            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
+        )
+
+    def figures_by(self, *fields):
+        """The same counts grouped by ``fields`` (for example ``"group"``)."""
+        return (
+            self.counted()
+            .values(*fields)
+            .order_by(*fields)
+            .annotate(
+                expected=Count("pk"),
+                present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+                excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+                unexcused=Count("pk", filter=Q(status=Attendance.Status.UNEXCUSED)),
+            )
+        )
+
+
+class Attendance(models.Model):
+    """One member's attendance at a held session: a row of the roster snapshot.
+
+    Rows are written when the attendance sheet is saved, with the member's
+    group at that time, so later moves and departures never rewrite history.
+    """
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Có mặt")
+        EXCUSED = "excused", _("Vắng có lý do")
+        UNEXCUSED = "unexcused", _("Vắng không có lý do")
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    group = models.ForeignKey(
+        PartyGroup,
+        verbose_name=_("tổ Đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("điểm danh"), max_length=20, choices=Status, default=Status.PRESENT)
+    reason = models.CharField(_("lý do vắng"), max_length=255, blank=True)
+    # Sinh hoạt tạm thời: recorded, never counted in this cell's rates.
+    temporary = models.BooleanField(_("sinh hoạt tạm thời"), default=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "member__sort_name"]
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        indexes = [models.Index(fields=["member", "session"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"],
+                name="one_attendance_per_member",
+                violation_error_message=_("Đảng viên này đã được điểm danh ở kỳ sinh hoạt này."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="excused") | ~Q(reason=""),
+                name="excused_absence_has_reason",
+                violation_error_message=_("Vắng có lý do thì cần ghi lý do."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.session}: {self.get_status_display()}"
+
+
+class Postponement(models.Model):
+    """A record that a session was moved, kept when it is moved again or held."""
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="postponements",
+    )
+    previous_start = models.DateTimeField(_("thời gian cũ"))
+    new_start = models.DateTimeField(_("thời gian mới"), null=True, blank=True)
+    reason = models.TextField(_("lý do"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session", "created_at", "pk"]
+        verbose_name = _("lần hoãn")
+        verbose_name_plural = _("các lần hoãn")
+
+    def __str__(self):
+        return f"{self.session}: {self.previous_start:%d/%m/%Y}"
+
+
+class Document(models.Model):
+    """A document members read for a session: the draft, slides, a directive…"""
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo, đề dẫn")
+        DIRECTIVE = "directive", _("Chỉ thị")
+        RESOLUTION = "resolution", _("Nghị quyết")
+        GUIDANCE = "guidance", _("Hướng dẫn")
+        SLIDES = "slides", _("Bài trình chiếu")
+        OTHER = "other", _("Tài liệu khác")
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind, default=Kind.OTHER)
+    file = models.FileField(_("tệp"), upload_to="documents/%Y/", blank=True)
+    url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "kind", "title"]
+        verbose_name = _("tài liệu")
+        verbose_name_plural = _("tài liệu")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="document_file_or_link",
+                violation_error_message=_("Tài liệu cần có một tệp hoặc một đường dẫn."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Photo(models.Model):
+    """A photo of a session, with its caption."""
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField(_("ảnh"), upload_to="photos/%Y/")
+    thumbnail = models.ImageField(_("ảnh thu nhỏ"), upload_to="photos/thumbs/%Y/", blank=True)
+    caption = models.CharField(_("chú thích"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "created_at", "pk"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+
+    def __str__(self):
+        return self.caption or f"{self.session} #{self.pk}"
+
+
+class ContestTeam(models.Model):
+    """A team representing a party group in a staged contest."""
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.PROTECT,
+        related_name="contest_teams",
+    )
+    group = models.ForeignKey(
+        PartyGroup, verbose_name=_("tổ Đảng"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("tên đội"), max_length=150, blank=True)
+    score = models.DecimalField(_("điểm"), max_digits=7, decimal_places=1, default=0)
+    rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "rank", "-score", "group__order"]
+        verbose_name = _("đội thi")
+        verbose_name_plural = _("đội thi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "group"],
+                name="one_team_per_group",
+                violation_error_message=_("Mỗi tổ chỉ có một đội thi."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0),
+                name="team_score_not_negative",
+                violation_error_message=_("Điểm không được âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=1),
+                name="team_rank_from_one",
+                violation_error_message=_("Xếp hạng bắt đầu từ 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or str(self.group)
+
+
+class Award(models.Model):
+    """A prize given at a staged contest, to a member or to a named guest."""
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    prize = models.CharField(_("giải thưởng"), max_length=150)
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("đảng viên đạt giải"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    guest_name = models.CharField(_("khách mời, quần chúng đạt giải"), max_length=150, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["session", "order", "pk"]
+        verbose_name = _("giải thưởng")
+        verbose_name_plural = _("giải thưởng")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(member__isnull=False) & Q(guest_name=""))
+                | (Q(member__isnull=True) & ~Q(guest_name="")),
+                name="award_to_member_or_guest",
+                violation_error_message=_(
+                    "Giải thưởng trao cho một đảng viên hoặc một khách mời có tên."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prize}: {self.winner_name}"
+
+    @property
+    def winner_name(self) -> str:
+        return str(self.member) if self.member_id else self.guest_name

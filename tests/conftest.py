@@ -1,0 +1,102 @@
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from django.utils import timezone
+
+from chibo.roles import LEADER, MEMBER, SECRETARY
+from tests.factories import make_group, make_member, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Uploads go to a temporary folder; static files need no manifest."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def groups(db):
+    return [make_group(f"Tổ {n}", order=n) for n in (1, 2)]
+
+
+@pytest.fixture
+def secretary(groups):
+    member = make_member(groups[0], "Nông Thị Hương", position="secretary")
+    return make_user("secretary", SECRETARY, member)
+
+
+@pytest.fixture
+def leader(groups):
+    member = make_member(groups[0], "Hoàng Văn Thắng", position="committee")
+    return make_user("leader", LEADER, member)
+
+
+@pytest.fixture
+def member(groups):
+    return make_user("member", MEMBER, make_member(groups[0], "Lương Văn Tuấn"))
+
+
+@pytest.fixture
+def other_member(groups):
+    return make_user("other", MEMBER, make_member(groups[1], "Phùng Thị Hoa"))
+
+
+@pytest.fixture
+def now(monkeypatch):
+    """Freeze the clock at 1 June 2020, 10:00 in Hà Nội (mid-year of the model case)."""
+    frozen = timezone.make_aware(dt.datetime(2020, 6, 1, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    return frozen
+
+
+# --- Browser tests -------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+# --- In CI, a skipped test is a failed run --------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI") and skipped:
+        terminalreporter.write_line(
+            f"CI: {len(skipped)} test(s) skipped; in CI every test must run.", red=True
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") and reporter and reporter.stats.get("skipped"):
+        session.exitstatus = 1

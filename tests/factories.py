@@ -1,0 +1,100 @@
+"""Small builders for test data: plain functions with sensible defaults."""
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from members.models import Exemption, Member, PartyGroup
+from sessions.models import AnnualPlan, Attendance, GroupMeeting, ThematicSession
+
+_counter = itertools.count(1)
+
+
+def at(year, month, day, hour=8, minute=0):
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+
+
+def make_group(name=None, order=0, **fields):
+    return PartyGroup.objects.create(name=name or f"Tổ {next(_counter)}", order=order, **fields)
+
+
+def make_member(group=None, name=None, joined=dt.date(2015, 1, 1), **fields):
+    if group is None and not fields.get("temporary"):
+        group = make_group()
+    return Member.objects.create(
+        full_name=name or f"Đảng viên {next(_counter)}",
+        group=group,
+        joined_cell_on=joined,
+        **fields,
+    )
+
+
+def make_user(username, role=None, member=None):
+    user = User.objects.create_user(username=username, password="mật-khẩu-thử-1")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if member is not None:
+        member.user = user
+        member.save(update_fields=["user"])
+    return user
+
+
+def make_exemption(member, starts_on, ends_on=None, **fields):
+    fields.setdefault("reason", "Điều trị bệnh")
+    return Exemption.objects.create(member=member, starts_on=starts_on, ends_on=ends_on, **fields)
+
+
+def make_plan(year=2020, **fields):
+    fields.setdefault("title", f"Kế hoạch sinh hoạt chuyên đề năm {year}")
+    plan, _ = AnnualPlan.objects.get_or_create(year=year, defaults=fields)
+    return plan
+
+
+def make_session(plan=None, start=None, minutes=120, **fields):
+    start = start or at(2020, 3, 12)
+    plan = plan or make_plan(timezone.localtime(start).year)
+    fields.setdefault("topic", f"Chuyên đề {next(_counter)}")
+    return ThematicSession.objects.create(
+        plan=plan, start=start, end=start + dt.timedelta(minutes=minutes), **fields
+    )
+
+
+def make_group_meeting(session, group, start, minutes=120, **fields):
+    return GroupMeeting.objects.create(
+        session=session,
+        group=group,
+        start=start,
+        end=start + dt.timedelta(minutes=minutes),
+        **fields,
+    )
+
+
+def record(session, statuses=None, temporary=()):
+    """Hold ``session`` and write a row for every expected member.
+
+    ``statuses`` maps a member to a status (present by default); members in
+    ``temporary`` attend temporarily from another cell.
+    """
+    statuses = statuses or {}
+    session.status = ThematicSession.Status.HELD
+    session.save(update_fields=["status"])
+    rows = []
+    for member in session.expected_members():
+        status = statuses.get(member, Attendance.Status.PRESENT)
+        reason = "Đi công tác" if status == Attendance.Status.EXCUSED else ""
+        rows.append(
+            Attendance(
+                session=session,
+                member=member,
+                group_id=member.group_id,
+                status=status,
+                reason=reason,
+            )
+        )
+    rows += [
+        Attendance(session=session, member=member, group_id=member.group_id, temporary=True)
+        for member in temporary
+    ]
+    return Attendance.objects.bulk_create(rows)

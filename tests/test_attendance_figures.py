@@ -1,0 +1,102 @@
+"""Attendance rate = present ÷ expected; excused and unexcused counted apart."""
+
+from decimal import Decimal
+
+import pytest
+
+from members.models import Member
+from sessions.models import Attendance, AttendanceFigures
+from tests.factories import at, make_member, make_session, record
+
+pytestmark = pytest.mark.django_db
+
+P, E, U = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED
+
+
+def test_rate_is_present_over_expected():
+    figures = AttendanceFigures(expected=29, present=27, excused=1, unexcused=1)
+    assert figures.rate == Decimal("93.1")
+    assert figures.absent == 2
+
+
+def test_rate_is_none_when_nobody_was_expected():
+    assert AttendanceFigures().rate is None
+    assert not AttendanceFigures().is_good
+
+
+def test_good_attendance_needs_rate_above_threshold_and_no_unexcused(settings):
+    settings.CHIBO_GOOD_ATTENDANCE_PERCENT = 85
+    assert AttendanceFigures(expected=20, present=18, excused=2).is_good  # 90 %
+    assert not AttendanceFigures(expected=20, present=17, excused=3).is_good  # 85 %: not above
+    assert not AttendanceFigures(expected=20, present=19, unexcused=1).is_good
+    settings.CHIBO_GOOD_ATTENDANCE_PERCENT = 95
+    assert not AttendanceFigures(expected=20, present=18, excused=2).is_good
+
+
+def test_session_figures_count_statuses_apart(groups):
+    members = [make_member(groups[n % 2]) for n in range(10)]
+    session = make_session(start=at(2020, 3, 12))
+    record(session, {members[0]: E, members[1]: E, members[2]: U})
+    figures = session.attendance_figures()
+    assert figures == AttendanceFigures(expected=10, present=7, excused=2, unexcused=1)
+    assert figures.rate == Decimal("70.0")
+
+
+def test_temporary_attendees_are_recorded_but_never_counted(groups):
+    make_member(groups[0])
+    make_member(groups[0])
+    visitor = make_member(None, "Khách Tạm Thời", temporary=True)
+    session = make_session(start=at(2020, 3, 12))
+    record(session, temporary=[visitor])
+    assert Attendance.objects.filter(session=session).count() == 3
+    assert session.attendance_figures() == AttendanceFigures(expected=2, present=2)
+
+
+def test_guests_do_not_change_the_rate(groups):
+    make_member(groups[0])
+    session = make_session(start=at(2020, 3, 12), guest_count=12, guest_names="Quần chúng")
+    record(session)
+    assert session.attendance_figures().rate == Decimal("100.0")
+
+
+def test_rate_by_group_uses_the_group_at_the_time(groups):
+    mover = make_member(groups[0], "Chuyển Tổ")
+    make_member(groups[1], "Ở Lại")
+    session = make_session(start=at(2020, 3, 12))
+    record(session, {mover: E})
+    mover.group = groups[1]
+    mover.save()
+    rows = {
+        row["group"]: AttendanceFigures.from_row(row)
+        for row in Attendance.objects.figures_by("group")
+    }
+    assert rows[groups[0].pk] == AttendanceFigures(expected=1, present=0, excused=1)
+    assert rows[groups[1].pk] == AttendanceFigures(expected=1, present=1)
+
+
+def test_sessions_held_group_by_group_count_once_per_member(groups):
+    for group in groups:
+        make_member(group)
+    session = make_session(start=at(2020, 5, 14), scope="groups")
+    record(session)
+    assert session.attendance_figures().expected == 2
+
+
+def test_year_figures_only_count_that_year(groups):
+    member = make_member(groups[0])
+    record(make_session(start=at(2020, 3, 12)), {member: U})
+    record(make_session(start=at(2021, 3, 12)))
+    figures_2020 = AttendanceFigures.from_row(Attendance.objects.for_year(2020).figures())
+    figures_2021 = AttendanceFigures.from_row(Attendance.objects.for_year(2021).figures())
+    assert figures_2020 == AttendanceFigures(expected=1, present=0, unexcused=1)
+    assert figures_2021 == AttendanceFigures(expected=1, present=1)
+
+
+def test_departed_member_keeps_their_record(groups):
+    leaver = make_member(groups[0], "Đã Chuyển")
+    session = make_session(start=at(2020, 3, 12))
+    record(session)
+    leaver.left_cell_on = at(2021, 1, 1).date()
+    leaver.left_reason = Member.LeaveReason.TRANSFER
+    leaver.save()
+    assert session.attendance_figures() == AttendanceFigures(expected=1, present=1)

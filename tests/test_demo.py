@@ -1,0 +1,113 @@
+"""The demo cell is the article's model case, and loading it twice changes nothing."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from members.models import Exemption, Member, PartyGroup
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    AttendanceFigures,
+    Award,
+    ContestTeam,
+    ThematicSession,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+TODAY = timezone.make_aware(dt.datetime(2026, 11, 24, 9, 0))
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    """The demo as loaded on 24 November 2026."""
+    monkeypatch.setattr(timezone, "now", lambda: TODAY)
+    call_command("load_demo", stdout=StringIO())
+
+
+def snapshot():
+    models = [
+        PartyGroup,
+        Member,
+        Exemption,
+        AnnualPlan,
+        ThematicSession,
+        Attendance,
+        ContestTeam,
+        Award,
+    ]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def test_loading_twice_changes_nothing(demo, capsys):
+    before = snapshot()
+    call_command("load_demo")
+    assert snapshot() == before
+    assert "không thay đổi gì" in capsys.readouterr().out
+
+
+def test_thirty_members_in_four_groups_in_2020(demo):
+    assert PartyGroup.objects.count() == 4
+    in_2020 = Member.objects.in_cell_on(dt.date(2020, 12, 31))
+    assert in_2020.count() == 30
+    assert Member.objects.filter(temporary=True).count() == 1
+    assert Member.objects.filter(standing=Member.Standing.PROBATIONARY).exists()
+
+
+def test_one_member_exempt_and_one_who_left_after_2020(demo):
+    assert Exemption.objects.count() == 1
+    leaver = Member.objects.get(left_cell_on__isnull=False)
+    assert leaver.left_cell_on.year > 2020
+    assert leaver.attendances.filter(session__start__year=2020).count() == 7
+
+
+def test_2020_plan_has_seven_sessions_one_by_group_two_contests(demo):
+    sessions = ThematicSession.objects.for_year(2020)
+    assert sessions.held().count() == 7
+    assert sessions.filter(scope="groups").count() == 1
+    assert sessions.get(scope="groups").group_meetings.count() == 4
+    contests = sessions.filter(format="contest")
+    assert contests.count() == 2
+    assert any("Rung chuông vàng" in s.topic for s in contests)
+    assert any("Olympia" in s.topic for s in contests)
+    for contest in contests:
+        assert contest.contest_teams.count() == 4
+        assert contest.awards.filter(member__isnull=False).exists()
+        assert contest.awards.exclude(guest_name="").exists()
+    assert sessions.filter(guest_count__gt=0).count() >= 2
+
+
+def test_2020_attendance_is_fairly_complete(demo):
+    figures = AttendanceFigures.from_row(Attendance.objects.for_year(2020).figures())
+    assert figures.rate > 85
+    assert figures.excused > 0
+    assert figures.unexcused >= 1
+
+
+def test_current_year_has_recorded_and_upcoming_sessions(demo):
+    sessions = ThematicSession.objects.for_year(2026)
+    assert sessions.held().count() == 3
+    assert all(s.attendances.exists() for s in sessions.held())
+    assert sessions.upcoming(TODAY).count() == 2
+    assert sessions.filter(status="postponed", postponements__isnull=False).exists()
+    assert AnnualPlan.objects.get(year=2026).quarters_without_session() == []
+
+
+def test_demo_logins_have_their_roles(demo):
+    for username, perm in [
+        ("secretary", "thematic.change_thematicsession"),
+        ("leader", "thematic.view_summary"),
+        ("member", "thematic.view_thematicsession"),
+    ]:
+        user = authenticate(username=username, password="chibo-demo")
+        assert user is not None and user.has_perm(perm)
+        assert user.member is not None
+    assert not authenticate(username="member", password="chibo-demo").has_perm(
+        "members.view_member"
+    )

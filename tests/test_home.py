@@ -1,0 +1,135 @@
+"""Each role's home page shows real figures, with a number of queries that does not grow."""
+
+import pytest
+
+from sessions.models import Attendance, Document
+from tests.factories import (
+    at,
+    make_group,
+    make_group_meeting,
+    make_member,
+    make_plan,
+    make_session,
+    record,
+)
+
+pytestmark = pytest.mark.django_db
+
+E, U = Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED
+
+
+@pytest.fixture
+def year_2020(groups, member, other_member, now):
+    """A 2020 plan half done on 1 June: two sessions held, one missed, two ahead."""
+    plan = make_plan(2020, status="approved", approved_on=at(2020, 1, 8).date())
+    tuan = member.member
+    held = make_session(plan, at(2020, 1, 16, 14), topic="Rung chuông vàng", format="contest")
+    record(held, {tuan: E})
+    second = make_session(plan, at(2020, 3, 12), topic="Chỉ thị 35")
+    record(second, {other_member.member: U})
+    make_session(plan, at(2020, 5, 20), topic="Chưa ghi kết quả")
+    by_group = make_session(
+        plan, at(2020, 6, 18, 14), topic="Học tập theo tổ", scope="groups", location="Hội trường"
+    )
+    make_group_meeting(by_group, groups[0], at(2020, 6, 16, 8), location="Phòng Văn phòng")
+    make_group_meeting(by_group, groups[1], at(2020, 6, 17, 8), location="Phòng Tổ chức")
+    Document.objects.create(
+        session=by_group, title="Đề dẫn chuyên đề", kind="draft", url="https://example.org/de-dan"
+    )
+    make_session(plan, at(2020, 10, 22), topic="Nghị quyết tỉnh")
+    return plan
+
+
+def test_member_sees_next_sessions_with_their_group_meeting(client, member, year_2020):
+    client.force_login(member)
+    response = client.get("/")
+    agenda = [session.topic for session, _schedule in response.context["agenda"]]
+    assert agenda == ["Học tập theo tổ", "Nghị quyết tỉnh"]
+    assert "Phòng Văn phòng" in response.text  # Tổ 1's own meeting
+    assert "Phòng Tổ chức" not in response.text
+    assert "16/06/2020" in response.text
+    assert "Đề dẫn chuyên đề" in response.text
+
+
+def test_member_sees_own_attendance_this_year(client, member, year_2020):
+    client.force_login(member)
+    response = client.get("/")
+    figures = response.context["figures"]
+    assert (figures.present, figures.expected, figures.excused) == (1, 2, 1)
+    assert "50,0 %" in response.text
+    assert "Vắng có lý do" in response.text
+
+
+def test_member_home_never_shows_another_members_record(client, member, other_member, year_2020):
+    client.force_login(member)
+    response = client.get("/")
+    assert "Vắng không có lý do" not in response.text  # other_member's unexcused absence
+    assert "Phùng Thị Hoa" not in response.text
+
+
+def test_account_without_member_gets_an_explanation(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("khach"))
+    response = client.get("/")
+    assert "chưa được gắn với đảng viên nào" in response.text
+
+
+def test_secretary_sees_plan_by_quarter_and_sessions_to_record(client, secretary, year_2020):
+    client.force_login(secretary)
+    response = client.get("/")
+    assert [s.topic for s in response.context["to_record"]] == ["Chưa ghi kết quả"]
+    quarters = {
+        q: [s.topic for s in sessions] for q, sessions, _missing in response.context["quarters"]
+    }
+    assert quarters[2] == ["Chưa ghi kết quả", "Học tập theo tổ"]
+    missing = [q for q, _sessions, is_missing in response.context["quarters"] if is_missing]
+    assert missing == [3]
+    assert "Chưa đủ kỳ sinh hoạt chuyên đề" in response.text
+
+
+def test_secretary_without_a_plan_is_told(client, secretary, now):
+    client.force_login(secretary)
+    assert "Chi bộ chưa có kế hoạch sinh hoạt chuyên đề năm 2020" in client.get("/").text
+
+
+def test_leader_sees_year_figures_and_rate_per_group(client, leader, year_2020):
+    client.force_login(leader)
+    response = client.get("/")
+    assert (response.context["held"], response.context["planned"]) == (2, 5)
+    figures = response.context["figures"]
+    assert (figures.excused, figures.unexcused) == (1, 1)
+    rates = {group.name: row.rate for group, row in response.context["by_group"]}
+    assert set(rates) == {"Tổ 1", "Tổ 2"}
+    assert "Tỷ lệ dự sinh hoạt theo tổ Đảng" in response.text
+
+
+def grow(n_members, n_sessions):
+    groups = [make_group(order=i) for i in range(4)]
+    for i in range(n_members):
+        make_member(groups[i % 4])
+    plan = make_plan(2020)
+    for i in range(n_sessions):
+        start = at(2020, 1 + (i * 5) % 12, 1 + i % 27, 8)
+        session = make_session(plan, start, scope="groups" if i % 3 == 0 else "cell")
+        if i % 3 == 0:
+            for group in groups:
+                make_group_meeting(session, group, session.start)
+        Document.objects.create(session=session, title="Tài liệu", url="https://example.org/a")
+        if session.end < at(2020, 6, 1):
+            record(session)
+
+
+@pytest.mark.parametrize("role", ["member", "secretary", "leader"])
+def test_home_query_count_does_not_grow_with_the_cell(
+    client, role, request, django_assert_max_num_queries, now
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    grow(5, 4)
+    with django_assert_max_num_queries(20) as small:
+        client.get("/")
+    grow(60, 24)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/")
+    assert response.status_code == 200
