@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from chibo.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup
@@ -582,7 +583,7 @@ class DemoLoader:
             rows.append(
                 Attendance(session=session, member=member, group=member.group, temporary=True)
             )
-        Attendance.objects.bulk_create(rows)
+        bulk_create_with_history(rows, Attendance)
         session.attendance_version = 1
         session.save(update_fields=["attendance_version"])
         self.created += len(rows)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class LanguageCookieMiddleware:
@@ -25,4 +25,21 @@ class LanguageCookieMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Pages for a logged-in user are never stored by a browser or a proxy.
+
+    Member lists and attendance are sensitive: a shared office PC must not keep
+    them in its cache after the user logs out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
         return response

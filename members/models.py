@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.names import vietnamese_sort_key
 
@@ -26,6 +27,8 @@ class PartyGroup(models.Model):
     # A group that is dissolved is archived, never deleted: past attendance
     # rows still name it.
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -140,6 +143,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["calendar_token", "sort_name"])
 
     class Meta:
         ordering = ["sort_name", "pk"]
@@ -206,6 +210,7 @@ class Exemption(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ExemptionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["member", "-starts_on"]

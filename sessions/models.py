@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractQuarter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import Member, PartyGroup
 
@@ -130,6 +131,8 @@ class AnnualPlan(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year"]
@@ -315,6 +318,7 @@ class ThematicSession(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ThematicSessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start", "pk"]
@@ -452,6 +456,8 @@ class GroupMeeting(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["session", "group__order", "group__name"]
         verbose_name = _("buổi sinh hoạt của tổ")
@@ -543,6 +549,7 @@ class Attendance(models.Model):
     recorded_at = models.DateTimeField(auto_now=True)
 
     objects = AttendanceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "member__sort_name"]
@@ -676,6 +683,8 @@ class ContestTeam(models.Model):
     score = models.DecimalField(_("điểm"), max_digits=7, decimal_places=1, default=0)
     rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["session", "rank", "-score", "group__order"]
         verbose_name = _("đội thi")
@@ -722,6 +731,8 @@ class Award(models.Model):
     )
     guest_name = models.CharField(_("khách mời, quần chúng đạt giải"), max_length=150, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "order", "pk"]
