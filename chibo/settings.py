@@ -3,6 +3,7 @@
 Every variable read here is listed in the README's "Configuration" section.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -155,25 +156,6 @@ STORAGES = {
     },
 }
 
-# Only the app's own scripts and styles: no inline <script>, no style="" attributes.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -186,6 +168,69 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Security. What each setting protects, and what an operator sets in
+# production, is in docs/security.md.
+
+# Only the app's own scripts and styles: no inline <script>, no style="" attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for Bootstrap's own SVG icons in its CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# HTTPS: on by default in production. CHIBO_HTTPS=0 only for a trial on a
+# closed network (check --deploy then warns, as it should). Behind a proxy
+# that terminates TLS, CHIBO_BEHIND_TLS_PROXY=1 makes Django trust the proxy's
+# X-Forwarded-Proto header; the proxy must set it on every request.
+HTTPS = env_bool("CHIBO_HTTPS", not DEBUG)
+if env_bool("CHIBO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("CHIBO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHIBO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", True)
+
+# Sessions end after this many idle minutes; every request pushes the end back.
+SESSION_COOKIE_AGE = env_int("CHIBO_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Login failures (django-axes): too many for one user name from one address
+# lock that pair only, so nobody can lock a member out from another machine.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: turns a lockout into its page
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("CHIBO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CHIBO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chibo.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "chibo.security.client_ip"
+# Reverse proxies in front of Chibo that append the client's address to
+# X-Forwarded-For; 0 trusts only the connection's own address.
+CHIBO_PROXY_COUNT = env_int("CHIBO_PROXY_COUNT", 0)
+
+CSRF_FAILURE_VIEW = "chibo.security.csrf_failure"
+
+# Uploaded files are sent by Chibo after a login check; with nginx, set this to
+# an internal location (e.g. /protected-media/) and nginx sends the file.
+CHIBO_MEDIA_ACCEL_REDIRECT = os.environ.get("CHIBO_MEDIA_ACCEL_REDIRECT", "")
 
 # --- The Party's rules. The guidance changes over the years (2018, 2025), so
 # every threshold is a setting and the code never writes the number itself.

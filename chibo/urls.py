@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from chibo import views
+from chibo import security, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,17 +22,14 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # The language switch is on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language switch is on the login page too; it changes a cookie, so POST only.
+    path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("members/", include("members.urls")),
     path("sessions/", include("sessions.urls")),
     path("admin/", admin.site.urls),
+    # Uploaded documents and photos, only for the cell's users (docs/security.md).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", security.media, name="media"),
 ]
 
 admin.site.site_header = "Chibo"
 admin.site.site_title = "Chibo"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

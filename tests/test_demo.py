@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.utils import timezone
 
 from members.models import Exemption, Member, PartyGroup
@@ -105,9 +106,9 @@ def test_demo_logins_have_their_roles(demo):
         ("leader", "thematic.view_summary"),
         ("member", "thematic.view_thematicsession"),
     ]:
-        user = authenticate(username=username, password="chibo-demo")
+        user = authenticate(HttpRequest(), username=username, password="chibo-demo")
         assert user is not None and user.has_perm(perm)
         assert user.member is not None
-    assert not authenticate(username="member", password="chibo-demo").has_perm(
+    assert not authenticate(HttpRequest(), username="member", password="chibo-demo").has_perm(
         "members.view_member"
     )

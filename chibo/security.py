@@ -1,0 +1,106 @@
+"""Pieces of Chibo's protection that are code, not settings.
+
+The login lockout page and the client address django-axes counts failures
+against, the page for a form whose CSRF token expired, and the view that sends
+uploaded files only to the cell's users. docs/security.md explains the whole.
+"""
+
+import ipaddress
+import math
+import mimetypes
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+# Who may open an uploaded document or photo: whoever may see the sessions
+# they belong to (every role of the cell; an account without a role may not).
+VIEW_FILES = "thematic.view_thematicsession"
+
+# Raster images a browser may show in the page. Everything else, SVG and HTML
+# included, is sent as a download so that it never runs in Chibo's origin.
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def client_ip(request) -> str | None:
+    """The address django-axes counts login failures against.
+
+    Without a proxy (``CHIBO_PROXY_COUNT=0``) it is the connection's address:
+    a client can write anything in X-Forwarded-For, so the header is ignored.
+    Behind N proxies that each append the address they saw, the client is the
+    N-th entry from the right; what a client wrote itself sits further left.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.CHIBO_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page shown instead of the login form after too many failures.
+
+    429 (Too Many Requests), not 403: the refusal is about the rate of attempts
+    and ends by itself, which Retry-After tells the browser; 403 stays the
+    answer for a role that may not open a page and for an expired form.
+    """
+    cooloff = settings.AXES_COOLOFF_TIME.total_seconds()
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": math.ceil(cooloff / 60),
+    }
+    response = render(request, "registration/locked_out.html", context, status=429)
+    response["Retry-After"] = str(int(cooloff))
+    return response
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a missing or stale CSRF token: say so, in plain words."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def media(request, path):
+    """Send an uploaded file to a user of the cell; 404 for anything else.
+
+    Anonymous visitors never get here (LoginRequiredMiddleware sends them to
+    the login page). A path that leaves MEDIA_ROOT, by ``..`` or a symbolic
+    link, is answered like a missing file.
+    """
+    if not request.user.has_perm(VIEW_FILES):
+        raise Http404
+    root = Path(settings.MEDIA_ROOT).resolve()
+    try:
+        target = (root / path).resolve()
+    except (OSError, ValueError) as error:  # e.g. a NUL byte in the path
+        raise Http404 from error
+    if not target.is_relative_to(root) or not target.is_file():
+        raise Http404
+
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    as_attachment = content_type not in INLINE_TYPES
+    if settings.CHIBO_MEDIA_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        location = settings.CHIBO_MEDIA_ACCEL_REDIRECT.rstrip("/")
+        response["X-Accel-Redirect"] = f"{location}/{quote(target.relative_to(root).as_posix())}"
+        response["Content-Disposition"] = content_disposition_header(as_attachment, target.name)
+    else:
+        response = FileResponse(
+            target.open("rb"),
+            as_attachment=as_attachment,
+            filename=target.name,
+            content_type=content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
