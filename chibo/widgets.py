@@ -1,31 +1,32 @@
-"""Form inputs that phones and office browsers show with their own pickers.
+"""Date and time inputs written the Vietnamese way: dd/mm/yyyy and 24-hour hh:mm.
 
-The browser sends ISO dates and times whatever the language; the server also
-accepts dd/mm/yyyy (see chibo/formats).
+Browsers draw <input type="date"> in the language of the operating system, so
+an office PC with an English Windows would show mm/dd/yyyy and AM/PM. Plain
+text inputs with the cell's own format avoid that; the server also accepts
+ISO dates (see chibo/formats).
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def _attrs(attrs, placeholder, size):
+    return {"placeholder": placeholder, "autocomplete": "off", "size": size, **(attrs or {})}
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
-
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__(_attrs(attrs, _("vd: 15/07/2026"), 10), format="%d/%m/%Y")
 
 
 class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        super().__init__(_attrs(attrs, _("vd: 15/07/2026 08:00"), 16), format="%d/%m/%Y %H:%M")
 
 
 class TimeInput(forms.TimeInput):
-    input_type = "time"
-
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
+        super().__init__(_attrs(attrs, _("vd: 10:30"), 5), format="%H:%M")
 
 
 def share_choices(fields):

@@ -79,7 +79,17 @@ class StartEndMixin:
         start, end = cleaned.get("start"), cleaned.get("end")
         if isinstance(start, dt.datetime) and isinstance(end, dt.time):
             cleaned["end"] = with_time(start, end)
+        else:
+            # Without a valid start there is no end to store (the start's error
+            # is what the user needs to see).
+            cleaned.pop("end", None)
         return cleaned
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if "end" not in self.cleaned_data:
+            exclude.add("end")
+        return exclude
 
 
 # --- Plans ---------------------------------------------------------------------

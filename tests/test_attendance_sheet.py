@@ -22,7 +22,9 @@ P, E, U = Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Statu
 def cell(groups, secretary, member, other_member):
     """Two groups: secretary and Tuấn in Tổ 1, Hoa in Tổ 2, plus people not expected."""
     make_member(groups[1], "Lâm Văn Cường")
-    make_member(groups[0], "Lộc Văn Bình", left_cell_on=dt.date(2020, 3, 15), left_reason="transfer")
+    make_member(
+        groups[0], "Lộc Văn Bình", left_cell_on=dt.date(2020, 3, 15), left_reason="transfer"
+    )
     make_member(groups[1], "Đàm Thị Huệ", joined=dt.date(2020, 9, 1))
     exempt = make_member(groups[1], "Nguyễn Văn Hải")
     make_exemption(exempt, dt.date(2020, 5, 1))
@@ -153,8 +155,8 @@ def test_excused_absence_needs_a_reason_and_nothing_is_saved(client, secretary, 
     ("field", "value", "message"),
     [
         ("score", "101", "Điểm chất lượng tối đa là 100."),
-        ("score", "-1", "Đảm bảo giá trị này lớn hơn hoặc bằng với 0"),
-        ("guest_count", "-2", "Đảm bảo giá trị này lớn hơn hoặc bằng với 0"),
+        ("score", "-1", "Giá trị phải lớn hơn hoặc bằng 0."),
+        ("guest_count", "-2", "Giá trị phải lớn hơn hoặc bằng 0."),
         ("grade", "excellent", "Hãy chọn một lựa chọn hợp lệ."),
     ],
 )
