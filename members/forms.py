@@ -55,6 +55,7 @@ class MemberForm(forms.ModelForm):
         if "group" in self.fields:
             self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
             self.fields["group"].required = False
+            self.fields["group"].empty_label = "—"
 
     def clean(self):
         cleaned = super().clean()
@@ -184,6 +185,7 @@ class GroupForm(forms.ModelForm):
         leader = self.fields["leader"]
         if self.instance.pk:
             leader.queryset = Member.objects.regular().current().filter(group=self.instance)
+            leader.empty_label = "—"
         else:
             # A new group has no members yet: its leader is chosen once it has some.
             del self.fields["leader"]

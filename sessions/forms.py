@@ -179,6 +179,7 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         pickers = [self.fields[name] for name in ("preparer", "presiding", "minute_taker")]
         for field in pickers:
             field.queryset = queryset
+            field.empty_label = "—"
         share_choices(pickers)
 
     def clean(self):
@@ -220,6 +221,7 @@ class BaseMeetingFormSet(GroupRowsMixin, BaseInlineFormSet):
         queryset = member_queryset(*(form.instance.presiding_id for form in self.forms))
         for field in presiding:
             field.queryset = queryset
+            field.empty_label = "—"
         share_choices(presiding)
 
     def _construct_form(self, i, **kwargs):
@@ -509,6 +511,7 @@ class BaseAwardFormSet(BaseInlineFormSet):
         queryset = member_queryset(*(form.instance.member_id for form in self.forms))
         for field in pickers:
             field.queryset = queryset
+            field.empty_label = "—"
         share_choices(pickers)
 
 
