@@ -42,6 +42,20 @@ def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "
             _close_login(member.user)
 
 
+def move_member(*, member: Member, group: PartyGroup) -> None:
+    """Move a member to another group; the group they led no longer names them.
+
+    Attendance already recorded keeps the group of its day.
+    """
+    with transaction.atomic():
+        old = member.group_id
+        member.group = group
+        member.save()
+        for led in PartyGroup.objects.filter(pk=old, leader=member):
+            led.leader = None
+            led.save(update_fields=["leader"])
+
+
 def import_members(*, rows: list[ImportRow]) -> list[Member]:
     """Create the members of checked import rows, all of them or none."""
     if any(row.errors for row in rows):

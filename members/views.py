@@ -170,7 +170,7 @@ def member_move(request, pk):
         return redirect(member)
     form = MoveForm(request.POST or None, instance=member)
     if form.is_valid():
-        form.save()
+        services.move_member(member=member, group=form.cleaned_data["group"])
         messages.success(
             request,
             _("Đã chuyển đồng chí %(name)s sang %(group)s.")

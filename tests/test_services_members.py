@@ -92,3 +92,14 @@ def test_import_members_refuses_rows_with_errors(groups):
     )
     [member] = services.import_members(rows=good)
     assert Member.objects.get(pk=member.pk).group == groups[0]
+
+
+def test_move_member_drops_them_as_leader_of_the_old_group(groups):
+    member = make_member(groups[0], "Vi Thị Thu Hà")
+    groups[0].leader = member
+    groups[0].save()
+    services.move_member(member=member, group=groups[1])
+    groups[0].refresh_from_db()
+    member.refresh_from_db()
+    assert (member.group, groups[0].leader) == (groups[1], None)
+    assert member.history.count() == 2

@@ -3,10 +3,20 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.models import GroupMeeting, Postponement, ThematicSession
+from sessions.models import (
+    Award,
+    ContestTeam,
+    Document,
+    GroupMeeting,
+    Photo,
+    Postponement,
+    ThematicSession,
+)
 from tests.factories import at, make_group, make_group_meeting, make_plan, make_session, record
 
 pytestmark = pytest.mark.django_db
@@ -378,3 +388,24 @@ def test_times_are_entered_in_the_cells_time_zone(client, secretary, plan):
     session = ThematicSession.objects.get()
     assert timezone.localtime(session.start).year == 2020
     assert session.start.astimezone(dt.UTC).hour == 15
+
+
+def detail_queries(client, session):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(session.get_absolute_url()).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_session_page_queries_do_not_grow(client, secretary, groups, plan):
+    session = make_session(plan, at(2020, 5, 14), scope="groups", format="contest")
+    record(session)
+    client.force_login(secretary)
+    few = detail_queries(client, session)
+    for n in range(8):
+        group = make_group(f"Tổ thêm {n}")
+        make_group_meeting(session, group, at(2020, 5, 12))
+        ContestTeam.objects.create(session=session, group=group, score=n)
+        Award.objects.create(session=session, prize=f"Giải {n}", guest_name=f"Khách {n}")
+        Document.objects.create(session=session, title=f"Tài liệu {n}", url="https://example.org")
+        Photo.objects.create(session=session, image=f"photos/2020/{n}.jpg", caption=f"Ảnh {n}")
+    assert detail_queries(client, session) == few
