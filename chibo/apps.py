@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class ChiboConfig(AppConfig):
     name = "chibo"
     verbose_name = _("Chi bộ")
+
+    def ready(self):
+        from chibo.db import use_sqlite_parameter_limit
+
+        connection_created.connect(use_sqlite_parameter_limit, dispatch_uid="chibo-sqlite-limit")

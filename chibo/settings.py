@@ -259,3 +259,13 @@ CHIBO_GRADING = {
     ],
     "thresholds": [("good", 90), ("fair", 70), ("average", 50)],
 }
+
+# The cell's name, printed at the head of the minutes (biên bản).
+CHIBO_CELL_NAME = os.environ.get("CHIBO_CELL_NAME", "Chi bộ")
+
+# --- Uploads. A photo is refused above this size or this many pixels (a small
+# file can still decode to a huge image); every photo is decoded and re-encoded.
+CHIBO_PHOTO_MAX_BYTES = env_int("CHIBO_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+CHIBO_PHOTO_MAX_PIXELS = env_int("CHIBO_PHOTO_MAX_PIXELS", 40_000_000)
+# Documents attached to a session (drafts, slides, directives).
+CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)

@@ -22,6 +22,18 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The one-time link a member gets to set their own password (the secretary
+    # gives it with a new login); Django's password-reset tokens underneath.
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # The language switch is on the login page too; it changes a cookie, so POST only.
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("members/", include("members.urls")),

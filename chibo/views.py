@@ -9,6 +9,7 @@ from sessions.models import (
     Attendance,
     AttendanceFigures,
     GroupMeeting,
+    Photo,
     ThematicSession,
 )
 
@@ -55,6 +56,7 @@ def member_home(request):
 
 
 def secretary_home(request):
+    """What the secretary has to do: sessions to record, the year's plan and figures."""
     now = timezone.now()
     year = timezone.localdate().year
     plan = AnnualPlan.objects.filter(year=year).first()
@@ -65,11 +67,16 @@ def secretary_home(request):
             (quarter, sessions, quarter in missing)
             for quarter, sessions in plan.sessions_by_quarter().items()
         ]
+    sessions = ThematicSession.objects.for_year(year)
     context = {
         "year": year,
         "plan": plan,
         "quarters": quarters,
         "to_record": ThematicSession.objects.to_record(now).select_related("plan"),
+        "upcoming": ThematicSession.objects.upcoming(now)[:3],
+        "held": sessions.held().count(),
+        "planned": sessions.not_cancelled().count(),
+        "photos": Photo.objects.filter(session__in=sessions).count(),
         "figures": AttendanceFigures.from_row(Attendance.objects.for_year(year).figures()),
     }
     return render(request, "chibo/home_secretary.html", context)

@@ -1,20 +1,107 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.core import signing
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from members.models import Member, PartyGroup
+from chibo.roles import ROLE_GROUPS
+from members import services
+from members.forms import (
+    ROLE_CHOICES,
+    AccountForm,
+    ExemptionForm,
+    GroupForm,
+    ImportForm,
+    LeaveForm,
+    MemberEditForm,
+    MemberForm,
+    MoveForm,
+)
+from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
+from members.models import Exemption, Member, PartyGroup
 from sessions.models import Attendance, AttendanceFigures
+
+CHANGE_MEMBER = "members.change_member"
+IMPORT_SALT = "members.import"
+IMPORT_MAX_AGE = 3600
+LINK_SESSION_KEY = "chibo_password_link"
+
+# The list's filters: (label, members shown).
+FILTERS = {
+    "active": gettext_lazy("Đang sinh hoạt"),
+    "probationary": gettext_lazy("Dự bị"),
+    "exempt": gettext_lazy("Đang miễn, tạm miễn"),
+    "temporary": gettext_lazy("Sinh hoạt tạm thời"),
+    "left": gettext_lazy("Đã thôi sinh hoạt"),
+}
+
+
+def filtered_members(name, today):
+    exempt = Exemption.objects.covering(today).filter(member=OuterRef("pk"))
+    members = Member.objects.annotate(exempt_now=Exists(exempt))
+    current = members.regular().current()
+    return {
+        "active": current,
+        "probationary": current.filter(standing=Member.Standing.PROBATIONARY),
+        "exempt": current.filter(exempt_now=True),
+        "temporary": members.filter(temporary=True).current(),
+        "left": members.regular().filter(left_cell_on__isnull=False),
+    }[name]
+
+
+def filter_counts(today):
+    """How many members each filter shows, in one query."""
+    exempt = Exists(Exemption.objects.covering(today).filter(member=OuterRef("pk")))
+    current = Q(temporary=False, left_cell_on__isnull=True)
+    # Aggregate names must not be field names ("temporary"): prefix them.
+    counts = Member.objects.aggregate(
+        n_active=Count("pk", filter=current),
+        n_probationary=Count("pk", filter=current & Q(standing=Member.Standing.PROBATIONARY)),
+        n_exempt=Count("pk", filter=current & Q(exempt)),
+        n_temporary=Count("pk", filter=Q(temporary=True, left_cell_on__isnull=True)),
+        n_left=Count("pk", filter=Q(temporary=False, left_cell_on__isnull=False)),
+    )
+    return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
 @permission_required("members.view_member", raise_exception=True)
 def member_list(request):
-    """The cell's members by party group; those who left are listed apart."""
-    current = Member.objects.regular().current()
-    groups = PartyGroup.objects.prefetch_related(Prefetch("members", queryset=current))
+    """The cell's members by party group, filtered by their standing in the cell."""
+    today = timezone.localdate()
+    chosen = request.GET.get("filter", "active")
+    if chosen not in FILTERS:
+        chosen = "active"
+    groups = list(PartyGroup.objects.all())
+    group_id = request.GET.get("group", "")
+    members = filtered_members(chosen, today).select_related("group", "user")
+    if group_id.isdigit():
+        members = members.filter(group_id=int(group_id))
+    by_group = {}
+    for member in members:
+        by_group.setdefault(member.group_id, []).append(member)
+    # Unfiltered, every active group is listed, an empty one too, so that it shows.
+    show_empty = chosen == "active" and not group_id
+    sections = [
+        (group, by_group.get(group.pk, []))
+        for group in groups
+        if group.pk in by_group or (show_empty and group.is_active)
+    ]
+    if None in by_group:
+        sections.append((None, by_group[None]))
+    counts = filter_counts(today)
     context = {
+        "sections": sections,
+        "filters": [(key, label, counts[key]) for key, label in FILTERS.items()],
+        "chosen": chosen,
         "groups": groups,
-        "temporary": Member.objects.filter(temporary=True).current(),
-        "left": Member.objects.regular().filter(left_cell_on__isnull=False),
+        "group_id": int(group_id) if group_id.isdigit() else None,
+        "total": sum(len(rows) for _group, rows in sections),
     }
     return render(request, "members/member_list.html", context)
 
@@ -27,10 +114,341 @@ def member_detail(request, pk):
         .select_related("session", "group")
         .order_by("-session__start")
     )
+    history = member.history.select_related("group").order_by("history_date", "history_id")
+    moves, previous = [], object()
+    for entry in history:
+        if entry.group_id != previous:
+            moves.append(entry)
+            previous = entry.group_id
     context = {
         "member": member,
         "exemptions": member.exemptions.all(),
         "records": records,
         "figures": AttendanceFigures.from_row(records.figures()),
+        "moves": moves,
+        "role": role_name(member.user),
     }
     return render(request, "members/member_detail.html", context)
+
+
+def role_name(user):
+    if user is None or not user.is_active:
+        return None
+    names = dict(ROLE_CHOICES)
+    for group in user.groups.all():
+        if group.name in names:
+            return group.name
+    return None
+
+
+@permission_required("members.add_member", raise_exception=True)
+def member_create(request):
+    form = MemberForm(request.POST or None)
+    if form.is_valid():
+        member = form.save()
+        messages.success(request, _("Đã thêm đồng chí %(name)s.") % {"name": member})
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form})
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_edit(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    form = MemberEditForm(request.POST or None, instance=member)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu thông tin đồng chí %(name)s.") % {"name": member})
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_move(request, pk):
+    member = get_object_or_404(Member.objects.select_related("group"), pk=pk, temporary=False)
+    if member.has_left:
+        messages.error(request, _("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+        return redirect(member)
+    form = MoveForm(request.POST or None, instance=member)
+    if form.is_valid():
+        services.move_member(member=member, group=form.cleaned_data["group"])
+        messages.success(
+            request,
+            _("Đã chuyển đồng chí %(name)s sang %(group)s.")
+            % {"name": member, "group": member.group},
+        )
+        return redirect(member)
+    return render(request, "members/member_move.html", {"form": form, "member": member})
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_leave(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    if member.has_left:
+        messages.error(request, _("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+        return redirect(member)
+    form = LeaveForm(request.POST or None, instance=member)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.mark_member_left(
+            member=member,
+            day=data["left_cell_on"],
+            reason=data["left_reason"],
+            note=data["left_note"],
+        )
+        messages.success(
+            request, _("Đã ghi đồng chí %(name)s thôi sinh hoạt tại chi bộ.") % {"name": member}
+        )
+        return redirect(member)
+    return render(request, "members/member_leave.html", {"form": form, "member": member})
+
+
+@permission_required("members.add_exemption", raise_exception=True)
+def exemption_create(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    form = ExemptionForm(request.POST or None, instance=Exemption(member=member))
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã ghi đợt miễn, tạm miễn sinh hoạt."))
+        return redirect(member)
+    context = {"form": form, "member": member}
+    return render(request, "members/exemption_form.html", context)
+
+
+@permission_required("members.change_exemption", raise_exception=True)
+def exemption_edit(request, pk, exemption_pk):
+    exemption = get_object_or_404(
+        Exemption.objects.select_related("member"), member_id=pk, pk=exemption_pk
+    )
+    form = ExemptionForm(request.POST or None, instance=exemption)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu đợt miễn, tạm miễn sinh hoạt."))
+        return redirect(exemption.member)
+    context = {"form": form, "member": exemption.member, "exemption": exemption}
+    return render(request, "members/exemption_form.html", context)
+
+
+# --- Logins --------------------------------------------------------------------
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_account(request, pk):
+    """Give a member a login and a role, change them, or see the one-time link."""
+    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    user = member.user
+    active = user is not None and user.is_active
+    initial = {
+        "username": user.username if user else services.suggest_username(member.full_name),
+        "role": role_name(user) or ROLE_GROUPS[-1],
+    }
+    form = AccountForm(request.POST or None, user=user, initial=initial)
+    if form.is_valid():
+        try:
+            user = services.give_login(
+                member=member,
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect("members:account", pk=member.pk)
+        if active:
+            messages.success(request, _("Đã lưu tài khoản."))
+        else:
+            share_password_link(request, member)
+        return redirect("members:account", pk=member.pk)
+    context = {
+        "member": member,
+        "form": form,
+        "active": active,
+        "link": request.session.pop(LINK_SESSION_KEY, None),
+        "link_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    return render(request, "members/member_account.html", context)
+
+
+def share_password_link(request, member):
+    """Show the one-time link to the secretary (once), and email it if we can."""
+    link = services.password_link(request, member.user)
+    request.session[LINK_SESSION_KEY] = link
+    if services.send_password_link(member=member, link=link):
+        messages.success(
+            request,
+            _("Đã gửi đường dẫn đặt mật khẩu tới %(email)s.") % {"email": member.email},
+        )
+    else:
+        messages.info(
+            request,
+            _("Đồng chí này chưa có thư điện tử: hãy trao đường dẫn dưới đây tận tay."),
+        )
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+@require_POST
+def member_account_link(request, pk):
+    """A new one-time link for a login that is open (the member forgot, or lost it)."""
+    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    if member.user is None or not member.user.is_active:
+        messages.error(request, _("Đồng chí này chưa có tài khoản."))
+    else:
+        share_password_link(request, member)
+    return redirect("members:account", pk=member.pk)
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_account_revoke(request, pk):
+    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    if member.user is None or not member.user.is_active:
+        messages.error(request, _("Đồng chí này chưa có tài khoản."))
+        return redirect(member)
+    if request.method == "POST":
+        try:
+            services.take_login_away(member=member, by=request.user)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect("members:account", pk=member.pk)
+        messages.success(
+            request, _("Đã thu hồi tài khoản của đồng chí %(name)s.") % {"name": member}
+        )
+        return redirect(member)
+    return render(request, "members/member_account_revoke.html", {"member": member})
+
+
+# --- Groups --------------------------------------------------------------------
+
+
+@permission_required("members.view_partygroup", raise_exception=True)
+def group_list(request):
+    current = Q(members__temporary=False, members__left_cell_on__isnull=True)
+    groups = PartyGroup.objects.select_related("leader").annotate(
+        member_count=Count("members", filter=current)
+    )
+    return render(request, "members/group_list.html", {"groups": groups})
+
+
+@permission_required("members.add_partygroup", raise_exception=True)
+def group_create(request):
+    form = GroupForm(request.POST or None)
+    if form.is_valid():
+        last = PartyGroup.objects.order_by("-order").values_list("order", flat=True).first()
+        form.instance.order = (last or 0) + 1
+        group = form.save()
+        messages.success(request, _("Đã thêm %(group)s.") % {"group": group})
+        return redirect("members:groups")
+    return render(request, "members/group_form.html", {"form": form})
+
+
+@permission_required("members.change_partygroup", raise_exception=True)
+def group_edit(request, pk):
+    group = get_object_or_404(PartyGroup, pk=pk)
+    form = GroupForm(request.POST or None, instance=group)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu %(group)s.") % {"group": group})
+        return redirect("members:groups")
+    return render(request, "members/group_form.html", {"form": form, "group": group})
+
+
+@permission_required("members.change_partygroup", raise_exception=True)
+@require_POST
+def group_move(request, pk, direction):
+    group = get_object_or_404(PartyGroup, pk=pk)
+    services.move_group(group=group, step=-1 if direction == "up" else 1)
+    return redirect("members:groups")
+
+
+@permission_required("members.change_partygroup", raise_exception=True)
+@require_POST
+def group_archive(request, pk):
+    group = get_object_or_404(PartyGroup, pk=pk)
+    try:
+        services.archive_group(group=group)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã giải thể %(group)s; hồ sơ cũ vẫn giữ.") % {"group": group})
+    return redirect("members:groups")
+
+
+@permission_required("members.change_partygroup", raise_exception=True)
+@require_POST
+def group_restore(request, pk):
+    group = get_object_or_404(PartyGroup, pk=pk)
+    services.restore_group(group=group)
+    messages.success(request, _("%(group)s hoạt động trở lại.") % {"group": group})
+    return redirect("members:groups")
+
+
+# --- Import --------------------------------------------------------------------
+
+
+@permission_required("members.add_member", raise_exception=True)
+def member_import(request):
+    """Upload a list, see every row checked, import nothing yet."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    rows, token = None, None
+    if form.is_valid():
+        try:
+            rows = check_rows(raw_rows(read_table(form.cleaned_data["file"])))
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if not any(row.errors for row in rows):
+                token = signing.dumps(
+                    [[row.line, row.raw] for row in rows],
+                    salt=IMPORT_SALT,
+                    compress=True,
+                )
+    return render(request, "members/member_import.html", import_context(form, rows, token))
+
+
+def import_context(form, rows, token):
+    return {
+        "form": form,
+        "rows": rows,
+        "token": token,
+        "bad_rows": sum(1 for row in rows if row.errors) if rows else 0,
+    }
+
+
+@permission_required("members.add_member", raise_exception=True)
+@require_POST
+def member_import_confirm(request):
+    """Import the previewed rows, checked again: the cell may have changed since."""
+    try:
+        lines = signing.loads(
+            request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(
+            request, _("Bản xem trước đã hết hạn hoặc không hợp lệ: hãy tải tệp lên lại.")
+        )
+        return redirect("members:import")
+    rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines])
+    if any(row.errors for row in rows):
+        messages.error(request, _("Danh sách đã thay đổi từ lúc xem trước: chưa nhập ai."))
+        return render(
+            request, "members/member_import.html", import_context(ImportForm(), rows, None)
+        )
+    members = services.import_members(rows=rows)
+    messages.success(request, _("Đã nhập %(count)s đảng viên.") % {"count": len(members)})
+    return redirect("members:list")
+
+
+@permission_required("members.add_member", raise_exception=True)
+def member_import_template(request):
+    """A CSV with the expected columns and one example row."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="danh-sach-dang-vien.csv"'
+    response.write("\ufeff")  # lets Excel read the file as UTF-8
+    response.write(
+        "Họ và tên,Tổ Đảng,Loại đảng viên,Chức vụ,Ngày vào Đảng,Ngày về chi bộ,"
+        "Số điện thoại,Email\r\n"
+    )
+    group = PartyGroup.objects.filter(is_active=True).first()
+    response.write(
+        f"Nguyễn Văn An,{group.name if group else 'Tổ 1'},Chính thức,Đảng viên,"
+        "19/05/2010,01/03/2015,0912345678,an@example.org\r\n"
+    )
+    return response

@@ -87,6 +87,15 @@ class AttendanceFigures:
 
 
 @dataclass(frozen=True)
+class RosterRow:
+    """A line of the attendance sheet: a member, their group on the sheet, the saved row."""
+
+    member: Member
+    group: PartyGroup | None
+    attendance: "Attendance | None" = None
+
+
+@dataclass(frozen=True)
 class Schedule:
     """When and where a member meets for a session: their group's meeting, if any."""
 
@@ -114,6 +123,36 @@ def grade_for_score(score) -> str:
 
 def max_score() -> int:
     return sum(points for _key, _label, points in settings.CHIBO_GRADING["criteria"])
+
+
+def min_duration_minutes(with_regular_meeting: bool) -> int:
+    """The shortest a session may be under the settings."""
+    if with_regular_meeting:
+        return settings.CHIBO_MIN_COMBINED_SESSION_MINUTES
+    return settings.CHIBO_MIN_SESSION_MINUTES
+
+
+def schedule_errors(*, start, end, year, with_regular_meeting) -> dict:
+    """What is wrong with a time slot of a session, by field ("start", "end").
+
+    The end must come after the start, the length must reach the minimum of
+    the settings, and the date must fall in the plan's ``year``. Shared by a
+    session and by each group's own meeting of a session held group by group.
+    """
+    errors = {}
+    if start and end:
+        minimum = min_duration_minutes(with_regular_meeting)
+        if end <= start:
+            errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
+        elif (end - start).total_seconds() // 60 < minimum:
+            errors["end"] = _("Buổi sinh hoạt chuyên đề phải kéo dài ít nhất %(minutes)s phút.") % {
+                "minutes": minimum
+            }
+    if start and year is not None and timezone.localtime(start).year != year:
+        errors["start"] = _("Ngày sinh hoạt phải nằm trong năm %(year)s của kế hoạch.") % {
+            "year": year
+        }
+    return errors
 
 
 class AnnualPlan(models.Model):
@@ -359,9 +398,7 @@ class ThematicSession(models.Model):
 
     @property
     def min_duration_minutes(self) -> int:
-        if self.with_regular_meeting:
-            return settings.CHIBO_MIN_COMBINED_SESSION_MINUTES
-        return settings.CHIBO_MIN_SESSION_MINUTES
+        return min_duration_minutes(self.with_regular_meeting)
 
     @property
     def quarter(self) -> int:
@@ -381,18 +418,13 @@ class ThematicSession(models.Model):
         return str(self.preparer) if self.preparer_id else self.outside_speaker
 
     def clean(self):
-        errors = {}
-        if self.start and self.end:
-            if self.end <= self.start:
-                errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
-            elif self.duration_minutes < self.min_duration_minutes:
-                errors["end"] = _(
-                    "Buổi sinh hoạt chuyên đề phải kéo dài ít nhất %(minutes)s phút."
-                ) % {"minutes": self.min_duration_minutes}
-        if self.start and self.plan_id and timezone.localtime(self.start).year != self.plan.year:
-            errors["start"] = _("Ngày sinh hoạt phải nằm trong năm %(year)s của kế hoạch.") % {
-                "year": self.plan.year
-            }
+        plan_year = self.plan.year if self.plan_id else None
+        errors = schedule_errors(
+            start=self.start,
+            end=self.end,
+            year=plan_year,
+            with_regular_meeting=self.with_regular_meeting,
+        )
         if self.preparer_id and self.outside_speaker:
             errors["outside_speaker"] = _(
                 "Chọn một người chuẩn bị trong chi bộ hoặc ghi báo cáo viên ngoài chi bộ, "
@@ -404,6 +436,39 @@ class ThematicSession(models.Model):
     def expected_members(self):
         """Members expected at this session, from the member list as of its date."""
         return Member.objects.expected_on(self.day)
+
+    def roster(self) -> tuple[list[RosterRow], list[tuple[Member, bool]]]:
+        """The attendance sheet's lines, in three queries whatever the cell's size.
+
+        Rows already saved come with the group they were saved with; expected
+        members without a row yet come with their current group. Sorted by
+        group, then name. Also returns the members attending temporarily from
+        another cell who could be on the sheet, each with whether they are.
+        """
+        saved = list(self.attendances.select_related("member", "group"))
+        on_sheet = {row.member_id for row in saved}
+        rows = [RosterRow(row.member, row.group, row) for row in saved if not row.temporary]
+        rows += [
+            RosterRow(member, member.group)
+            for member in self.expected_members().select_related("group")
+            if member.pk not in on_sheet
+        ]
+        rows.sort(
+            key=lambda row: (
+                row.group is None,
+                row.group.order if row.group else 0,
+                row.group.name if row.group else "",
+                row.member.sort_name,
+            )
+        )
+        present = {row.member_id for row in saved if row.temporary}
+        day = self.day
+        temporaries = Member.objects.filter(
+            Q(temporary=True, joined_cell_on__lte=day)
+            & (Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day))
+            | Q(pk__in=present)
+        )
+        return rows, [(member, member.pk in present) for member in temporaries]
 
     def attendance_figures(self) -> AttendanceFigures:
         return AttendanceFigures.from_row(self.attendances.figures())
@@ -477,6 +542,18 @@ class GroupMeeting(models.Model):
 
     def __str__(self):
         return f"{self.session} — {self.group}"
+
+    def clean(self):
+        # A meeting being added with a new session has its session in memory only.
+        session = getattr(self, "session", None)
+        errors = schedule_errors(
+            start=self.start,
+            end=self.end,
+            year=session.plan.year if session is not None and session.plan_id else None,
+            with_regular_meeting=session is not None and session.with_regular_meeting,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class AttendanceQuerySet(models.QuerySet):

@@ -1,9 +1,55 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from chibo.roles import member_of
-from sessions.models import AnnualPlan, Attendance, GroupMeeting, ThematicSession
+from members.models import PartyGroup
+from sessions import services
+from sessions.forms import (
+    AttendanceSheetForm,
+    AwardFormSet,
+    CancelForm,
+    CaptionForm,
+    DocumentForm,
+    DraftSentForm,
+    PhotoFormSet,
+    PlanEditForm,
+    PlanForm,
+    PostponeForm,
+    SessionForm,
+    meeting_formset,
+    team_formset,
+)
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    Award,
+    ContestTeam,
+    Document,
+    GroupMeeting,
+    Photo,
+    ThematicSession,
+    max_score,
+)
+
+CHANGE_SESSION = "thematic.change_thematicsession"
+
+
+def active_groups():
+    return list(PartyGroup.objects.filter(is_active=True))
+
+
+def session_or_404(pk, *related):
+    return get_object_or_404(ThematicSession.objects.select_related("plan", *related), pk=pk)
+
+
+# --- Plans ---------------------------------------------------------------------
 
 
 @permission_required("thematic.view_annualplan", raise_exception=True)
@@ -22,7 +68,61 @@ def plan_detail(request, year):
         (quarter, sessions, quarter in missing)
         for quarter, sessions in plan.sessions_by_quarter().items()
     ]
-    return render(request, "sessions/plan_detail.html", {"plan": plan, "quarters": quarters})
+    context = {
+        "plan": plan,
+        "quarters": quarters,
+        "next_plan": AnnualPlan.objects.filter(year=year + 1).first(),
+    }
+    return render(request, "sessions/plan_detail.html", context)
+
+
+@permission_required("thematic.add_annualplan", raise_exception=True)
+def plan_create(request):
+    years = set(AnnualPlan.objects.values_list("year", flat=True))
+    year = timezone.localdate().year
+    while year in years:
+        year += 1
+    form = PlanForm(request.POST or None, initial={"year": year})
+    if form.is_valid():
+        plan = form.save()
+        messages.success(request, _("Đã tạo %(plan)s.") % {"plan": plan})
+        return redirect(plan)
+    return render(request, "sessions/plan_form.html", {"form": form})
+
+
+@permission_required("thematic.change_annualplan", raise_exception=True)
+def plan_edit(request, year):
+    plan = get_object_or_404(AnnualPlan, year=year)
+    form = PlanEditForm(request.POST or None, instance=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu kế hoạch."))
+        return redirect(plan)
+    return render(request, "sessions/plan_form.html", {"form": form, "plan": plan})
+
+
+@permission_required("thematic.add_thematicsession", raise_exception=True)
+def plan_copy(request, year):
+    """Start next year's plan from this year's topics (confirm, then POST)."""
+    plan = get_object_or_404(AnnualPlan, year=year)
+    sessions = plan.sessions.not_cancelled().order_by("start", "pk")
+    if request.method == "POST":
+        try:
+            target = services.copy_plan(source=plan, year=year + 1, user=request.user)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(plan)
+        messages.success(
+            request,
+            _("Đã tạo kế hoạch năm %(year)s với %(count)s chuyên đề của năm %(source)s.")
+            % {"year": year + 1, "count": target.sessions.count(), "source": year},
+        )
+        return redirect(target)
+    context = {"plan": plan, "sessions": sessions, "target_year": year + 1}
+    return render(request, "sessions/plan_copy.html", context)
+
+
+# --- Sessions ------------------------------------------------------------------
 
 
 @permission_required("thematic.view_thematicsession", raise_exception=True)
@@ -35,6 +135,9 @@ def session_detail(request, pk):
             Prefetch("group_meetings", queryset=meetings),
             "documents",
             "postponements",
+            "photos",
+            Prefetch("contest_teams", queryset=ContestTeam.objects.select_related("group")),
+            Prefetch("awards", queryset=Award.objects.select_related("member")),
         ),
         pk=pk,
     )
@@ -48,4 +151,302 @@ def session_detail(request, pk):
     }
     if request.user.has_perm("thematic.view_attendance"):
         context["figures"] = session.attendance_figures()
+        context["absences"] = (
+            session.attendances.counted()
+            .exclude(status=Attendance.Status.PRESENT)
+            .select_related("member", "group")
+        )
+    if request.user.has_perm(CHANGE_SESSION):
+        context["can_delete"] = services.delete_reason(session) is None
     return render(request, "sessions/session_detail.html", context)
+
+
+def session_form_page(request, session, *, title):
+    """Create or edit a session with its group meetings (a formset)."""
+    form = SessionForm(request.POST or None, instance=session)
+    meetings = meeting_formset(request.POST or None, session=session, groups=active_groups())
+    if request.method == "POST" and form.is_valid():
+        if not form.instance.is_by_group:
+            services.save_session(session=form.instance)
+            return saved_session(request, form.instance)
+        if meetings.is_valid():
+            changed = meetings.save(commit=False)
+            services.save_session(
+                session=form.instance,
+                meetings=changed,
+                removed_meetings=meetings.deleted_objects,
+            )
+            return saved_session(request, form.instance)
+    context = {"form": form, "meetings": meetings, "session": session, "title": title}
+    return render(request, "sessions/session_form.html", context)
+
+
+def saved_session(request, session):
+    messages.success(request, _("Đã lưu kỳ sinh hoạt “%(topic)s”.") % {"topic": session.topic})
+    return redirect(session)
+
+
+@permission_required("thematic.add_thematicsession", raise_exception=True)
+def session_create(request, year):
+    plan = get_object_or_404(AnnualPlan, year=year)
+    session = ThematicSession(plan=plan)
+    return session_form_page(request, session, title=_("Thêm kỳ sinh hoạt chuyên đề"))
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+def session_edit(request, pk):
+    session = session_or_404(pk)
+    return session_form_page(request, session, title=_("Sửa kỳ sinh hoạt chuyên đề"))
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+def session_postpone(request, pk):
+    session = session_or_404(pk)
+    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
+        messages.error(request, _("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
+        return redirect(session)
+    form = PostponeForm(request.POST or None, session=session)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.postpone_session(
+            session=session,
+            start=data["start"],
+            end=data["end"],
+            reason=data["reason"],
+            user=request.user,
+        )
+        messages.success(request, _("Đã hoãn kỳ sinh hoạt sang thời gian mới."))
+        return redirect(session)
+    return render(request, "sessions/session_postpone.html", {"session": session, "form": form})
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+def session_cancel(request, pk):
+    session = session_or_404(pk)
+    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
+        messages.error(request, _("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
+        return redirect(session)
+    form = CancelForm(request.POST or None)
+    if form.is_valid():
+        services.cancel_session(session=session, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã hủy kỳ sinh hoạt."))
+        return redirect(session)
+    return render(request, "sessions/session_cancel.html", {"session": session, "form": form})
+
+
+@permission_required("thematic.delete_thematicsession", raise_exception=True)
+def session_delete(request, pk):
+    """Ask, then delete a session that was never held."""
+    session = session_or_404(pk)
+    refusal = services.delete_reason(session)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    if request.method == "POST":
+        plan = session.plan
+        services.delete_session(session=session)
+        messages.success(request, _("Đã xóa kỳ sinh hoạt “%(topic)s”.") % {"topic": session})
+        return redirect(plan)
+    return render(request, "sessions/session_delete.html", {"session": session})
+
+
+# --- Documents -----------------------------------------------------------------
+
+
+def documents_page(request, session, *, form=None, draft_form=None, status=200):
+    context = {
+        "session": session,
+        "documents": session.documents.all(),
+        "form": form or DocumentForm(),
+        "draft_form": draft_form or DraftSentForm(instance=session),
+        "lead_days": settings.CHIBO_DRAFT_LEAD_DAYS,
+    }
+    return render(request, "sessions/session_documents.html", context, status=status)
+
+
+@permission_required("thematic.add_document", raise_exception=True)
+def session_documents(request, pk):
+    session = session_or_404(pk)
+    if request.method != "POST":
+        return documents_page(request, session)
+    form = DocumentForm(request.POST, request.FILES, instance=Document(session=session))
+    if form.is_valid():
+        form.instance.uploaded_by = request.user
+        form.save()
+        messages.success(request, _("Đã đính kèm “%(title)s”.") % {"title": form.instance})
+        return redirect("sessions:documents", pk=session.pk)
+    return documents_page(request, session, form=form)
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+@require_POST
+def session_draft_sent(request, pk):
+    session = session_or_404(pk)
+    form = DraftSentForm(request.POST, instance=session)
+    if not form.is_valid():
+        return documents_page(request, session, draft_form=form)
+    form.save()
+    sent = session.draft_sent_at
+    if sent is None:
+        messages.success(request, _("Đã ghi: dự thảo chưa gửi đảng viên."))
+    else:
+        messages.success(request, _("Đã ghi ngày gửi dự thảo cho đảng viên."))
+        lead = settings.CHIBO_DRAFT_LEAD_DAYS
+        if (timezone.localdate(session.start) - timezone.localdate(sent)).days < lead:
+            messages.warning(
+                request,
+                _("Dự thảo cần gửi đảng viên trước buổi sinh hoạt ít nhất %(days)s ngày.")
+                % {"days": lead},
+            )
+    return redirect("sessions:documents", pk=session.pk)
+
+
+@permission_required("thematic.delete_document", raise_exception=True)
+@require_POST
+def document_delete(request, pk, document_pk):
+    document = get_object_or_404(Document, session_id=pk, pk=document_pk)
+    name = document.file.name if document.file else ""
+    document.delete()
+    if name:
+        document.file.storage.delete(name)
+    messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": document})
+    return redirect("sessions:documents", pk=pk)
+
+
+# --- Photos --------------------------------------------------------------------
+
+
+@permission_required("thematic.add_photo", raise_exception=True)
+def session_photos(request, pk):
+    session = session_or_404(pk)
+    formset = PhotoFormSet(request.POST or None, request.FILES or None, prefix="photos")
+    if formset.is_valid():
+        photos = services.add_photos(session=session, photos=formset.photos(), user=request.user)
+        messages.success(request, _("Đã tải lên %(count)s ảnh.") % {"count": len(photos)})
+        return redirect("sessions:photos", pk=session.pk)
+    context = {
+        "session": session,
+        "formset": formset,
+        "photos": session.photos.all(),
+        "max_bytes": settings.CHIBO_PHOTO_MAX_BYTES,
+        "max_megapixels": settings.CHIBO_PHOTO_MAX_PIXELS // 1_000_000,
+    }
+    return render(request, "sessions/session_photos.html", context)
+
+
+@permission_required("thematic.change_photo", raise_exception=True)
+@require_POST
+def photo_caption(request, pk, photo_pk):
+    photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
+    form = CaptionForm(request.POST)
+    if form.is_valid():
+        photo.caption = form.cleaned_data["caption"]
+        photo.save(update_fields=["caption"])
+        messages.success(request, _("Đã lưu chú thích ảnh."))
+    else:
+        messages.error(request, _("Chú thích dài quá 255 ký tự."))
+    return redirect("sessions:photos", pk=pk)
+
+
+@permission_required("thematic.delete_photo", raise_exception=True)
+@require_POST
+def photo_delete(request, pk, photo_pk):
+    photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
+    services.delete_photo(photo=photo)
+    messages.success(request, _("Đã xóa ảnh."))
+    return redirect("sessions:photos", pk=pk)
+
+
+# --- Contests ------------------------------------------------------------------
+
+
+@permission_required("thematic.change_contestteam", raise_exception=True)
+def session_contest(request, pk):
+    session = session_or_404(pk)
+    if session.format != ThematicSession.Format.CONTEST:
+        raise Http404
+    data = request.POST or None
+    teams = team_formset(data, session=session, groups=active_groups())
+    awards = AwardFormSet(data, instance=session, prefix="awards")
+    if request.method == "POST" and teams.is_valid() and awards.is_valid():
+        services.save_contest(
+            session=session,
+            teams=teams.save(commit=False),
+            removed_teams=teams.deleted_objects,
+            awards=[
+                form.instance
+                for form in awards.forms
+                if (form.instance.pk or form.has_changed()) and form not in awards.deleted_forms
+            ],
+            removed_awards=[form.instance for form in awards.deleted_forms],
+        )
+        messages.success(request, _("Đã lưu kết quả hội thi."))
+        return redirect(session)
+    context = {"session": session, "teams": teams, "awards": awards}
+    return render(request, "sessions/session_contest.html", context)
+
+
+# --- Attendance ----------------------------------------------------------------
+
+
+def attendance_form(session, data=None):
+    roster, temporaries = session.roster()
+    return AttendanceSheetForm(data, session=session, roster=roster, temporaries=temporaries)
+
+
+@permission_required("thematic.change_attendance", raise_exception=True)
+def session_attendance(request, pk):
+    """The attendance sheet: every expected member on one page, saved in one submit."""
+    session = session_or_404(pk)
+    refusal = services.attendance_refusal(session, timezone.now())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    form = attendance_form(session, request.POST or None)
+    status, conflict = 200, False
+    if form.is_valid():
+        try:
+            services.save_attendance_sheet(
+                session=session,
+                version=form.cleaned_data["version"],
+                entries=form.entries(),
+                temporary_ids=form.temporary_ids(),
+                record=form.record(),
+                user=request.user,
+            )
+        except services.StaleAttendanceSheet:
+            # Show what is saved now; the stale copy is not written.
+            session.refresh_from_db()
+            form = attendance_form(session)
+            status, conflict = 409, True
+        else:
+            messages.success(request, _("Đã lưu bảng điểm danh."))
+            return redirect(session)
+    context = {"session": session, "form": form, "conflict": conflict, "max_score": max_score()}
+    return render(request, "sessions/attendance_sheet.html", context, status=status)
+
+
+@permission_required("thematic.view_attendance", raise_exception=True)
+def session_minutes(request, pk):
+    """The minutes (biên bản) of a held session, laid out for A4."""
+    meetings = GroupMeeting.objects.select_related("group", "presiding")
+    session = get_object_or_404(
+        ThematicSession.objects.select_related(
+            "plan", "preparer", "presiding", "minute_taker"
+        ).prefetch_related(Prefetch("group_meetings", queryset=meetings)),
+        pk=pk,
+    )
+    if session.status != ThematicSession.Status.HELD:
+        raise Http404
+    rows = list(session.attendances.select_related("member", "group"))
+    counted = [row for row in rows if not row.temporary]
+    context = {
+        "session": session,
+        "cell_name": settings.CHIBO_CELL_NAME,
+        "figures": session.attendance_figures(),
+        "excused": [row for row in counted if row.status == Attendance.Status.EXCUSED],
+        "unexcused": [row for row in counted if row.status == Attendance.Status.UNEXCUSED],
+        "temporary": [row for row in rows if row.temporary],
+        "today": timezone.localdate(),
+    }
+    return render(request, "sessions/session_minutes.html", context)

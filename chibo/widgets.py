@@ -1,0 +1,43 @@
+"""Date and time inputs written the Vietnamese way: dd/mm/yyyy and 24-hour hh:mm.
+
+Browsers draw <input type="date"> in the language of the operating system, so
+an office PC with an English Windows would show mm/dd/yyyy and AM/PM. Plain
+text inputs with the cell's own format avoid that; the server also accepts
+ISO dates (see chibo/formats).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def _attrs(attrs, placeholder, size):
+    return {"placeholder": placeholder, "autocomplete": "off", "size": size, **(attrs or {})}
+
+
+class DateInput(forms.DateInput):
+    def __init__(self, attrs=None):
+        super().__init__(_attrs(attrs, _("vd: 15/07/2026"), 10), format="%d/%m/%Y")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    def __init__(self, attrs=None):
+        super().__init__(_attrs(attrs, _("vd: 15/07/2026 08:00"), 16), format="%d/%m/%Y %H:%M")
+
+
+class TimeInput(forms.TimeInput):
+    def __init__(self, attrs=None):
+        super().__init__(_attrs(attrs, _("vd: 10:30"), 5), format="%H:%M")
+
+
+def share_choices(fields):
+    """Evaluate the first ModelChoiceField's choices once and give them to all.
+
+    A form with three member pickers (or a formset with one per row) would
+    otherwise query the member list once per field when it renders.
+    """
+    fields = list(fields)
+    if not fields:
+        return
+    choices = list(fields[0].choices)
+    for field in fields:
+        field.choices = choices

@@ -1,0 +1,216 @@
+"""The secretary's forms for members, groups, exemptions, logins and imports."""
+
+from pathlib import Path
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.roles import LEADER, MEMBER, SECRETARY
+from chibo.widgets import DateInput
+from members.importing import IMPORT_MAX_BYTES
+from members.models import Exemption, Member, PartyGroup
+
+ROLE_CHOICES = [
+    (MEMBER, _("Đảng viên: xem lịch sinh hoạt, tài liệu và việc dự sinh hoạt của mình")),
+    (LEADER, _("Lãnh đạo, cấp ủy: xem mọi số liệu, không sửa")),
+    (SECRETARY, _("Bí thư, phó bí thư: quản lý kế hoạch, điểm danh, đảng viên")),
+]
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "group",
+            "standing",
+            "position",
+            "joined_party_on",
+            "joined_cell_on",
+            "temporary",
+            "home_cell",
+            "phone",
+            "email",
+            "notes",
+        ]
+        widgets = {
+            "joined_party_on": DateInput,
+            "joined_cell_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "temporary": _(
+                "Đảng viên của chi bộ khác đến sinh hoạt tạm thời: được ghi tên khi dự, "
+                "không tính vào tỷ lệ của chi bộ."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "group" in self.fields:
+            self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
+            self.fields["group"].required = False
+            self.fields["group"].empty_label = "—"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "group" in self.fields and not cleaned.get("temporary") and not cleaned.get("group"):
+            self.add_error("group", _("Đảng viên của chi bộ phải thuộc một tổ Đảng."))
+        if cleaned.get("temporary") and not cleaned.get("home_cell"):
+            self.add_error("home_cell", _("Ghi chi bộ nơi đồng chí này sinh hoạt chính thức."))
+        party, cell = cleaned.get("joined_party_on"), cleaned.get("joined_cell_on")
+        today = timezone.localdate()
+        if party and party > today:
+            self.add_error("joined_party_on", _("Ngày vào Đảng không thể ở tương lai."))
+        if cell and self.instance.left_cell_on and cell > self.instance.left_cell_on:
+            self.add_error("joined_cell_on", _("Ngày về chi bộ phải trước ngày thôi sinh hoạt."))
+        return cleaned
+
+
+class MemberEditForm(MemberForm):
+    """Everything but the group (moved on its own page) and leaving (its own page too)."""
+
+    class Meta(MemberForm.Meta):
+        fields = [name for name in MemberForm.Meta.fields if name != "group"]
+
+
+class MoveForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["group"]
+        labels = {"group": _("Chuyển sang tổ")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].required = True
+        self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
+        self.current_group_id = self.instance.group_id
+
+    def clean_group(self):
+        group = self.cleaned_data["group"]
+        if group.pk == self.current_group_id:
+            raise ValidationError(_("Đồng chí này đang ở tổ này rồi."))
+        return group
+
+
+class LeaveForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["left_cell_on", "left_reason", "left_note"]
+        widgets = {"left_cell_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_cell_on"].required = True
+        self.fields["left_reason"].required = True
+
+    def clean_left_cell_on(self):
+        day = self.cleaned_data["left_cell_on"]
+        if day < self.instance.joined_cell_on:
+            raise ValidationError(
+                _("Ngày thôi sinh hoạt phải sau ngày về chi bộ (%(day)s).")
+                % {"day": self.instance.joined_cell_on.strftime("%d/%m/%Y")}
+            )
+        return day
+
+
+class ExemptionForm(forms.ModelForm):
+    class Meta:
+        model = Exemption
+        fields = ["kind", "starts_on", "ends_on", "reason"]
+        widgets = {"starts_on": DateInput, "ends_on": DateInput}
+        help_texts = {"ends_on": _("Để trống nếu chưa biết ngày kết thúc.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            return cleaned
+        if starts:
+            overlapping = self.instance.member.exemptions.exclude(pk=self.instance.pk).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=starts)
+            )
+            if ends:
+                overlapping = overlapping.filter(starts_on__lte=ends)
+            other = overlapping.first()
+            if other:
+                self.add_error(
+                    "starts_on",
+                    _("Trùng với đợt %(kind)s từ %(start)s.")
+                    % {
+                        "kind": other.get_kind_display().lower(),
+                        "start": other.starts_on.strftime("%d/%m/%Y"),
+                    },
+                )
+        return cleaned
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        validators=[User.username_validator],
+        help_text=_("Chữ không dấu, số và các ký tự . _ - @ +"),
+    )
+    role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        taken = User.objects.filter(username__iexact=username)
+        if self.user is not None:
+            taken = taken.exclude(pk=self.user.pk)
+        if taken.exists():
+            raise ValidationError(_("Tên đăng nhập này đã có người dùng."))
+        return username
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = PartyGroup
+        fields = ["name", "leader"]
+        error_messages = {"name": {"unique": _("Đã có tổ Đảng tên này.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        leader = self.fields["leader"]
+        if self.instance.pk:
+            leader.queryset = Member.objects.regular().current().filter(group=self.instance)
+            leader.empty_label = "—"
+        else:
+            # A new group has no members yet: its leader is chosen once it has some.
+            del self.fields["leader"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh sách"),
+        help_text=_("Tệp Excel (.xlsx) hoặc CSV, dòng đầu là tên cột."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = Path(upload.name).suffix.lower()
+        if extension not in (".xlsx", ".csv"):
+            raise ValidationError(
+                _(
+                    "Chỉ nhận tệp .xlsx hoặc .csv (tệp .xls cũ: mở bằng Excel rồi lưu lại "
+                    "thành .xlsx)."
+                )
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("Tệp nặng %(size)s, vượt mức %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
+            )
+        return upload

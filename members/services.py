@@ -1,0 +1,227 @@
+"""Writes on members, groups and logins that must be all-or-nothing."""
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from chibo.roles import ROLE_GROUPS, SECRETARY
+from members.importing import ImportRow, fold
+from members.models import Member, PartyGroup
+from members.names import vietnamese_sort_key
+
+
+class ServiceError(Exception):
+    """A write refused for a reason the user must be told (the message is Vietnamese)."""
+
+
+# --- Members -------------------------------------------------------------------
+
+
+def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "") -> None:
+    """Record that a member left the cell; they stay, with all their history.
+
+    Their login is closed, and a group they led no longer names them.
+    """
+    with transaction.atomic():
+        member.left_cell_on, member.left_reason, member.left_note = day, reason, note
+        member.save()
+        for group in PartyGroup.objects.filter(leader=member):
+            group.leader = None
+            group.save(update_fields=["leader"])
+        if member.user_id:
+            _close_login(member.user)
+
+
+def move_member(*, member: Member, group: PartyGroup) -> None:
+    """Move a member to another group; the group they led no longer names them.
+
+    Attendance already recorded keeps the group of its day.
+    """
+    with transaction.atomic():
+        old = member.group_id
+        member.group = group
+        member.save()
+        for led in PartyGroup.objects.filter(pk=old, leader=member):
+            led.leader = None
+            led.save(update_fields=["leader"])
+
+
+def import_members(*, rows: list[ImportRow]) -> list[Member]:
+    """Create the members of checked import rows, all of them or none."""
+    if any(row.errors for row in rows):
+        raise ServiceError(_("Tệp còn dòng lỗi: chưa nhập đảng viên nào."))
+    members = []
+    for row in rows:
+        data = row.data
+        members.append(
+            Member(
+                full_name=data["full_name"],
+                sort_name=vietnamese_sort_key(data["full_name"]),
+                group=data["group"],
+                standing=data["standing"],
+                position=data["position"],
+                joined_party_on=data["joined_party_on"],
+                joined_cell_on=data["joined_cell_on"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        )
+    with transaction.atomic():
+        return bulk_create_with_history(members, Member)
+
+
+# --- Groups --------------------------------------------------------------------
+
+
+def move_group(*, group: PartyGroup, step: int) -> None:
+    """Move a group one place up (step -1) or down (+1) in the cell's order.
+
+    Groups are renumbered 1, 2, 3… on the way, so that equal or missing
+    numbers never block a move.
+    """
+    with transaction.atomic():
+        groups = list(PartyGroup.objects.select_for_update().order_by("order", "name", "pk"))
+        index = next(i for i, item in enumerate(groups) if item.pk == group.pk)
+        other = index + step
+        if 0 <= other < len(groups):
+            groups[index], groups[other] = groups[other], groups[index]
+        changed = []
+        for order, item in enumerate(groups, start=1):
+            if item.order != order:
+                item.order = order
+                changed.append(item)
+        if changed:
+            bulk_update_with_history(changed, PartyGroup, ["order"])
+
+
+def archive_group(*, group: PartyGroup) -> None:
+    """Archive a group that has no current member; its past stays with it."""
+    count = Member.objects.regular().current().filter(group=group).count()
+    if count:
+        raise ServiceError(
+            _(
+                "Tổ còn %(count)s đảng viên đang sinh hoạt: hãy chuyển họ sang tổ khác "
+                "trước khi giải thể tổ."
+            )
+            % {"count": count}
+        )
+    group.is_active = False
+    group.leader = None
+    group.save(update_fields=["is_active", "leader"])
+
+
+def restore_group(*, group: PartyGroup) -> None:
+    group.is_active = True
+    group.save(update_fields=["is_active"])
+
+
+# --- Logins --------------------------------------------------------------------
+
+
+def suggest_username(full_name: str) -> str:
+    """A login in the usual Vietnamese office style: given name + initials ("huongnt")."""
+    words = fold(full_name).split()
+    if not words:
+        return ""
+    base = re.sub(r"[^a-z0-9]", "", words[-1] + "".join(word[0] for word in words[:-1]))
+    candidate, number = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def give_login(*, member: Member, username: str, role: str, by: User | None = None) -> User:
+    """Give a member a login with a role, or change an existing login's name and role.
+
+    A new or reopened login has no password: the member sets one through the
+    one-time link of ``password_link``.
+    """
+    if role not in ROLE_GROUPS:
+        raise ServiceError(_("Vai trò không hợp lệ."))
+    if member.has_left:
+        raise ServiceError(_("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    if by is not None and member.user_id == by.pk and role != SECRETARY:
+        raise ServiceError(_("Không thể tự bỏ vai trò bí thư của chính mình."))
+    with transaction.atomic():
+        user = member.user
+        if user is None:
+            user = User(username=username, first_name=member.full_name[:150], email=member.email)
+            user.set_unusable_password()
+            user.save()
+            member.user = user
+            member.save(update_fields=["user", "updated_at"])
+        else:
+            if not user.is_active:
+                user.is_active = True
+                user.set_unusable_password()
+            user.username = username
+            user.email = member.email
+            user.save()
+        user.groups.set([Group.objects.get(name=role)])
+    return user
+
+
+def take_login_away(*, member: Member, by: User) -> None:
+    """Close a member's login: it stays in history, but nobody can log in with it."""
+    if member.user_id is None:
+        raise ServiceError(_("Đồng chí này chưa có tài khoản."))
+    if member.user_id == by.pk:
+        raise ServiceError(_("Không thể tự thu hồi tài khoản của chính mình."))
+    with transaction.atomic():
+        _close_login(member.user)
+
+
+def _close_login(user: User) -> None:
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+
+
+def password_link(request, user: User) -> str:
+    """An absolute one-time link for ``user`` to set a password.
+
+    Built on Django's password-reset tokens: the link stops working once the
+    password is set (the token hashes the password) or after
+    PASSWORD_RESET_TIMEOUT.
+    """
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return request.build_absolute_uri(path)
+
+
+def send_password_link(*, member: Member, link: str) -> bool:
+    """Email the link when the member has an address; True if a mail was sent."""
+    if not member.email:
+        return False
+    days = settings.PASSWORD_RESET_TIMEOUT // 86400
+    body = _(
+        "Kính gửi đồng chí %(name)s,\n\n"
+        "Chi bộ đã tạo cho đồng chí tài khoản Chibo, tên đăng nhập: %(username)s.\n"
+        "Để đặt mật khẩu, đồng chí mở đường dẫn sau (chỉ dùng được một lần, "
+        "trong %(days)s ngày):\n\n%(link)s\n\n"
+        "Nếu đồng chí không chờ thư này, xin bỏ qua.\n"
+    ) % {"name": member.full_name, "username": member.user.username, "days": days, "link": link}
+    send_mail(
+        _("Chibo: đặt mật khẩu cho tài khoản của đồng chí"),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [member.email],
+    )
+    return True

@@ -1,0 +1,660 @@
+"""The secretary's forms: plans, sessions, documents, photos, contests, attendance."""
+
+import datetime as dt
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.widgets import DateInput, DateTimeInput, TimeInput, share_choices
+from members.models import Member
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    Award,
+    ContestTeam,
+    Document,
+    Grade,
+    GroupMeeting,
+    ThematicSession,
+    grade_for_score,
+    max_score,
+)
+from sessions.photos import clean_photo
+from sessions.services import AttendanceEntry, SessionRecord
+
+DOCUMENT_EXTENSIONS = (
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "rtf",
+    "txt",
+    "ppt",
+    "pptx",
+    "odp",
+    "xls",
+    "xlsx",
+    "ods",
+    "jpg",
+    "jpeg",
+    "png",
+)
+MAX_PHOTOS_PER_UPLOAD = 10
+
+
+def member_queryset(*keep):
+    """Members who can be chosen now, plus those already chosen (who may have left)."""
+    keep = [pk for pk in keep if pk]
+    return Member.objects.filter(
+        Q(left_cell_on__isnull=True, temporary=False) | Q(pk__in=keep)
+    ).select_related("group")
+
+
+def with_time(day_and_time: dt.datetime, time: dt.time) -> dt.datetime:
+    """``time`` on the same local day as ``day_and_time``."""
+    local = timezone.localtime(day_and_time)
+    return local.replace(hour=time.hour, minute=time.minute, second=0, microsecond=0)
+
+
+class StartEndMixin:
+    """A start (date and time) and an end time on the same day.
+
+    The end is entered as a time only; ``clean`` turns it into the datetime the
+    model stores, so the model's own rules (end after start, minimum length,
+    date in the plan's year) report on the "start" and "end" fields.
+    """
+
+    def init_end(self):
+        if self.instance.end and not self.is_bound:
+            self.initial["end"] = timezone.localtime(self.instance.end).time()
+
+    def combine_end(self, cleaned):
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if isinstance(start, dt.datetime) and isinstance(end, dt.time):
+            cleaned["end"] = with_time(start, end)
+        else:
+            # Without a valid start there is no end to store (the start's error
+            # is what the user needs to see).
+            cleaned.pop("end", None)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if "end" not in self.cleaned_data:
+            exclude.add("end")
+        return exclude
+
+
+# --- Plans ---------------------------------------------------------------------
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = AnnualPlan
+        fields = ["year", "title", "status", "approved_on", "reported_on", "notes"]
+        widgets = {
+            "approved_on": DateInput,
+            "reported_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"title": _("Để trống thì ghi “Kế hoạch sinh hoạt chuyên đề năm …”.")}
+        error_messages = {"year": {"unique": _("Chi bộ đã có kế hoạch của năm này.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        if "year" in self.fields:
+            self.fields["year"].min_value = 1930
+            self.fields["year"].widget.attrs.update({"min": 1930, "max": 2200})
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1930 <= year <= 2200:
+            raise ValidationError(_("Năm của kế hoạch không hợp lệ."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == AnnualPlan.Status.APPROVED and not cleaned.get("approved_on"):
+            self.add_error("approved_on", _("Kế hoạch đã thông qua cần có ngày thông qua."))
+        year = cleaned.get("year") or self.instance.year
+        if not cleaned.get("title") and year:
+            cleaned["title"] = _("Kế hoạch sinh hoạt chuyên đề năm %(year)s") % {"year": year}
+        return cleaned
+
+
+class PlanEditForm(PlanForm):
+    class Meta(PlanForm.Meta):
+        fields = ["title", "status", "approved_on", "reported_on", "notes"]
+
+
+# --- Sessions ------------------------------------------------------------------
+
+
+class SessionForm(StartEndMixin, forms.ModelForm):
+    end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput)
+
+    class Meta:
+        model = ThematicSession
+        fields = [
+            "topic",
+            "description",
+            "format",
+            "scope",
+            "start",
+            "end",
+            "location",
+            "preparer",
+            "outside_speaker",
+            "presiding",
+            "minute_taker",
+            "with_regular_meeting",
+            "draft_approved_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "start": DateTimeInput,
+            "draft_approved_on": DateInput,
+        }
+        labels = {"start": _("Bắt đầu (ngày, giờ)")}
+        help_texts = {
+            "scope": _("Theo tổ Đảng: mỗi tổ họp riêng, ghi lịch của từng tổ ở phần dưới."),
+            "outside_speaker": _("Chỉ ghi khi người trình bày không phải đảng viên của chi bộ."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_end()
+        instance = self.instance
+        queryset = member_queryset(
+            instance.preparer_id, instance.presiding_id, instance.minute_taker_id
+        )
+        pickers = [self.fields[name] for name in ("preparer", "presiding", "minute_taker")]
+        for field in pickers:
+            field.queryset = queryset
+            field.empty_label = "—"
+        share_choices(pickers)
+
+    def clean(self):
+        return self.combine_end(super().clean())
+
+
+class MeetingForm(StartEndMixin, forms.ModelForm):
+    end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput)
+
+    class Meta:
+        model = GroupMeeting
+        fields = ["group", "start", "end", "location", "presiding"]
+        widgets = {"start": DateTimeInput}
+        labels = {"start": _("Bắt đầu (ngày, giờ)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_end()
+        # Each row belongs to one group, set by the page, never by the browser.
+        self.fields["group"].disabled = True
+        self.fields["group"].widget = forms.HiddenInput()
+
+    def clean(self):
+        return self.combine_end(super().clean())
+
+
+class GroupRowsMixin:
+    """Formset rows labelled with their party group's name (the group is fixed per row)."""
+
+    def rows(self):
+        return [(self.group_names.get(form.initial.get("group"), ""), form) for form in self.forms]
+
+
+class BaseMeetingFormSet(GroupRowsMixin, BaseInlineFormSet):
+    def __init__(self, *args, group_names, **kwargs):
+        self.group_names = group_names
+        super().__init__(*args, **kwargs)
+        presiding = [form.fields["presiding"] for form in self.forms]
+        queryset = member_queryset(*(form.instance.presiding_id for form in self.forms))
+        for field in presiding:
+            field.queryset = queryset
+            field.empty_label = "—"
+        share_choices(presiding)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The meeting's rules (date in the plan's year, minimum length) read the
+        # session as the form above it just changed it, saved or not.
+        form.instance.session = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise ValidationError(_("Sinh hoạt theo tổ Đảng cần lịch của ít nhất một tổ."))
+
+
+def group_rows(existing, groups):
+    """Names of the groups of existing rows and of ``groups``; the groups without a row."""
+    names = {group.pk: group.name for group in groups}
+    names.update({row.group_id: row.group.name for row in existing})
+    have = {row.group_id for row in existing}
+    return names, [group for group in groups if group.pk not in have]
+
+
+def meeting_formset(data, *, session, groups):
+    """One row per existing group meeting, and one for each active group without one."""
+    existing = list(session.group_meetings.select_related("group")) if session.pk else []
+    names, missing = group_rows(existing, groups)
+    formset_class = inlineformset_factory(
+        ThematicSession,
+        GroupMeeting,
+        form=MeetingForm,
+        formset=BaseMeetingFormSet,
+        extra=len(missing),
+        can_delete=True,
+    )
+    return formset_class(
+        data,
+        instance=session,
+        prefix="meetings",
+        group_names=names,
+        initial=[{"group": group.pk} for group in missing],
+    )
+
+
+class PostponeForm(forms.Form):
+    start = forms.DateTimeField(label=_("Thời gian mới (ngày, giờ)"), widget=DateTimeInput)
+    end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput)
+    reason = forms.CharField(
+        label=_("Lý do hoãn"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        self.session = session
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if not (start and end):
+            return cleaned
+        cleaned["end"] = with_time(start, end)
+        if start == self.session.start:
+            self.add_error("start", _("Thời gian mới phải khác thời gian đã định."))
+            return cleaned
+        trial = ThematicSession(
+            plan=self.session.plan,
+            start=start,
+            end=cleaned["end"],
+            with_regular_meeting=self.session.with_regular_meeting,
+        )
+        try:
+            trial.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in ("start", "end"):
+                    self.add_error(field, messages)
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do hủy"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# --- Documents -----------------------------------------------------------------
+
+
+class DocumentForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("đường dẫn"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "file", "url"]
+        help_texts = {
+            "file": _("PDF, Word, Excel, PowerPoint, OpenDocument, văn bản hoặc ảnh."),
+            "url": _("Hoặc đường dẫn tới văn bản trên mạng, thay cho tệp."),
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        extension = Path(upload.name).suffix.lower().lstrip(".")
+        if extension not in DOCUMENT_EXTENSIONS:
+            raise ValidationError(
+                _("Không nhận tệp “.%(extension)s”. Chỉ nhận: %(allowed)s."),
+                params={"extension": extension, "allowed": ", ".join(DOCUMENT_EXTENSIONS)},
+            )
+        if upload.size > settings.CHIBO_DOCUMENT_MAX_BYTES:
+            raise ValidationError(
+                _("Tệp nặng %(size)s, vượt mức cho phép %(limit)s."),
+                params={
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.CHIBO_DOCUMENT_MAX_BYTES),
+                },
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file, has_url = bool(cleaned.get("file")), bool(cleaned.get("url"))
+        if "file" in self.errors or "url" in self.errors:
+            return cleaned
+        if has_file and has_url:
+            self.add_error("url", _("Chọn một tệp hoặc ghi một đường dẫn, không cả hai."))
+        elif not has_file and not has_url:
+            self.add_error("file", _("Chọn một tệp hoặc ghi đường dẫn của tài liệu."))
+        return cleaned
+
+
+class DraftSentForm(forms.ModelForm):
+    class Meta:
+        model = ThematicSession
+        fields = ["draft_sent_at"]
+        widgets = {"draft_sent_at": DateTimeInput}
+        labels = {"draft_sent_at": _("Gửi dự thảo cho đảng viên lúc")}
+        help_texts = {"draft_sent_at": _("Để trống nếu chưa gửi.")}
+
+
+# --- Photos --------------------------------------------------------------------
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Ảnh"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label=_("Chú thích"), max_length=255, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("image")
+        if upload:
+            try:
+                cleaned["photo"] = clean_photo(upload)
+            except ValidationError as error:
+                self.add_error("image", error)
+        elif cleaned.get("caption"):
+            self.add_error("image", _("Chọn ảnh cho chú thích này."))
+        return cleaned
+
+
+class BasePhotoFormSet(BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.photos():
+            raise ValidationError(_("Hãy chọn ít nhất một ảnh."))
+
+    def photos(self):
+        """(processed image, caption) for every row with a photo."""
+        return [
+            (form.cleaned_data["photo"], form.cleaned_data.get("caption", ""))
+            for form in self.forms
+            if form.cleaned_data.get("photo")
+        ]
+
+
+PhotoFormSet = formset_factory(
+    PhotoForm,
+    formset=BasePhotoFormSet,
+    extra=3,
+    max_num=MAX_PHOTOS_PER_UPLOAD,
+    validate_max=True,
+    absolute_max=MAX_PHOTOS_PER_UPLOAD,
+)
+
+
+class CaptionForm(forms.Form):
+    caption = forms.CharField(label=_("Chú thích"), max_length=255, required=False)
+
+
+# --- Contests ------------------------------------------------------------------
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = ContestTeam
+        fields = ["group", "name", "score", "rank"]
+        help_texts = {"rank": _("Để trống thì xếp theo điểm.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].disabled = True
+        self.fields["group"].widget = forms.HiddenInput()
+        self.fields["score"].min_value = 0
+        self.fields["score"].widget.attrs["min"] = 0
+        self.fields["rank"].widget.attrs["min"] = 1
+        if not self.instance.pk:
+            # An untouched row is a group that did not compete: no score yet.
+            self.fields["score"].initial = None
+
+    def clean_score(self):
+        score = self.cleaned_data.get("score")
+        if score is not None and score < 0:
+            raise ValidationError(_("Điểm không được âm."))
+        return score
+
+    def clean_rank(self):
+        rank = self.cleaned_data.get("rank")
+        if rank is not None and rank < 1:
+            raise ValidationError(_("Xếp hạng bắt đầu từ 1."))
+        return rank
+
+
+class BaseTeamFormSet(GroupRowsMixin, BaseInlineFormSet):
+    def __init__(self, *args, group_names, **kwargs):
+        self.group_names = group_names
+        super().__init__(*args, **kwargs)
+
+
+def team_formset(data, *, session, groups):
+    """One row per team, and one for each active group that has none yet."""
+    names, missing = group_rows(list(session.contest_teams.select_related("group")), groups)
+    formset_class = inlineformset_factory(
+        ThematicSession,
+        ContestTeam,
+        form=TeamForm,
+        formset=BaseTeamFormSet,
+        extra=len(missing),
+        can_delete=True,
+    )
+    return formset_class(
+        data,
+        instance=session,
+        prefix="teams",
+        group_names=names,
+        initial=[
+            {"group": group.pk, "name": _("Đội %(group)s") % {"group": group}} for group in missing
+        ],
+    )
+
+
+class AwardForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["prize", "member", "guest_name"]
+        labels = {"member": _("Đảng viên đạt giải"), "guest_name": _("Hoặc khách mời đạt giải")}
+
+    def clean(self):
+        cleaned = super().clean()
+        member, guest = cleaned.get("member"), cleaned.get("guest_name")
+        if member and guest:
+            self.add_error(
+                "guest_name", _("Chọn một đảng viên hoặc ghi tên một khách mời, không cả hai.")
+            )
+        elif not member and not guest and cleaned.get("prize"):
+            self.add_error("member", _("Chọn đảng viên đạt giải hoặc ghi tên khách mời."))
+        return cleaned
+
+
+class BaseAwardFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pickers = [form.fields["member"] for form in self.forms]
+        queryset = member_queryset(*(form.instance.member_id for form in self.forms))
+        for field in pickers:
+            field.queryset = queryset
+            field.empty_label = "—"
+        share_choices(pickers)
+
+
+AwardFormSet = inlineformset_factory(
+    ThematicSession,
+    Award,
+    form=AwardForm,
+    formset=BaseAwardFormSet,
+    extra=2,
+    can_delete=True,
+)
+
+
+# --- The attendance sheet ------------------------------------------------------
+
+
+class AttendanceSheetForm(forms.Form):
+    """Every expected member with a status and a reason, and the session's record.
+
+    Fields are made per member (``status_<id>``, ``reason_<id>``) from the
+    roster the view built; nothing here queries the database.
+    """
+
+    temporary = forms.MultipleChoiceField(
+        label=_("Đảng viên sinh hoạt tạm thời có mặt"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    guest_count = forms.IntegerField(label=_("Số quần chúng, khách mời"), min_value=0, initial=0)
+    guest_names = forms.CharField(
+        label=_("Tên quần chúng, khách mời"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    conclusion = forms.CharField(
+        label=_("Kết luận"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    minutes = forms.CharField(
+        label=_("Biên bản (diễn biến, ý kiến phát biểu)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    score = forms.DecimalField(
+        label=_("Điểm chất lượng"), required=False, min_value=0, max_digits=5, decimal_places=1
+    )
+    grade = forms.ChoiceField(
+        label=_("Xếp loại"),
+        required=False,
+        choices=[("", _("Theo điểm")), *Grade.choices],
+        help_text=_("Để “Theo điểm” thì xếp loại theo thang điểm của chi bộ."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, session, roster, temporaries, **kwargs):
+        self.session = session
+        self.roster = roster
+        super().__init__(*args, **kwargs)
+        top = max_score()
+        self.fields["score"].widget.attrs.update({"max": top, "step": "0.5"})
+        self.fields["score"].help_text = _("Từ 0 đến %(max)s điểm.") % {"max": top}
+        self.fields["score"].validators.append(
+            _max_validator(top, _("Điểm chất lượng tối đa là %(max)s.") % {"max": top})
+        )
+        self.fields["temporary"].choices = [
+            (str(member.pk), member.full_name) for member, _present in temporaries
+        ]
+        self.initial.setdefault(
+            "temporary", [str(member.pk) for member, present in temporaries if present]
+        )
+        for field in ("guest_count", "guest_names", "conclusion", "minutes", "score", "grade"):
+            self.initial.setdefault(field, getattr(session, field))
+        self.initial.setdefault("version", session.attendance_version)
+        for row in roster:
+            saved = row.attendance
+            self.fields[f"status_{row.member.pk}"] = forms.ChoiceField(
+                label=row.member.full_name,
+                choices=Attendance.Status.choices,
+                initial=saved.status if saved else Attendance.Status.PRESENT,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                error_messages={"required": _("Hãy chọn có mặt hay vắng.")},
+            )
+            self.fields[f"reason_{row.member.pk}"] = forms.CharField(
+                label=_("Lý do vắng"),
+                required=False,
+                max_length=255,
+                initial=saved.reason if saved else "",
+            )
+
+    def groups(self):
+        """The roster as (group, [(row, status field, reason field)]), in group order."""
+        grouped = []
+        for row in self.roster:
+            entry = (row, self[f"status_{row.member.pk}"], self[f"reason_{row.member.pk}"])
+            if grouped and grouped[-1][0] == row.group:
+                grouped[-1][1].append(entry)
+            else:
+                grouped.append((row.group, [entry]))
+        return grouped
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.roster:
+            pk = row.member.pk
+            status = cleaned.get(f"status_{pk}")
+            reason = (cleaned.get(f"reason_{pk}") or "").strip()
+            if status == Attendance.Status.EXCUSED and not reason:
+                self.add_error(f"reason_{pk}", _("Vắng có lý do thì cần ghi lý do."))
+            if status == Attendance.Status.PRESENT:
+                reason = ""
+            cleaned[f"reason_{pk}"] = reason
+        if not cleaned.get("grade") and cleaned.get("score") is not None:
+            cleaned["grade"] = grade_for_score(cleaned["score"])
+        return cleaned
+
+    def entries(self) -> list[AttendanceEntry]:
+        return [
+            AttendanceEntry(
+                member_id=row.member.pk,
+                group_id=row.group.pk if row.group else None,
+                status=self.cleaned_data[f"status_{row.member.pk}"],
+                reason=self.cleaned_data[f"reason_{row.member.pk}"],
+            )
+            for row in self.roster
+        ]
+
+    def temporary_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data["temporary"]]
+
+    def record(self) -> SessionRecord:
+        data = self.cleaned_data
+        return SessionRecord(
+            guest_count=data["guest_count"],
+            guest_names=data["guest_names"],
+            conclusion=data["conclusion"],
+            minutes=data["minutes"],
+            score=data["score"],
+            grade=data["grade"] or "",
+        )
+
+
+def _max_validator(limit, message):
+    def validate(value):
+        if value is not None and value > limit:
+            raise ValidationError(message)
+
+    return validate

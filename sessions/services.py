@@ -1,0 +1,415 @@
+"""Writes that touch several rows or models and must be all-or-nothing.
+
+Each function is keyword-only, runs in one transaction and keeps history
+(django-simple-history) for the models that have it.
+"""
+
+import calendar
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from members.models import Member
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    ContestTeam,
+    GroupMeeting,
+    Photo,
+    Postponement,
+    ThematicSession,
+)
+from sessions.photos import CleanPhoto
+
+
+class ServiceError(Exception):
+    """A write refused for a reason the user must be told (the message is Vietnamese)."""
+
+
+class StaleAttendanceSheet(ServiceError):
+    """Someone saved the attendance sheet after this copy of it was opened."""
+
+
+# --- Plans ---------------------------------------------------------------------
+
+
+def one_year_later(moment: dt.datetime) -> dt.datetime:
+    """The same local day and time a year later; 29 February becomes 28 February."""
+    local = timezone.localtime(moment)
+    year = local.year + 1
+    day = min(local.day, calendar.monthrange(year, local.month)[1])
+    return timezone.make_aware(
+        dt.datetime(year, local.month, day, local.hour, local.minute, local.second)
+    )
+
+
+def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
+    """Start ``year``'s plan from the topics of ``source``.
+
+    Every session that was not cancelled is copied with its dates moved one
+    year on, its group meetings too, as a planned session: no attendance,
+    result, grade, postponement or document is copied, and members who have
+    left the cell are not kept as preparer, presiding member or minute-taker.
+    The target plan is created as a draft, or filled if it exists and is empty.
+    """
+    with transaction.atomic():
+        plan, created = AnnualPlan.objects.get_or_create(
+            year=year,
+            defaults={"title": _("Kế hoạch sinh hoạt chuyên đề năm %(year)s") % {"year": year}},
+        )
+        if not created and plan.sessions.exists():
+            raise ServiceError(
+                _("Kế hoạch năm %(year)s đã có kỳ sinh hoạt; không sao chép chồng lên.")
+                % {"year": year}
+            )
+        current = set(Member.objects.current().values_list("pk", flat=True))
+
+        def still_here(member_id):
+            return member_id if member_id in current else None
+
+        sources = list(source.sessions.not_cancelled().prefetch_related("group_meetings__group"))
+        for old in sources:
+            new = ThematicSession.objects.create(
+                plan=plan,
+                topic=old.topic,
+                description=old.description,
+                scope=old.scope,
+                format=old.format,
+                start=one_year_later(old.start),
+                end=one_year_later(old.end),
+                location=old.location,
+                preparer_id=still_here(old.preparer_id),
+                outside_speaker=old.outside_speaker,
+                presiding_id=still_here(old.presiding_id),
+                minute_taker_id=still_here(old.minute_taker_id),
+                with_regular_meeting=old.with_regular_meeting,
+            )
+            meetings = [
+                GroupMeeting(
+                    session=new,
+                    group_id=meeting.group_id,
+                    start=one_year_later(meeting.start),
+                    end=one_year_later(meeting.end),
+                    location=meeting.location,
+                    presiding_id=still_here(meeting.presiding_id),
+                )
+                for meeting in old.group_meetings.all()
+                if meeting.group.is_active
+            ]
+            bulk_create_with_history(meetings, GroupMeeting, default_user=user)
+    return plan
+
+
+# --- Sessions ------------------------------------------------------------------
+
+
+def save_session(
+    *,
+    session: ThematicSession,
+    meetings: list[GroupMeeting] = (),
+    removed_meetings: list[GroupMeeting] = (),
+) -> ThematicSession:
+    """Save a session with its group meetings.
+
+    For a session held by the whole cell, any group meetings it had are removed;
+    for one held group by group, ``meetings`` are saved and ``removed_meetings``
+    deleted.
+    """
+    with transaction.atomic():
+        session.save()
+        if session.is_by_group:
+            for meeting in removed_meetings:
+                if meeting.pk:
+                    meeting.delete()
+            for meeting in meetings:
+                meeting.session = session
+                meeting.save()
+        else:
+            for meeting in session.group_meetings.all():
+                meeting.delete()
+    return session
+
+
+def postpone_session(
+    *, session: ThematicSession, start: dt.datetime, end: dt.datetime, reason: str, user=None
+) -> Postponement:
+    """Move a session to a new time; the old time and the reason are kept."""
+    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
+        raise ServiceError(_("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
+    with transaction.atomic():
+        postponement = Postponement.objects.create(
+            session=session,
+            previous_start=session.start,
+            new_start=start,
+            reason=reason,
+            created_by=user,
+        )
+        session.start, session.end = start, end
+        session.status = ThematicSession.Status.POSTPONED
+        session.status_reason = reason
+        session.save()
+    return postponement
+
+
+def cancel_session(*, session: ThematicSession, reason: str) -> None:
+    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
+        raise ServiceError(_("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
+    session.status = ThematicSession.Status.CANCELLED
+    session.status_reason = reason
+    session.save()
+
+
+def delete_reason(session: ThematicSession) -> str | None:
+    """Why ``session`` may not be deleted, or None when it may."""
+    if session.status == ThematicSession.Status.HELD or session.attendances.exists():
+        return _("Kỳ sinh hoạt đã tổ chức không xóa được: hồ sơ của nó phải được giữ lại.")
+    if session.contest_teams.exists() or session.awards.exists():
+        return _("Kỳ sinh hoạt đã có kết quả hội thi không xóa được.")
+    return None
+
+
+def delete_session(*, session: ThematicSession) -> None:
+    """Delete a session that was never held, with its documents and photos."""
+    reason = delete_reason(session)
+    if reason:
+        raise ServiceError(reason)
+    files = [
+        *(document.file.name for document in session.documents.all() if document.file),
+        *(
+            name
+            for photo in session.photos.all()
+            for name in (photo.image.name, photo.thumbnail.name)
+        ),
+    ]
+    with transaction.atomic():
+        session.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names):
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+# --- Photos --------------------------------------------------------------------
+
+
+def add_photos(
+    *, session: ThematicSession, photos: list[tuple[CleanPhoto, str]], user=None
+) -> list[Photo]:
+    """Store checked photos under random names, with thumbnails: all or none.
+
+    If anything fails, the files already written are removed and no row stays.
+    """
+    written = []
+    year = timezone.localdate().year
+    try:
+        with transaction.atomic():
+            rows = []
+            for photo, caption in photos:
+                name = uuid.uuid4().hex
+                image = default_storage.save(
+                    f"photos/{year}/{name}.{photo.extension}", ContentFile(photo.content)
+                )
+                written.append(image)
+                thumbnail = default_storage.save(
+                    f"photos/thumbs/{year}/{name}.jpg", ContentFile(photo.thumbnail)
+                )
+                written.append(thumbnail)
+                rows.append(
+                    Photo(
+                        session=session,
+                        image=image,
+                        thumbnail=thumbnail,
+                        caption=caption,
+                        uploaded_by=user,
+                    )
+                )
+            return Photo.objects.bulk_create(rows)
+    except BaseException:
+        _delete_files(written)
+        raise
+
+
+def delete_photo(*, photo: Photo) -> None:
+    files = [photo.image.name, photo.thumbnail.name]
+    with transaction.atomic():
+        photo.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+# --- Contests ------------------------------------------------------------------
+
+
+def save_contest(
+    *,
+    session: ThematicSession,
+    teams: list[ContestTeam],
+    removed_teams: list[ContestTeam],
+    awards: list,
+    removed_awards: list,
+) -> None:
+    """Save a staged contest's teams and awards; teams without a rank are ranked by score.
+
+    Ranks follow the usual rule for ties: two teams with the same score share
+    a rank and the next rank is skipped.
+    """
+    with transaction.atomic():
+        for obj in [*removed_teams, *removed_awards]:
+            if obj.pk:
+                obj.delete()
+        for team in teams:
+            team.session = session
+            team.save()
+        for order, award in enumerate(awards):
+            award.session = session
+            award.order = order
+            award.save()
+        all_teams = list(session.contest_teams.all())
+        for team in all_teams:
+            if team.rank is None:
+                team.rank = 1 + sum(1 for other in all_teams if other.score > team.score)
+                team.save(update_fields=["rank"])
+
+
+# --- The attendance sheet ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    """One expected member's line on the sheet."""
+
+    member_id: int
+    group_id: int | None
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """What the sheet records about the session itself."""
+
+    guest_count: int = 0
+    guest_names: str = ""
+    conclusion: str = ""
+    minutes: str = ""
+    score: Decimal | None = None
+    grade: str = ""
+
+
+RECORD_FIELDS = ("guest_count", "guest_names", "conclusion", "minutes", "score", "grade")
+
+
+def attendance_refusal(session: ThematicSession, now: dt.datetime) -> str | None:
+    """Why attendance cannot be taken for ``session`` now, or None."""
+    if session.status == ThematicSession.Status.CANCELLED:
+        return _("Kỳ sinh hoạt đã bị hủy: không điểm danh.")
+    if session.start > now:
+        return _("Kỳ sinh hoạt chưa diễn ra: điểm danh từ giờ bắt đầu.")
+    return None
+
+
+def save_attendance_sheet(
+    *,
+    session: ThematicSession,
+    version: int,
+    entries: list[AttendanceEntry],
+    temporary_ids: list[int] = (),
+    record: SessionRecord | None = None,
+    user=None,
+) -> int:
+    """Save a whole attendance sheet in one transaction and a fixed number of queries.
+
+    ``version`` is the sheet's ``attendance_version`` when the form was opened.
+    If someone saved since then, nothing is written and StaleAttendanceSheet is
+    raised: the first save is kept. Otherwise the session is marked held, its
+    record (guests, conclusion, minutes, score, grade) saved, one row per
+    member written or updated (never duplicated), members attending
+    temporarily recorded apart, and the new version returned.
+    """
+    now = timezone.now()
+    refusal = attendance_refusal(session, now)
+    if refusal:
+        raise ServiceError(refusal)
+    record = record or SessionRecord()
+    with transaction.atomic():
+        # The conditional UPDATE is the lock: of two saves of the same version,
+        # the second finds the version already raised and writes nothing.
+        claimed = ThematicSession.objects.filter(pk=session.pk, attendance_version=version).update(
+            attendance_version=F("attendance_version") + 1
+        )
+        if not claimed:
+            raise StaleAttendanceSheet(
+                _("Bảng điểm danh vừa được người khác lưu trong lúc đồng chí đang nhập.")
+            )
+        session.attendance_version = version + 1
+        session.status = ThematicSession.Status.HELD
+        session.status_reason = ""
+        for field in RECORD_FIELDS:
+            setattr(session, field, getattr(record, field))
+        session.save(update_fields=["status", "status_reason", *RECORD_FIELDS, "updated_at"])
+
+        saved = {row.member_id: row for row in Attendance.objects.filter(session=session)}
+        wanted = [
+            Attendance(
+                session=session,
+                member_id=entry.member_id,
+                group_id=entry.group_id,
+                status=entry.status,
+                reason=entry.reason,
+            )
+            for entry in entries
+        ]
+        temporary_ids = set(temporary_ids)
+        temporary_groups = dict(
+            Member.objects.filter(pk__in=temporary_ids, temporary=True).values_list(
+                "pk", "group_id"
+            )
+        )
+        wanted += [
+            Attendance(
+                session=session,
+                member_id=member_id,
+                group_id=group_id,
+                status=Attendance.Status.PRESENT,
+                temporary=True,
+            )
+            for member_id, group_id in temporary_groups.items()
+        ]
+        to_create, to_update = [], []
+        for row in wanted:
+            old = saved.get(row.member_id)
+            if old is None:
+                to_create.append(row)
+            elif (old.status, old.reason, old.temporary) != (row.status, row.reason, row.temporary):
+                old.status, old.reason, old.temporary = row.status, row.reason, row.temporary
+                old.recorded_at = now
+                to_update.append(old)
+        if to_create:
+            bulk_create_with_history(to_create, Attendance, default_user=user)
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Attendance,
+                ["status", "reason", "temporary", "recorded_at"],
+                default_user=user,
+            )
+        gone = [
+            row.pk
+            for row in saved.values()
+            if row.temporary and row.member_id not in temporary_groups
+        ]
+        if gone:
+            # Only members attending temporarily can drop off the sheet.
+            Attendance.objects.filter(pk__in=gone).delete()
+    return session.attendance_version

@@ -1,0 +1,169 @@
+"""Giving a member a login with a role, the one-time set-password link, taking it away."""
+
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core import mail
+from django.http import HttpRequest
+from django.urls import reverse
+
+from tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Sinh-hoat-chuyen-de-2020"
+
+
+@pytest.fixture
+def nga(groups):
+    return make_member(groups[1], "Hoàng Thị Nga", email="nga@example.org")
+
+
+def account_url(member):
+    return reverse("members:account", args=[member.pk])
+
+
+def shown_link(response):
+    match = re.search(r'id="password-link-value" value="([^"]+)"', response.text)
+    return match.group(1) if match else None
+
+
+def test_secretary_gives_a_login_and_the_member_sets_a_password(client, secretary, nga):
+    client.force_login(secretary)
+    page = client.get(account_url(nga))
+    assert page.context["form"]["username"].value() == "ngaht"  # suggested from the name
+    response = client.post(account_url(nga), {"username": "ngaht", "role": "leader"}, follow=True)
+    nga.refresh_from_db()
+    user = nga.user
+    assert user.username == "ngaht" and user.is_active
+    assert not user.has_usable_password()
+    assert list(user.groups.values_list("name", flat=True)) == ["leader"]
+    link = shown_link(response)
+    assert link and link.startswith("http://testserver/accounts/set-password/")
+    assert "Đã gửi đường dẫn đặt mật khẩu tới nga@example.org." in response.text
+    assert mail.outbox[0].to == ["nga@example.org"]
+    assert link in mail.outbox[0].body
+    # The link is shown once.
+    assert shown_link(client.get(account_url(nga))) is None
+
+    # The member follows it, logged out, and sets a password.
+    client.logout()
+    form_page = client.get(link, follow=True)
+    assert "Tên đăng nhập của đồng chí: <strong>ngaht</strong>" in form_page.text
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "Đã đặt mật khẩu" in done.text
+    assert authenticate(HttpRequest(), username="ngaht", password=NEW_PASSWORD) == user
+    # The same link does not work twice.
+    again = client.get(link, follow=True)
+    assert "Đường dẫn này đã được dùng hoặc đã hết hạn." in again.text
+
+
+def test_without_an_email_the_link_is_only_shown(client, secretary, groups):
+    hai = make_member(groups[1], "Nguyễn Văn Hải")
+    client.force_login(secretary)
+    response = client.post(account_url(hai), {"username": "hainv", "role": "member"}, follow=True)
+    assert shown_link(response)
+    assert "chưa có thư điện tử" in response.text
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"username": "secretary", "role": "member"}, "Tên đăng nhập này đã có người dùng."),
+        ({"username": "SECRETARY", "role": "member"}, "Tên đăng nhập này đã có người dùng."),
+        ({"username": "có dấu cách", "role": "member"}, "Tên đăng nhập"),
+        ({"username": "ngaht", "role": "admin"}, "Hãy chọn một lựa chọn hợp lệ."),
+        ({"username": "", "role": "member"}, "Trường này là bắt buộc."),
+    ],
+)
+def test_bad_login_data_is_refused(client, secretary, nga, data, message):
+    client.force_login(secretary)
+    response = client.post(account_url(nga), data)
+    assert response.status_code == 200
+    assert message in response.text
+    nga.refresh_from_db()
+    assert nga.user is None
+
+
+def test_role_and_name_of_an_open_login_can_change(client, secretary, member):
+    target = member.member
+    client.force_login(secretary)
+    client.post(account_url(target), {"username": "tuanlv", "role": "leader"})
+    member.refresh_from_db()
+    assert member.username == "tuanlv"
+    assert member.has_usable_password()  # an open login keeps its password
+    assert list(member.groups.values_list("name", flat=True)) == ["leader"]
+
+
+def test_taking_a_login_away_and_giving_it_back(client, secretary, member):
+    target = member.member
+    client.force_login(secretary)
+    revoke = reverse("members:account_revoke", args=[target.pk])
+    assert "sẽ không đăng nhập được nữa" in client.get(revoke).text
+    member.refresh_from_db()
+    assert member.is_active  # GET changes nothing
+    client.post(revoke)
+    member.refresh_from_db()
+    assert not member.is_active
+    assert not member.has_usable_password()
+    assert not member.groups.exists()
+    assert authenticate(HttpRequest(), username="member", password="mật-khẩu-thử-1") is None
+    # Given back: the same account, reopened with a new link.
+    response = client.post(
+        account_url(target), {"username": "member", "role": "member"}, follow=True
+    )
+    member.refresh_from_db()
+    assert member.is_active and shown_link(response)
+    assert User.objects.filter(username="member").count() == 1
+
+
+def test_secretary_cannot_lock_themself_out(client, secretary):
+    own = secretary.member
+    client.force_login(secretary)
+    response = client.post(reverse("members:account_revoke", args=[own.pk]), follow=True)
+    assert "Không thể tự thu hồi tài khoản của chính mình." in response.text
+    response = client.post(
+        account_url(own), {"username": "secretary", "role": "member"}, follow=True
+    )
+    assert "Không thể tự bỏ vai trò bí thư của chính mình." in response.text
+    secretary.refresh_from_db()
+    assert secretary.is_active and secretary.groups.filter(name="secretary").exists()
+
+
+def test_a_new_link_for_an_open_login(client, secretary, member):
+    client.force_login(secretary)
+    url = reverse("members:account_link", args=[member.member.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert shown_link(response)
+
+
+def test_every_user_can_change_their_password(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "mật-khẩu-thử-1",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.parametrize("role", ["member", "leader"])
+def test_only_the_secretary_gives_logins(client, request, nga, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(account_url(nga), {"username": "ngaht", "role": "secretary"})
+    assert response.status_code == 403
+    nga.refresh_from_db()
+    assert nga.user is None

@@ -1,0 +1,125 @@
+"""Session services on their own: copying a plan, postponing, deleting, contests."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+
+from sessions import services
+from sessions.models import (
+    Award,
+    ContestTeam,
+    Document,
+    GroupMeeting,
+    Postponement,
+    ThematicSession,
+)
+from tests.factories import at, make_group, make_group_meeting, make_member, make_plan, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_year_later_keeps_the_local_day_and_time():
+    assert services.one_year_later(at(2020, 3, 12, 8)) == at(2021, 3, 12, 8)
+    assert services.one_year_later(at(2020, 2, 29, 14)) == at(2021, 2, 28, 14)
+    assert services.one_year_later(at(2020, 12, 31, 23, 30)) == at(2021, 12, 31, 23, 30)
+
+
+def test_copy_plan_drops_members_who_left_and_archived_groups(groups):
+    gone = make_member(groups[0], "Lộc Văn Bình")
+    staying = make_member(groups[1], "Hoàng Thị Nga")
+    source = make_plan(2020)
+    session = make_session(
+        source, at(2020, 5, 14), scope="groups", presiding=gone, minute_taker=staying
+    )
+    archived = make_group("Tổ đã giải thể", is_active=False)
+    make_group_meeting(session, groups[0], at(2020, 5, 12), presiding=gone)
+    make_group_meeting(session, archived, at(2020, 5, 13))
+    gone.left_cell_on, gone.left_reason = dt.date(2020, 9, 1), "transfer"
+    gone.save()
+
+    target = services.copy_plan(source=source, year=2021)
+    copy = target.sessions.get()
+    assert (copy.presiding, copy.minute_taker) == (None, staying)
+    meeting = GroupMeeting.objects.get(session=copy)
+    assert (meeting.group, meeting.presiding, meeting.start) == (groups[0], None, at(2021, 5, 12))
+    assert meeting.history.count() == 1
+
+
+def test_copy_plan_fills_an_empty_plan_of_that_year(groups):
+    make_session(make_plan(2020), at(2020, 3, 12), topic="A")
+    existing = make_plan(2021, title="Kế hoạch đã lập", notes="giữ nguyên")
+    target = services.copy_plan(source=make_plan(2020), year=2021)
+    assert target == existing
+    target.refresh_from_db()
+    assert (target.title, target.notes) == ("Kế hoạch đã lập", "giữ nguyên")
+    assert list(target.sessions.values_list("topic", flat=True)) == ["A"]
+
+
+def test_copy_plan_refuses_a_plan_with_sessions(groups):
+    make_session(make_plan(2020), at(2020, 3, 12))
+    make_session(make_plan(2021), at(2021, 3, 12))
+    with pytest.raises(services.ServiceError):
+        services.copy_plan(source=make_plan(2020), year=2021)
+    assert ThematicSession.objects.filter(plan__year=2021).count() == 1
+
+
+def test_postpone_session_records_the_move(groups):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    services.postpone_session(
+        session=session, start=at(2020, 12, 3), end=at(2020, 12, 3, 10), reason="Đại hội"
+    )
+    postponement = Postponement.objects.get()
+    assert (postponement.previous_start, postponement.new_start) == (
+        at(2020, 10, 15),
+        at(2020, 12, 3),
+    )
+    session.refresh_from_db()
+    assert (session.status, session.start) == ("postponed", at(2020, 12, 3))
+
+
+def test_delete_session_removes_its_files_after_commit(
+    groups, settings, django_capture_on_commit_callbacks
+):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = Document(session=session, title="Đề dẫn", kind="draft")
+    document.file.save("de-dan.txt", ContentFile(b"noi dung"), save=True)
+    path = document.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_session(session=session)
+    assert not ThematicSession.objects.exists()
+    assert not Document.objects.exists()
+    assert not Path(path).exists()
+
+
+def test_a_session_with_contest_results_is_not_deleted(groups):
+    session = make_session(make_plan(2020), at(2020, 10, 15), format="contest")
+    ContestTeam.objects.create(session=session, group=groups[0], score=10)
+    assert "hội thi" in services.delete_reason(session)
+    with pytest.raises(services.ServiceError):
+        services.delete_session(session=session)
+
+
+def test_save_contest_ranks_teams_by_score_with_ties(groups):
+    third = make_group("Tổ 3")
+    session = make_session(make_plan(2020), at(2020, 1, 16), format="contest")
+    teams = [
+        ContestTeam(group=groups[0], score=80),
+        ContestTeam(group=groups[1], score=95),
+        ContestTeam(group=third, score=80),
+    ]
+    winner = make_member(groups[1], "Chu Thị Hằng")
+    awards = [
+        Award(prize="Giải Nhất", member=winner),
+        Award(prize="Giải khán giả", guest_name="Nguyễn Thị Lan (quần chúng)"),
+    ]
+    services.save_contest(
+        session=session, teams=teams, removed_teams=[], awards=awards, removed_awards=[]
+    )
+    ranks = dict(ContestTeam.objects.values_list("group__name", "rank"))
+    assert ranks == {"Tổ 2": 1, "Tổ 1": 2, "Tổ 3": 2}
+    assert list(Award.objects.values_list("prize", "order")) == [
+        ("Giải Nhất", 0),
+        ("Giải khán giả", 1),
+    ]
