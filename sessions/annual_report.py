@@ -58,11 +58,6 @@ class Contest:
     teams: list[ContestTeam] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
 
-    @property
-    def winner(self) -> ContestTeam | None:
-        ranked = [team for team in self.teams if team.rank == 1]
-        return ranked[0] if ranked else None
-
 
 @dataclass
 class AnnualReport:

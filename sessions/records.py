@@ -14,10 +14,6 @@ class RecordLine:
     session: ThematicSession
     attendance: Attendance | None
 
-    @property
-    def start(self):
-        return self.session.start
-
 
 @dataclass(frozen=True)
 class YearLine:
@@ -43,10 +39,6 @@ class MemberRecord:
             run = run + 1 if row.status in ABSENT else 0
             longest = max(longest, run)
         return longest
-
-    @property
-    def temporary_sessions(self) -> int:
-        return sum(1 for line in self.lines if line.attendance and line.attendance.temporary)
 
     @property
     def year_choices(self) -> list[int]:

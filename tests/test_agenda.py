@@ -103,3 +103,27 @@ def test_menus_lead_to_the_members_own_pages(client, member, now):
 def test_leaders_menu_leads_to_the_summary(client, leader, now):
     client.force_login(leader)
     assert reverse("sessions:summary_current") in client.get("/").text
+
+
+@pytest.mark.parametrize("url", ["/", "/sessions/calendar/"])
+def test_member_pages_make_the_same_queries_for_few_and_many_sessions(
+    client, member, groups, now, django_assert_max_num_queries, url
+):
+    def plan_ahead(count):
+        for n in range(count):
+            session = make_session(start=at(2020, 7 + n % 6, 1 + n % 27), scope="groups")
+            make_group_meeting(session, groups[0], session.start)
+            make_group_meeting(session, groups[1], session.start)
+            Document.objects.create(session=session, title="Đề dẫn", url="https://example.org/a")
+            Postponement.objects.create(
+                session=session, previous_start=at(2020, 6, 30), new_start=session.start, reason="-"
+            )
+
+    client.force_login(member)
+    plan_ahead(2)
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(url).status_code == 200
+    plan_ahead(40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["agenda"]) >= 5
