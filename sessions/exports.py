@@ -40,6 +40,17 @@ PERCENT = "0.0%"
 DATE = "DD/MM/YYYY"
 
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value):
+    """Text a spreadsheet shows as typed: a leading formula character is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _day(moment):
     return timezone.localtime(moment).date()
 
@@ -108,13 +119,13 @@ def attendance_csv(year: int) -> bytes:
             [
                 number,
                 f"{_day(row.session.start):%d/%m/%Y}",
-                row.session.topic,
+                _text(row.session.topic),
                 row.session.get_scope_display(),
-                str(row.group) if row.group_id else "",
-                row.member.full_name,
+                _text(str(row.group)) if row.group_id else "",
+                _text(row.member.full_name),
                 _yes(row.temporary),
                 row.get_status_display(),
-                row.reason,
+                _text(row.reason),
                 _yes(not row.temporary),
             ]
         )
@@ -132,6 +143,8 @@ class _Sheet:
         self.line += 1
         for column, value in enumerate(values, start=1):
             cell = self.sheet.cell(row=self.line, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
             if font:
                 cell.font = font
             if fill:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from chibo.roles import member_of
 from members.models import Member, new_calendar_token
@@ -114,7 +114,7 @@ def _ics_response(body: bytes, filename: str, *, attachment: bool) -> HttpRespon
 
 
 @login_not_required
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """The member's private iCalendar feed, for a phone calendar to subscribe to."""
     member = get_object_or_404(

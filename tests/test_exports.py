@@ -149,3 +149,15 @@ def test_flagged_members_are_highlighted(client, leader, groups, settings):
     row = next(r for r in matrix.iter_rows() if r[1].value == "Vy Thị Dung")
     assert row[0].fill.fgColor.rgb.endswith("FFF2CC")
     assert row[3].value == "KP"
+
+
+def test_text_that_looks_like_a_formula_stays_text(client, leader, groups):
+    trap = make_member(groups[0], '=HYPERLINK("http://example.org","Bấm")')
+    record(make_session(start=at(2020, 3, 12), topic="+Chuyên đề"), {trap: E})
+    client.force_login(leader)
+    lines = download(client, "export_csv").content.decode("utf-8-sig").splitlines()
+    assert "'+Chuyên đề" in lines[1]
+    assert "'=HYPERLINK" in "\n".join(lines)
+    matrix = open_workbook(download(client, "export_xlsx"))["Điểm danh"]
+    cell = next(row[1] for row in matrix.iter_rows() if str(row[1].value).startswith("=HYPER"))
+    assert cell.data_type == "s"
