@@ -159,7 +159,21 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail (reminders): printed on the console until an SMTP server is configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on port 587 by default; EMAIL_USE_SSL=1 for implicit TLS (port 465).
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
 
 LOGGING = {
@@ -269,3 +283,13 @@ CHIBO_PHOTO_MAX_BYTES = env_int("CHIBO_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 CHIBO_PHOTO_MAX_PIXELS = env_int("CHIBO_PHOTO_MAX_PIXELS", 40_000_000)
 # Documents attached to a session (drafts, slides, directives).
 CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# --- Members' pages, reminders and reports.
+
+# The address of the site as members reach it, for links in reminder emails
+# (a management command has no request to take it from).
+CHIBO_SITE_URL = os.environ.get("CHIBO_SITE_URL", "http://localhost:8000").rstrip("/")
+# send_reminders tells members about their sessions this many days ahead.
+CHIBO_REMINDER_DAYS_AHEAD = env_int("CHIBO_REMINDER_DAYS_AHEAD", 3)
+# The heading of the printed annual report, as on the cell's own documents
+# ("Đảng bộ Khối các cơ quan tỉnh", "Chi bộ Cơ quan Liên đoàn Lao động tỉnh").
+CHIBO_SUPERIOR_COMMITTEE = os.environ.get("CHIBO_SUPERIOR_COMMITTEE", "")

@@ -1,17 +1,17 @@
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
 from chibo.roles import LEADER, SECRETARY, member_of, role_of
-from members.models import PartyGroup
+from sessions.agenda import upcoming_for
+from sessions.charts import session_chart
 from sessions.models import (
     AnnualPlan,
     Attendance,
     AttendanceFigures,
-    GroupMeeting,
     Photo,
     ThematicSession,
 )
+from sessions.summaries import year_summary
 
 UPCOMING_ON_HOME = 5
 
@@ -26,24 +26,12 @@ def home(request):
     return member_home(request)
 
 
-def upcoming_sessions(now, limit=UPCOMING_ON_HOME):
-    meetings = GroupMeeting.objects.select_related("group", "presiding")
-    return (
-        ThematicSession.objects.upcoming(now)
-        .select_related("presiding", "preparer")
-        .prefetch_related(Prefetch("group_meetings", queryset=meetings), "documents")[:limit]
-    )
-
-
 def member_home(request):
     member = member_of(request.user)
-    now = timezone.now()
     year = timezone.localdate().year
     context = {"member": member, "year": year}
     if member is not None:
-        context["agenda"] = [
-            (session, session.schedule_for(member)) for session in upcoming_sessions(now)
-        ]
+        context["agenda"] = upcoming_for(member, timezone.now(), limit=UPCOMING_ON_HOME)
         records = (
             Attendance.objects.for_year(year)
             .filter(member=member)
@@ -83,22 +71,12 @@ def secretary_home(request):
 
 
 def leader_home(request):
+    """The current year at a glance; the full summary is one click away."""
     year = timezone.localdate().year
-    sessions = ThematicSession.objects.for_year(year)
-    groups = PartyGroup.objects.in_bulk()
-    by_group = [
-        (groups.get(row["group"]), AttendanceFigures.from_row(row))
-        for row in Attendance.objects.for_year(year).figures_by("group")
-    ]
+    summary = year_summary(year)
     context = {
         "year": year,
-        "held": sessions.held().count(),
-        "planned": sessions.not_cancelled().count(),
-        "held_sessions": [
-            (session, AttendanceFigures.from_annotated(session))
-            for session in sessions.held().with_attendance_figures().order_by("start")
-        ],
-        "figures": AttendanceFigures.from_row(Attendance.objects.for_year(year).figures()),
-        "by_group": by_group,
+        "summary": summary,
+        "session_chart": session_chart(summary.sessions),
     }
     return render(request, "chibo/home_leader.html", context)

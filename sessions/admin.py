@@ -9,6 +9,7 @@ from sessions.models import (
     GroupMeeting,
     Photo,
     Postponement,
+    Reminder,
     ThematicSession,
 )
 
@@ -86,3 +87,19 @@ class AttendanceAdmin(admin.ModelAdmin):
     search_fields = ["member__full_name", "session__topic"]
     autocomplete_fields = ["session", "member"]
     list_select_related = ["session", "member", "group"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The log of reminders sent: read it, or delete a row to send that reminder again."""
+
+    list_display = ["sent_at", "kind", "session", "email"]
+    list_filter = ["kind"]
+    search_fields = ["email", "session__topic", "member__full_name"]
+    list_select_related = ["session"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

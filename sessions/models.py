@@ -832,3 +832,72 @@ class Award(models.Model):
     @property
     def winner_name(self) -> str:
         return str(self.member) if self.member_id else self.guest_name
+
+
+class Reminder(models.Model):
+    """An email that ``send_reminders`` sent, so that no run sends it twice.
+
+    A member is reminded once per session and start time: a session postponed
+    to a new date is announced again. The secretary is reminded once per
+    session whose attendance is still to record.
+    """
+
+    class Kind(models.TextChoices):
+        SESSION = "session", _("Nhắc lịch sinh hoạt")
+        ATTENDANCE = "attendance", _("Nhắc ghi điểm danh")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind)
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("đảng viên"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The start the reminder announced: the member's own group meeting for a
+    # session held group by group.
+    starts_at = models.DateTimeField(_("thời gian đã báo"), null=True, blank=True)
+    email = models.EmailField(_("gửi tới"))
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = _("thư nhắc")
+        verbose_name_plural = _("thư nhắc")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member", "starts_at"],
+                condition=Q(kind="session"),
+                name="one_session_reminder_per_member_and_start",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=Q(kind="attendance"),
+                name="one_attendance_reminder_per_user",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="session", member__isnull=False, starts_at__isnull=False)
+                    | Q(kind="attendance", user__isnull=False)
+                ),
+                name="reminder_has_its_recipient",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.session} → {self.email}"

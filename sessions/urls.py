@@ -29,3 +29,9 @@ urlpatterns = [
     path("<int:pk>/contest/", views.session_contest, name="contest"),
     path("<int:pk>/minutes/", views.session_minutes, name="minutes"),
 ]
+
+# --- Members' and leaders' pages: own record, calendar, summaries, exports, report.
+# They live in sessions/report_urls.py and are appended here, in this namespace.
+from sessions.report_urls import urlpatterns as report_urlpatterns  # noqa: E402
+
+urlpatterns += report_urlpatterns

@@ -17,7 +17,7 @@ def at(year, month, day, hour=8, minute=0):
 
 
 def make_group(name=None, order=0, **fields):
-    return PartyGroup.objects.create(name=name or f"Tổ {next(_counter)}", order=order, **fields)
+    return PartyGroup.objects.create(name=name or f"Tổ thử {next(_counter)}", order=order, **fields)
 
 
 def make_member(group=None, name=None, joined=dt.date(2015, 1, 1), **fields):

@@ -1,6 +1,7 @@
 """Each role's home page shows real figures, with a number of queries that does not grow."""
 
 import pytest
+from django.urls import reverse
 
 from sessions.models import Attendance, Document
 from tests.factories import (
@@ -43,7 +44,7 @@ def year_2020(groups, member, other_member, now):
 def test_member_sees_next_sessions_with_their_group_meeting(client, member, year_2020):
     client.force_login(member)
     response = client.get("/")
-    agenda = [session.topic for session, _schedule in response.context["agenda"]]
+    agenda = [item.session.topic for item in response.context["agenda"]]
     assert agenda == ["Học tập theo tổ", "Nghị quyết tỉnh"]
     assert "Phòng Văn phòng" in response.text  # Tổ 1's own meeting
     assert "Phòng Tổ chức" not in response.text
@@ -96,12 +97,15 @@ def test_secretary_without_a_plan_is_told(client, secretary, now):
 def test_leader_sees_year_figures_and_rate_per_group(client, leader, year_2020):
     client.force_login(leader)
     response = client.get("/")
-    assert (response.context["held"], response.context["planned"]) == (2, 5)
-    figures = response.context["figures"]
-    assert (figures.excused, figures.unexcused) == (1, 1)
-    rates = {group.name: row.rate for group, row in response.context["by_group"]}
+    summary = response.context["summary"]
+    assert (summary.totals.held, summary.totals.total) == (2, 5)
+    assert (summary.figures.excused, summary.figures.unexcused) == (1, 1)
+    rates = {row.group.name: row.figures.rate for row in summary.groups}
     assert set(rates) == {"Tổ 1", "Tổ 2"}
     assert "Tỷ lệ dự sinh hoạt theo tổ Đảng" in response.text
+    assert "2/5" in response.text
+    assert reverse("sessions:summary", args=[2020]) in response.text
+    assert reverse("sessions:annual_report", args=[2020]) in response.text
 
 
 def grow(n_members, n_sessions):
@@ -127,7 +131,7 @@ def test_home_query_count_does_not_grow_with_the_cell(
     user = request.getfixturevalue(role)
     client.force_login(user)
     grow(5, 4)
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(25) as small:
         client.get("/")
     grow(60, 24)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -1,0 +1,101 @@
+"""What concerns one member: their sessions, at their own group's time and place.
+
+Used by the member's home page, the calendar page and feed, and the reminders.
+Every function here makes a fixed number of queries, whatever the number of
+sessions, groups or documents.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from members.models import Member
+from sessions.models import GroupMeeting, Postponement, Schedule, ThematicSession
+
+Status = ThematicSession.Status
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """A session as one member sees it: their schedule and, if moved, from when."""
+
+    session: ThematicSession
+    schedule: Schedule
+
+    @property
+    def postponement(self) -> Postponement | None:
+        """The latest postponement, when the session is postponed (prefetched)."""
+        if self.session.status != Status.POSTPONED:
+            return None
+        postponements = list(self.session.postponements.all())
+        return postponements[-1] if postponements else None
+
+    @property
+    def date_unknown(self) -> bool:
+        """Postponed without a new date yet: the start shown is the old one."""
+        postponement = self.postponement
+        return postponement is not None and postponement.new_start is None
+
+    @property
+    def sequence(self) -> int:
+        """How many times the session changed for a calendar: each move, and cancelling."""
+        return len(self.session.postponements.all()) + (self.session.status == Status.CANCELLED)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def sessions_for(member: Member):
+    """Sessions that concern ``member``, with what their agenda needs prefetched.
+
+    Whole-cell sessions and sessions held group by group (with only the
+    member's own group's meeting), from the day they joined the cell until
+    the day they left it.
+    """
+    meetings = GroupMeeting.objects.filter(group_id=member.group_id).select_related(
+        "group", "presiding"
+    )
+    sessions = (
+        ThematicSession.objects.select_related("presiding", "preparer")
+        .prefetch_related(
+            Prefetch("group_meetings", queryset=meetings),
+            "documents",
+            "postponements",
+        )
+        .filter(start__gte=_start_of(member.joined_cell_on))
+    )
+    if member.left_cell_on is not None:
+        sessions = sessions.filter(start__lt=_start_of(member.left_cell_on))
+    return sessions
+
+
+def items_for(member: Member, sessions) -> list[AgendaItem]:
+    items = [AgendaItem(session, session.schedule_for(member)) for session in sessions]
+    items.sort(key=lambda item: (item.schedule.start, item.session.pk))
+    return items
+
+
+def upcoming_for(member: Member, now: dt.datetime, limit: int | None = None) -> list[AgendaItem]:
+    """The member's next sessions: planned, postponed or cancelled, not yet over.
+
+    A cancelled session stays on the list until its date, so that nobody
+    turns up for it. A postponed session whose new date is not set yet stays
+    on it too, however old its former date.
+    """
+    own_meeting_ahead = Exists(
+        GroupMeeting.objects.filter(session=OuterRef("pk"), group_id=member.group_id, end__gte=now)
+    )
+    sessions = sessions_for(member).filter(
+        Q(status__in=[Status.PLANNED, Status.POSTPONED, Status.CANCELLED])
+        & (Q(end__gte=now) | own_meeting_ahead)
+        | Q(status=Status.POSTPONED, postponements__new_start__isnull=True)
+    )
+    items = [
+        item
+        for item in items_for(member, sessions.distinct())
+        if item.schedule.end >= now or item.date_unknown
+    ]
+    return items[:limit] if limit else items

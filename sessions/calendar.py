@@ -1,0 +1,133 @@
+"""Sessions as iCalendar (RFC 5545): a member's private feed and single downloads.
+
+Times are written in Asia/Ho_Chi_Minh with its VTIMEZONE, so that a phone set
+to another zone still shows the right hour. Each session keeps one UID for its
+whole life; its SEQUENCE rises each time it is postponed and when it is
+cancelled, so that a calendar that subscribed moves or strikes the event.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vDuration
+
+from sessions.agenda import AgendaItem
+from sessions.models import ThematicSession
+
+PRODID = "-//Chibo//Sinh hoat chuyen de//VI"
+# How often a subscribed calendar should fetch the feed again.
+REFRESH = dt.timedelta(hours=6)
+Status = ThematicSession.Status
+
+
+def _description(item: AgendaItem, url: str) -> str:
+    session, schedule = item.session, item.schedule
+    lines = []
+    if item.date_unknown:
+        lines.append(_("Kỳ sinh hoạt đã hoãn, chưa có ngày mới."))
+    elif item.postponement is not None:
+        lines.append(
+            _("Đã hoãn từ %(date)s.")
+            % {"date": timezone.localtime(item.postponement.previous_start).strftime("%d/%m/%Y")}
+        )
+    if session.status == Status.CANCELLED:
+        lines.append(_("Kỳ sinh hoạt đã bị hủy."))
+    if session.status_reason:
+        lines.append(_("Lý do: %(reason)s") % {"reason": session.status_reason})
+    if schedule.group is not None:
+        lines.append(_("Sinh hoạt theo tổ: lịch riêng của %(group)s.") % {"group": schedule.group})
+    if schedule.presiding:
+        lines.append(_("Chủ trì: %(name)s") % {"name": schedule.presiding})
+    if session.preparer_name:
+        lines.append(_("Người chuẩn bị: %(name)s") % {"name": session.preparer_name})
+    if session.description:
+        lines += ["", session.description]
+    documents = session.documents.all()
+    if documents:
+        lines += ["", _("Tài liệu cần đọc trước:")]
+        lines += [f"- {document.title}" for document in documents]
+    lines += ["", url]
+    return "\n".join(lines).strip()
+
+
+def _summary(item: AgendaItem) -> str:
+    summary = _("Sinh hoạt chuyên đề: %(topic)s") % {"topic": item.session.topic}
+    if item.session.status == Status.CANCELLED:
+        return _("[Đã hủy] %(summary)s") % {"summary": summary}
+    if item.date_unknown:
+        return _("[Hoãn, chưa có ngày mới] %(summary)s") % {"summary": summary}
+    return summary
+
+
+def session_event(item: AgendaItem, *, url: str, host: str) -> Event:
+    """One session as a VEVENT, at the member's own time and place."""
+    session, schedule = item.session, item.schedule
+    if session.status == Status.CANCELLED:
+        status = "CANCELLED"
+    elif item.date_unknown:
+        status = "TENTATIVE"
+    else:
+        status = "CONFIRMED"
+    tz = timezone.get_default_timezone()
+    event = Event.new(
+        uid=f"chibo-session-{session.pk}@{host}",
+        summary=_summary(item),
+        start=schedule.start.astimezone(tz),
+        end=schedule.end.astimezone(tz),
+        location=schedule.location or None,
+        description=_description(item, url),
+        url=url,
+        status=status,
+        sequence=item.sequence,
+        stamp=session.updated_at,
+        last_modified=session.updated_at,
+        categories=[_("Sinh hoạt chuyên đề")],
+    )
+    return event
+
+
+def calendar_for(events: list[Event], *, name: str, uid: str) -> Calendar:
+    calendar = Calendar.new(
+        name=name,
+        prodid=PRODID,
+        method="PUBLISH",
+        uid=uid,
+        refresh_interval=REFRESH,
+        subcomponents=events,
+    )
+    calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    # A VTIMEZONE for the years the events span: Việt Nam has kept UTC+7 since 1975.
+    days = [event.start.date() for event in events]
+    first = min(days, default=timezone.localdate())
+    last = max(days, default=timezone.localdate())
+    calendar.add_missing_timezones(
+        first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 2, 1, 1)
+    )
+    return calendar
+
+
+def feed(items: list[AgendaItem], *, member, build_url, host: str) -> bytes:
+    """The member's private feed: every item, in Vietnamese whatever the client asks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        events = [
+            session_event(item, url=build_url(item.session.get_absolute_url()), host=host)
+            for item in items
+        ]
+        calendar = calendar_for(
+            events,
+            name=_("Sinh hoạt chuyên đề – %(name)s") % {"name": member.full_name},
+            uid=f"chibo-member-{member.pk}@{host}",
+        )
+        return calendar.to_ical()
+
+
+def single(item: AgendaItem, *, url: str, host: str) -> bytes:
+    """One session as a file to open in a calendar."""
+    event = session_event(item, url=url, host=host)
+    calendar = calendar_for(
+        [event], name=item.session.topic, uid=f"chibo-session-{item.session.pk}-file@{host}"
+    )
+    return calendar.to_ical()

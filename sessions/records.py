@@ -1,0 +1,74 @@
+"""One member's attendance record: a year's sessions with their status, and past years."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from members.models import Member
+from sessions.models import Attendance, AttendanceFigures, ThematicSession
+from sessions.summaries import ABSENT
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    session: ThematicSession
+    attendance: Attendance | None
+
+
+@dataclass(frozen=True)
+class YearLine:
+    year: int
+    figures: AttendanceFigures
+
+
+@dataclass
+class MemberRecord:
+    member: Member
+    year: int
+    lines: list[RecordLine]
+    figures: AttendanceFigures
+    years: list[YearLine]
+
+    @property
+    def longest_absence_run(self) -> int:
+        longest = run = 0
+        for line in self.lines:
+            row = line.attendance
+            if row is None or row.temporary:
+                continue
+            run = run + 1 if row.status in ABSENT else 0
+            longest = max(longest, run)
+        return longest
+
+    @property
+    def year_choices(self) -> list[int]:
+        return sorted({line.year for line in self.years} | {self.year}, reverse=True)
+
+
+def member_record(member: Member, year: int) -> MemberRecord:
+    """Four queries: the year's sessions with the member's own row, and the yearly counts.
+
+    The year's sessions are those of the member's time in the cell, and any
+    other one at which they have a row (they attended temporarily, say).
+    """
+    own = Attendance.objects.filter(member=member)
+    in_cell = Q(start__date__gte=member.joined_cell_on)
+    if member.left_cell_on is not None:
+        in_cell &= Q(start__date__lt=member.left_cell_on)
+    sessions = (
+        ThematicSession.objects.for_year(year)
+        .filter(in_cell | Exists(own.filter(session=OuterRef("pk"))))
+        .prefetch_related(Prefetch("attendances", queryset=own, to_attr="own_rows"))
+        .order_by("start", "pk")
+    )
+    lines = [
+        RecordLine(session, session.own_rows[0] if session.own_rows else None)
+        for session in sessions
+    ]
+    figures = AttendanceFigures.from_row(own.for_year(year).figures())
+    years = [
+        YearLine(row["session__start__year"], AttendanceFigures.from_row(row))
+        for row in own.figures_by("session__start__year")
+    ]
+    years.sort(key=lambda line: -line.year)
+    return MemberRecord(member=member, year=year, lines=lines, figures=figures, years=years)

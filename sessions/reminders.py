@@ -1,0 +1,269 @@
+"""Reminder emails: members before their sessions, the secretary after unrecorded ones.
+
+``send_reminders`` runs daily (cron or a systemd timer). Every email sent is
+recorded as a ``Reminder`` row, claimed *before* sending under a unique
+constraint: a second run, even a concurrent one, finds the claim and sends
+nothing twice. If sending fails, the claim is removed so that the next run
+tries again.
+
+- A member hears about each session that concerns them once per start time,
+  when it is at most ``CHIBO_REMINDER_DAYS_AHEAD`` days away (by date) (their own group's
+  meeting for a session held group by group); a session postponed to a new
+  date is announced again.
+- The secretary hears once about each session that is over (before today) and
+  still unrecorded: held without an attendance sheet, or never marked held.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chibo.roles import MANAGE_SESSIONS
+from members.models import Member
+from sessions import calendar
+from sessions.agenda import AgendaItem
+from sessions.models import GroupMeeting, Reminder, ThematicSession
+
+logger = logging.getLogger(__name__)
+Status = ThematicSession.Status
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@dataclass
+class Outcome:
+    """What a run did, for the command's report."""
+
+    session_reminders: int = 0
+    attendance_reminders: int = 0
+    failed: int = 0
+    without_email: set[str] = field(default_factory=set)
+    planned: list[str] = field(default_factory=list)  # a dry run's list
+
+
+def site_url(path: str) -> str:
+    return settings.CHIBO_SITE_URL + path
+
+
+def address_of(member: Member) -> str:
+    if member.email:
+        return member.email
+    user = member.user
+    return user.email if user is not None and user.is_active else ""
+
+
+def _recipients(session: ThematicSession):
+    """Who is told about a session: expected members and members attending temporarily."""
+    day = session.day
+    temporary = Member.objects.filter(
+        Q(temporary=True, joined_cell_on__lte=day),
+        Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
+    )
+    return (session.expected_members() | temporary).select_related("user", "group").distinct()
+
+
+def due_session_reminders(now: dt.datetime, days: int) -> list[tuple[Member, AgendaItem]]:
+    """(member, their view of a session) pairs due a reminder and not yet reminded.
+
+    Due: starting from now until the end of the day ``days`` days from today,
+    so that a run early in the morning covers the whole of that day.
+    """
+    last_day = timezone.localdate(now) + dt.timedelta(days=days + 1)
+    until = timezone.make_aware(dt.datetime.combine(last_day, dt.time())) - dt.timedelta(
+        microseconds=1
+    )
+    meetings = GroupMeeting.objects.select_related("group", "presiding")
+    sessions = (
+        ThematicSession.objects.filter(status__in=[Status.PLANNED, Status.POSTPONED])
+        .filter(Q(start__range=(now, until)) | Q(group_meetings__start__range=(now, until)))
+        .distinct()
+        .select_related("presiding", "preparer")
+        .prefetch_related(
+            Prefetch("group_meetings", queryset=meetings), "documents", "postponements"
+        )
+        .order_by("start", "pk")
+    )
+    sessions = list(sessions)
+    done = set(
+        Reminder.objects.filter(kind=Reminder.Kind.SESSION, session__in=sessions).values_list(
+            "session_id", "member_id", "starts_at"
+        )
+    )
+    due = []
+    for session in sessions:
+        for member in _recipients(session):
+            item = AgendaItem(session, session.schedule_for(member))
+            start = item.schedule.start
+            if item.date_unknown or not now <= start <= until:
+                continue
+            if (session.pk, member.pk, start) in done:
+                continue
+            due.append((member, item))
+    return due
+
+
+def _session_message(member: Member, item: AgendaItem, address: str) -> EmailMessage:
+    session = item.session
+    url = site_url(session.get_absolute_url())
+    context = {
+        "member": member,
+        "item": item,
+        "session": session,
+        "schedule": item.schedule,
+        "url": url,
+        "calendar_url": site_url("/sessions/calendar/"),
+        "documents": [
+            (document.title, site_url(document.file.url) if document.file else document.url)
+            for document in session.documents.all()
+        ],
+    }
+    subject = _("Nhắc lịch sinh hoạt chuyên đề: %(topic)s – %(when)s") % {
+        "topic": session.topic,
+        "when": timezone.localtime(item.schedule.start).strftime("%d/%m/%Y %H:%M"),
+    }
+    message = EmailMessage(
+        subject=subject,
+        body=render_to_string("sessions/reminders/session.txt", context),
+        to=[address],
+    )
+    host = urlsplit(settings.CHIBO_SITE_URL).netloc or "chibo"
+    message.attach(
+        f"sinh-hoat-chuyen-de-{timezone.localtime(item.schedule.start):%Y-%m-%d}.ics",
+        calendar.single(item, url=url, host=host),
+        "text/calendar",
+    )
+    return message
+
+
+def _claim(**fields) -> Reminder | None:
+    """Record a reminder before sending it; None when a run already did."""
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def _send(message: EmailMessage, claims: list[Reminder], connection, outcome: Outcome) -> bool:
+    try:
+        connection.send_messages([message])
+    except SEND_ERRORS:
+        logger.exception("Reminder to %s not sent; the next run will try again.", message.to)
+        Reminder.objects.filter(pk__in=[claim.pk for claim in claims]).delete()
+        outcome.failed += 1
+        return False
+    return True
+
+
+def send_session_reminders(
+    now: dt.datetime, days: int, connection, outcome: Outcome, *, dry_run=False
+):
+    for member, item in due_session_reminders(now, days):
+        address = address_of(member)
+        if not address:
+            outcome.without_email.add(member.full_name)
+            continue
+        if dry_run:
+            outcome.planned.append(f"{address}: {item.session.topic}")
+            continue
+        claim = _claim(
+            kind=Reminder.Kind.SESSION,
+            session=item.session,
+            member=member,
+            starts_at=item.schedule.start,
+            email=address,
+        )
+        if claim is None:
+            continue
+        if _send(_session_message(member, item, address), [claim], connection, outcome):
+            outcome.session_reminders += 1
+
+
+def secretaries():
+    """Active users who keep the cell's sessions (the permission, not the group name)."""
+    app_label, codename = MANAGE_SESSIONS.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .distinct()
+        .select_related("member")
+        .order_by("pk")
+    )
+
+
+def _secretary_address(user) -> str:
+    if user.email:
+        return user.email
+    member = getattr(user, "member", None)
+    return member.email if member is not None else ""
+
+
+def send_attendance_reminders(now: dt.datetime, connection, outcome: Outcome, *, dry_run=False):
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
+    sessions = list(ThematicSession.objects.to_record(now).filter(end__lt=today))
+    if not sessions:
+        return
+    done = set(
+        Reminder.objects.filter(kind=Reminder.Kind.ATTENDANCE, session__in=sessions).values_list(
+            "session_id", "user_id"
+        )
+    )
+    for user in secretaries():
+        pending = [session for session in sessions if (session.pk, user.pk) not in done]
+        address = _secretary_address(user)
+        if not pending:
+            continue
+        if not address:
+            outcome.without_email.add(user.get_full_name() or user.get_username())
+            continue
+        if dry_run:
+            outcome.planned += [f"{address}: {session.topic}" for session in pending]
+            continue
+        claims = [
+            claim
+            for session in pending
+            if (
+                claim := _claim(
+                    kind=Reminder.Kind.ATTENDANCE, session=session, user=user, email=address
+                )
+            )
+        ]
+        if not claims:
+            continue
+        claimed = [claim.session for claim in claims]
+        context = {
+            "user": user,
+            "sessions": [(session, site_url(session.get_absolute_url())) for session in claimed],
+        }
+        message = EmailMessage(
+            subject=_("Chibo: %(count)s kỳ sinh hoạt chưa ghi kết quả điểm danh")
+            % {"count": len(claimed)},
+            body=render_to_string("sessions/reminders/attendance.txt", context),
+            to=[address],
+        )
+        if _send(message, claims, connection, outcome):
+            outcome.attendance_reminders += 1
+
+
+def send_reminders(*, now=None, days=None, dry_run=False) -> Outcome:
+    """Send every reminder that is due; in Vietnamese, whatever the server's locale."""
+    now = now or timezone.now()
+    days = settings.CHIBO_REMINDER_DAYS_AHEAD if days is None else days
+    outcome = Outcome()
+    with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
+        send_session_reminders(now, days, connection, outcome, dry_run=dry_run)
+        send_attendance_reminders(now, connection, outcome, dry_run=dry_run)
+    return outcome

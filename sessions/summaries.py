@@ -1,0 +1,436 @@
+"""The figures of a year, for the leaders' summary, the exports and the annual report.
+
+Every total is counted by the database (``aggregate``/``annotate``, mostly
+through ``AttendanceQuerySet.figures_by``); Python only arranges the rows. The
+one exception is the longest run of absences, which needs each member's
+sessions in order: it reads one narrow list of (member, status) pairs. A
+summary therefore costs the same dozen queries for a cell of 30 members or an
+organisation of 300 with twenty years of history.
+
+The rules behind the figures are those of the design:
+
+- expected at a session are the members on its attendance sheet, which the
+  secretary saves from the member list of that day (joined, not left, not
+  exempt); members attending temporarily from another cell (sinh hoạt tạm
+  thời) and guests are shown apart and never counted;
+- a session held group by group is one session, each member counted once;
+- each member's group is the one of the attendance rows (the group at the
+  time), not the group they are in today.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, ExtractQuarter
+from django.utils import timezone
+
+from members.models import Exemption, Member, PartyGroup
+from sessions.models import (
+    QUARTERS,
+    AnnualPlan,
+    Attendance,
+    AttendanceFigures,
+    Postponement,
+    ThematicSession,
+)
+
+Status = ThematicSession.Status
+ABSENT = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
+FIRST_YEAR, LAST_YEAR = 1930, 2200
+
+
+def valid_year(year: int) -> bool:
+    """Years a summary can be asked for (the Party was founded in 1930)."""
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def _attendance_counts(rows) -> dict:
+    """expected / present / excused / unexcused / temporary of ``rows``, in one query."""
+    counted = Q(temporary=False)
+    return rows.aggregate(
+        expected=Count("pk", filter=counted),
+        present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
+        excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
+        unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
+        temporary=Count("pk", filter=Q(temporary=True)),
+    )
+
+
+def _was_postponed():
+    return Exists(Postponement.objects.filter(session=OuterRef("pk")))
+
+
+def _session_counts(sessions, group_by=()):
+    """Sessions in the plan, held (and of those, group by group), postponed, cancelled."""
+    counts = {
+        "total": Count("pk"),
+        "held": Count("pk", filter=Q(status=Status.HELD)),
+        "held_by_group": Count(
+            "pk", filter=Q(status=Status.HELD, scope=ThematicSession.Scope.GROUPS)
+        ),
+        "postponed": Count("pk", filter=Q(was_postponed=True)),
+        "cancelled": Count("pk", filter=Q(status=Status.CANCELLED)),
+        "pending": Count("pk", filter=Q(status__in=[Status.PLANNED, Status.POSTPONED])),
+    }
+    sessions = sessions.alias(was_postponed=_was_postponed())
+    if group_by:
+        return sessions.values(*group_by).order_by(*group_by).annotate(**counts)
+    return sessions.aggregate(
+        **counts,
+        guests=Coalesce(Sum("guest_count", filter=Q(status=Status.HELD)), 0),
+    )
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    """A year in a few numbers: sessions and attendance."""
+
+    year: int
+    total: int = 0
+    held: int = 0
+    held_by_group: int = 0
+    postponed: int = 0
+    cancelled: int = 0
+    pending: int = 0
+    guests: int = 0
+    temporary: int = 0
+    figures: AttendanceFigures = field(default_factory=AttendanceFigures)
+
+    @classmethod
+    def of(cls, year: int) -> "YearTotals":
+        """Two queries: one over the year's sessions, one over its attendance rows."""
+        sessions = _session_counts(ThematicSession.objects.for_year(year))
+        attendance = _attendance_counts(Attendance.objects.for_year(year))
+        return cls(
+            year=year,
+            temporary=attendance["temporary"],
+            figures=AttendanceFigures.from_row(attendance),
+            **sessions,
+        )
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.total or self.figures.expected)
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """The sessions of a quarter and the rule of at least N thematic sessions in it."""
+
+    quarter: int
+    total: int = 0
+    held: int = 0
+    postponed: int = 0
+    cancelled: int = 0
+    pending: int = 0
+    is_over: bool = True
+
+    @property
+    def minimum(self) -> int:
+        return settings.CHIBO_MIN_SESSIONS_PER_QUARTER
+
+    @property
+    def meets_rule(self) -> bool | None:
+        """True when enough sessions were held; None while the quarter can still make it."""
+        if self.held >= self.minimum:
+            return True
+        if not self.is_over and self.held + self.pending >= self.minimum:
+            return None
+        return False
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    session: ThematicSession
+    figures: AttendanceFigures
+    temporary: int = 0
+
+    @property
+    def below_threshold(self) -> bool:
+        """Attendance not above the "good session" threshold."""
+        rate = self.figures.rate
+        return rate is not None and rate <= settings.CHIBO_GOOD_ATTENDANCE_PERCENT
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: PartyGroup | None
+    figures: AttendanceFigures
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: Member
+    group: PartyGroup | None
+    figures: AttendanceFigures
+    longest_absence_run: int = 0
+    exemptions: tuple = ()
+
+    @property
+    def too_many_unexcused(self) -> bool:
+        return self.figures.unexcused >= settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR
+
+    @property
+    def too_many_in_a_row(self) -> bool:
+        return self.longest_absence_run > settings.CHIBO_MAX_ABSENCES_IN_A_ROW
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.too_many_unexcused or self.too_many_in_a_row
+
+
+@dataclass(frozen=True)
+class TemporaryRow:
+    """A member attending temporarily from another cell: shown, never counted."""
+
+    member_id: int
+    name: str
+    home_cell: str
+    sessions: int
+    present: int
+
+
+@dataclass
+class YearSummary:
+    year: int
+    totals: YearTotals
+    previous: YearTotals
+    quarters: list[QuarterRow]
+    sessions: list[SessionRow]
+    groups: list[GroupRow]
+    members: list[MemberRow]
+    temporary: list[TemporaryRow]
+
+    @property
+    def figures(self) -> AttendanceFigures:
+        return self.totals.figures
+
+    @property
+    def quarters_missing(self) -> list[int]:
+        return [row.quarter for row in self.quarters if row.meets_rule is False]
+
+    @property
+    def members_unexcused(self) -> list[MemberRow]:
+        return [row for row in self.members if row.too_many_unexcused]
+
+    @property
+    def members_in_a_row(self) -> list[MemberRow]:
+        return [row for row in self.members if row.too_many_in_a_row]
+
+    @property
+    def sessions_below(self) -> list[SessionRow]:
+        return [row for row in self.sessions if row.below_threshold]
+
+    @property
+    def flag_count(self) -> int:
+        return (
+            len(self.members_unexcused)
+            + len(self.members_in_a_row)
+            + len(self.sessions_below)
+            + len(self.quarters_missing)
+        )
+
+    @property
+    def rate_change(self) -> Decimal | None:
+        """Points of attendance rate gained (or lost) since the previous year."""
+        if self.figures.rate is None or self.previous.figures.rate is None:
+            return None
+        return self.figures.rate - self.previous.figures.rate
+
+    @property
+    def rate_change_points(self) -> Decimal | None:
+        change = self.rate_change
+        return None if change is None else abs(change)
+
+
+def quarter_rows(year: int, today: dt.date) -> list[QuarterRow]:
+    """One query: the year's sessions counted by quarter of their (current) date."""
+    rows = {
+        row["quarter"]: row
+        for row in _session_counts(
+            ThematicSession.objects.for_year(year).annotate(quarter=ExtractQuarter("start")),
+            group_by=("quarter",),
+        )
+    }
+    result = []
+    for quarter in QUARTERS:
+        row = rows.get(quarter, {})
+        last_month = quarter * 3
+        is_over = dt.date(year, last_month, 1) < dt.date(today.year, today.month, 1)
+        result.append(
+            QuarterRow(
+                quarter=quarter,
+                total=row.get("total", 0),
+                held=row.get("held", 0),
+                postponed=row.get("postponed", 0),
+                cancelled=row.get("cancelled", 0),
+                pending=row.get("pending", 0),
+                is_over=is_over,
+            )
+        )
+    return result
+
+
+def session_rows(year: int) -> list[SessionRow]:
+    """One query: each held session of the year with its attendance counts."""
+    sessions = (
+        ThematicSession.objects.for_year(year)
+        .held()
+        .select_related("preparer")
+        .with_attendance_figures()
+        .annotate(
+            temporary=Count("attendances", filter=Q(attendances__temporary=True)),
+        )
+        .order_by("start", "pk")
+    )
+    return [
+        SessionRow(session, AttendanceFigures.from_annotated(session), session.temporary)
+        for session in sessions
+    ]
+
+
+def group_rows(year: int, groups: dict) -> list[GroupRow]:
+    """One query: counts by the group each member was in at the session."""
+    rows = Attendance.objects.for_year(year).figures_by("group")
+    result = [GroupRow(groups.get(row["group"]), AttendanceFigures.from_row(row)) for row in rows]
+    result.sort(key=lambda row: (row.group is None, *_group_key(row.group)))
+    return result
+
+
+def _group_key(group):
+    return (group.order, group.name) if group is not None else (0, "")
+
+
+def members_of_year(year: int):
+    """Members of the cell at any time in ``year``, or with a counted row in it.
+
+    Annotated with ``year_group_id``: the group of their last attendance row of
+    the year, else their group today.
+    """
+    rows = Attendance.objects.for_year(year).counted()
+    last_group = rows.filter(member=OuterRef("pk")).order_by("-session__start", "-pk")
+    in_cell = Q(temporary=False, joined_cell_on__lte=dt.date(year, 12, 31)) & (
+        Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=dt.date(year, 1, 1))
+    )
+    return (
+        Member.objects.filter(in_cell | Exists(rows.filter(member=OuterRef("pk"))))
+        .annotate(
+            year_group_id=Coalesce(
+                Subquery(last_group.values("group_id")[:1]),
+                "group_id",
+                output_field=IntegerField(),
+            )
+        )
+        .order_by()
+    )
+
+
+def longest_absence_runs(year: int) -> dict[int, int]:
+    """The most sessions in a row each member missed (excused or not) in ``year``.
+
+    One query of (member, status) pairs in session order. Sessions at which a
+    member was not expected (exempt, not yet in the cell) have no row: they
+    neither break nor extend a run.
+    """
+    pairs = (
+        Attendance.objects.for_year(year)
+        .counted()
+        .order_by("member_id", "session__start", "session_id")
+        .values_list("member_id", "status")
+    )
+    longest: dict[int, int] = {}
+    current_member, run = None, 0
+    for member_id, status in pairs.iterator(chunk_size=5000):
+        if member_id != current_member:
+            current_member, run = member_id, 0
+            longest.setdefault(member_id, 0)
+        run = run + 1 if status in ABSENT else 0
+        if run > longest[member_id]:
+            longest[member_id] = run
+    return longest
+
+
+def member_rows(year: int, groups: dict) -> list[MemberRow]:
+    """Four queries: the members, their exemptions, their counts, their runs."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    exemptions = Exemption.objects.filter(
+        Q(starts_on__lte=last), Q(ends_on__isnull=True) | Q(ends_on__gte=first)
+    ).order_by("starts_on")
+    members = members_of_year(year).prefetch_related(
+        Prefetch("exemptions", queryset=exemptions, to_attr="year_exemptions")
+    )
+    figures = {
+        row["member"]: AttendanceFigures.from_row(row)
+        for row in Attendance.objects.for_year(year).figures_by("member")
+    }
+    runs = longest_absence_runs(year)
+    result = [
+        MemberRow(
+            member=member,
+            group=groups.get(member.year_group_id),
+            figures=figures.get(member.pk, AttendanceFigures()),
+            longest_absence_run=runs.get(member.pk, 0),
+            exemptions=tuple(member.year_exemptions),
+        )
+        for member in members
+    ]
+    result.sort(key=lambda row: (*_group_key(row.group), row.member.sort_name, row.member.pk))
+    return result
+
+
+def temporary_rows(year: int) -> list[TemporaryRow]:
+    """One query: members attending temporarily, with the sessions they came to."""
+    rows = (
+        Attendance.objects.for_year(year)
+        .filter(temporary=True)
+        .values("member", "member__full_name", "member__home_cell", "member__sort_name")
+        .order_by("member__sort_name", "member")
+        .annotate(
+            sessions=Count("pk"),
+            present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
+        )
+    )
+    return [
+        TemporaryRow(
+            member_id=row["member"],
+            name=row["member__full_name"],
+            home_cell=row["member__home_cell"],
+            sessions=row["sessions"],
+            present=row["present"],
+        )
+        for row in rows
+    ]
+
+
+def year_summary(year: int, today: dt.date | None = None) -> YearSummary:
+    """Everything the leaders' summary shows for ``year``, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    groups = PartyGroup.objects.in_bulk()
+    return YearSummary(
+        year=year,
+        totals=YearTotals.of(year),
+        previous=YearTotals.of(year - 1),
+        quarters=quarter_rows(year, today),
+        sessions=session_rows(year),
+        groups=group_rows(year, groups),
+        members=member_rows(year, groups),
+        temporary=temporary_rows(year),
+    )
+
+
+def years_with_data(*also: int) -> list[int]:
+    """Years that have a plan, newest first, plus ``also`` (one query)."""
+    years = set(AnnualPlan.objects.values_list("year", flat=True))
+    return sorted(years | set(also), reverse=True)

@@ -1,0 +1,132 @@
+"""Larger data for the members' and leaders' pages: the demo cell, and cells at scale."""
+
+import datetime as dt
+import itertools
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from members.models import Exemption, Member, PartyGroup
+from members.names import vietnamese_sort_key
+from sessions.models import (
+    AnnualPlan,
+    Attendance,
+    Award,
+    ContestTeam,
+    GroupMeeting,
+    Photo,
+    ThematicSession,
+)
+
+DEMO_TODAY = timezone.make_aware(dt.datetime(2026, 11, 24, 9, 0))
+_counter = itertools.count(1)
+
+
+def load_demo_at(monkeypatch, moment=DEMO_TODAY):
+    """The demo cell as loaded at ``moment`` (the clock stays there for the test)."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    call_command("load_demo", stdout=StringIO())
+
+
+def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
+    """A cell of ``n_members`` over ``years``, every session held and recorded.
+
+    Written with plain ``bulk_create`` (tests need no history): groups, members
+    (one attending temporarily, one who left, one exempt for a while), a
+    session held group by group and a contest each year, guests, photos, and
+    an attendance row per member and session with a few absences.
+    """
+    run = next(_counter)
+    groups = [
+        PartyGroup.objects.create(name=f"Tổ {run}-{n}", order=n) for n in range(1, n_groups + 1)
+    ]
+    first_year = min(years)
+    members = Member.objects.bulk_create(
+        Member(
+            full_name=f"Đảng viên {run} số {n}",
+            sort_name=vietnamese_sort_key(f"Đảng viên {run} số {n}"),
+            group=groups[n % n_groups],
+            joined_cell_on=dt.date(first_year - 1, 1, 1),
+            calendar_token=f"token-{run}-{n}",
+        )
+        for n in range(n_members)
+    )
+    Member.objects.filter(pk=members[-1].pk).update(
+        left_cell_on=dt.date(max(years), 6, 1), left_reason=Member.LeaveReason.TRANSFER
+    )
+    Exemption.objects.create(
+        member=members[-2],
+        starts_on=dt.date(first_year, 3, 1),
+        ends_on=dt.date(first_year, 9, 30),
+        reason="Điều trị bệnh",
+    )
+    visitor = Member.objects.create(
+        full_name=f"Khách tạm thời {run}",
+        temporary=True,
+        joined_cell_on=dt.date(first_year, 1, 1),
+        calendar_token=f"token-{run}-visitor",
+    )
+    statuses = [Attendance.Status.PRESENT] * 8 + [
+        Attendance.Status.EXCUSED,
+        Attendance.Status.UNEXCUSED,
+    ]
+    for year in years:
+        plan, _ = AnnualPlan.objects.get_or_create(
+            year=year, defaults={"title": f"Kế hoạch năm {year}"}
+        )
+        sessions = ThematicSession.objects.bulk_create(
+            ThematicSession(
+                plan=plan,
+                topic=f"Chuyên đề {run}-{year}-{n}",
+                start=timezone.make_aware(
+                    dt.datetime(year, 1 + n * 11 // sessions_per_year, 10, 8)
+                ),
+                end=timezone.make_aware(dt.datetime(year, 1 + n * 11 // sessions_per_year, 10, 10)),
+                status=ThematicSession.Status.HELD,
+                scope=ThematicSession.Scope.GROUPS if n == 2 else ThematicSession.Scope.CELL,
+                format=ThematicSession.Format.CONTEST if n == 0 else ThematicSession.Format.SEMINAR,
+                preparer=members[n],
+                guest_count=n,
+                grade="good" if n % 2 else "fair",
+                score=90 if n % 2 else 75,
+            )
+            for n in range(sessions_per_year)
+        )
+        GroupMeeting.objects.bulk_create(
+            GroupMeeting(
+                session=sessions[2], group=group, start=sessions[2].start, end=sessions[2].end
+            )
+            for group in groups
+        )
+        ContestTeam.objects.bulk_create(
+            ContestTeam(session=sessions[0], group=group, score=10 * n, rank=n_groups - n + 1)
+            for n, group in enumerate(groups, start=1)
+        )
+        Award.objects.bulk_create(
+            [
+                Award(session=sessions[0], prize="Giải Nhất", member=members[0]),
+                Award(session=sessions[0], prize="Giải Khuyến khích", guest_name="Quần chúng"),
+            ]
+        )
+        Photo.objects.bulk_create(
+            Photo(session=session, image=f"photos/{run}-{session.pk}-{n}.jpg", caption="Ảnh")
+            for session in sessions
+            for n in range(3)
+        )
+        rows = []
+        for s_index, session in enumerate(sessions):
+            for m_index, member in enumerate(members):
+                status = statuses[(s_index + m_index) % len(statuses)]
+                rows.append(
+                    Attendance(
+                        session=session,
+                        member=member,
+                        group=member.group,
+                        status=status,
+                        reason="Đi công tác" if status == Attendance.Status.EXCUSED else "",
+                    )
+                )
+            rows.append(Attendance(session=session, member=visitor, temporary=True))
+        Attendance.objects.bulk_create(rows, batch_size=2000)
+    return members
