@@ -3,14 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chibo.roles import ROLE_GROUPS
+from chibo.roles import ROLE_GROUPS, member_of
 from members import services
 from members.forms import (
     ROLE_CHOICES,
@@ -28,6 +28,7 @@ from members.models import Exemption, Member, PartyGroup
 from sessions.models import Attendance, AttendanceFigures
 
 CHANGE_MEMBER = "members.change_member"
+VIEW_MEMBER = "members.view_member"
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
 LINK_SESSION_KEY = "chibo_password_link"
@@ -70,7 +71,7 @@ def filter_counts(today):
     return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
-@permission_required("members.view_member", raise_exception=True)
+@permission_required(VIEW_MEMBER, raise_exception=True)
 def member_list(request):
     """The cell's members by party group, filtered by their standing in the cell."""
     today = timezone.localdate()
@@ -106,8 +107,22 @@ def member_list(request):
     return render(request, "members/member_list.html", context)
 
 
-@permission_required("members.view_member", raise_exception=True)
+def own_record_or_404(request, pk):
+    """What a member without the member list gets for a member's page.
+
+    Another member's record is not theirs to know about: 404, whether it
+    exists or not (the same answer as for a number that is nobody's). Their
+    own is on their own record page, where they are sent.
+    """
+    own = member_of(request.user)
+    if own is None or own.pk != pk:
+        raise Http404
+    return redirect("sessions:member_record", member_pk=pk, year=timezone.localdate().year)
+
+
 def member_detail(request, pk):
+    if not request.user.has_perm(VIEW_MEMBER):
+        return own_record_or_404(request, pk)
     member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
     records = (
         Attendance.objects.filter(member=member)
