@@ -9,7 +9,6 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -95,20 +94,22 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        try:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(value) for value in values])
+                if len(rows) > IMPORT_MAX_ROWS + 1:
+                    break
+            return rows
+        finally:
+            workbook.close()
+    except Exception as error:
+        # Whatever a broken file makes zipfile, the XML parser or openpyxl
+        # raise (BadZipFile, ParseError, KeyError…), it is not a list we can read.
         raise ImportFileError(
             _("Không đọc được tệp Excel này. Hãy lưu lại thành .xlsx.")
         ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > IMPORT_MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -125,9 +126,15 @@ def _read_csv(content: bytes) -> list[list[str]]:
             ) from error
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    return [
-        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as error:
+        # A stray line break inside a cell, a cell longer than csv allows…
+        raise ImportFileError(
+            _("Tệp CSV không đúng định dạng ở dòng %(line)s. Hãy mở bằng Excel rồi lưu lại.")
+            % {"line": reader.line_num}
+        ) from error
 
 
 def map_columns(header: list[str]) -> dict[str, int]:
