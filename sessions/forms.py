@@ -12,8 +12,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.uploads import EMPTY_FILE
 from chibo.widgets import DateInput, DateTimeInput, TimeInput, share_choices
 from members.models import Member
+from sessions.documents import checked_document
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -328,12 +330,21 @@ class DocumentForm(forms.ModelForm):
             "file": _("PDF, Word, Excel, PowerPoint, OpenDocument, văn bản hoặc ảnh."),
             "url": _("Hoặc đường dẫn tới văn bản trên mạng, thay cho tệp."),
         }
+        error_messages = {"file": {"empty": EMPTY_FILE}}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload
         extension = Path(upload.name).suffix.lower().lstrip(".")
+        if not extension:
+            raise ValidationError(
+                _(
+                    "Tệp không có đuôi (.pdf, .docx…) nên không biết là tài liệu gì. Chỉ nhận: "
+                    "%(allowed)s."
+                ),
+                params={"allowed": ", ".join(DOCUMENT_EXTENSIONS)},
+            )
         if extension not in DOCUMENT_EXTENSIONS:
             raise ValidationError(
                 _("Không nhận tệp “.%(extension)s”. Chỉ nhận: %(allowed)s."),
@@ -347,7 +358,7 @@ class DocumentForm(forms.ModelForm):
                     "limit": filesizeformat(settings.CHIBO_DOCUMENT_MAX_BYTES),
                 },
             )
-        return upload
+        return checked_document(upload, extension)
 
     def clean(self):
         cleaned = super().clean()
@@ -378,6 +389,7 @@ class PhotoForm(forms.Form):
         label=_("Ảnh"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"empty": EMPTY_FILE},
     )
     caption = forms.CharField(label=_("Chú thích"), max_length=255, required=False)
 
