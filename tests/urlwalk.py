@@ -46,7 +46,7 @@ class Route:
     """One URL pattern, with the prefixes and namespaces of the resolvers above it."""
 
     key: str  # "namespace:name"; the route text for a pattern without a name
-    route: str  # "sessions/<int:pk>/"
+    route: str  # "sessions/<id:pk>/"
     namespace: str
     name: str | None
     parameters: tuple[str, ...]
