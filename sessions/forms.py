@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.uploads import EMPTY_FILE
-from chibo.widgets import DateInput, DateTimeInput, TimeInput, share_choices
+from chibo.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
 from members.models import Member
 from sessions.documents import checked_document
 from sessions.models import (
@@ -165,6 +165,7 @@ class SessionForm(StartEndMixin, forms.ModelForm):
             "start": DateTimeInput,
             "draft_approved_on": DateInput,
         }
+        field_classes = {"start": DateTimeField}
         labels = {"start": _("Bắt đầu (ngày, giờ)")}
         help_texts = {
             "scope": _("Theo tổ Đảng: mỗi tổ họp riêng, ghi lịch của từng tổ ở phần dưới."),
@@ -195,6 +196,7 @@ class MeetingForm(StartEndMixin, forms.ModelForm):
         model = GroupMeeting
         fields = ["group", "start", "end", "location", "presiding"]
         widgets = {"start": DateTimeInput}
+        field_classes = {"start": DateTimeField}
         labels = {"start": _("Bắt đầu (ngày, giờ)")}
 
     def __init__(self, *args, **kwargs):
@@ -275,7 +277,7 @@ def meeting_formset(data, *, session, groups):
 
 
 class PostponeForm(forms.Form):
-    start = forms.DateTimeField(label=_("Thời gian mới (ngày, giờ)"), widget=DateTimeInput)
+    start = DateTimeField(label=_("Thời gian mới (ngày, giờ)"))
     end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput)
     reason = forms.CharField(
         label=_("Lý do hoãn"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
@@ -377,6 +379,7 @@ class DraftSentForm(forms.ModelForm):
         model = ThematicSession
         fields = ["draft_sent_at"]
         widgets = {"draft_sent_at": DateTimeInput}
+        field_classes = {"draft_sent_at": DateTimeField}
         labels = {"draft_sent_at": _("Gửi dự thảo cho đảng viên lúc")}
         help_texts = {"draft_sent_at": _("Để trống nếu chưa gửi.")}
 
