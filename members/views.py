@@ -71,6 +71,14 @@ def filter_counts(today):
     return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
+def chosen_group(raw: str) -> int | None:
+    """The group filter's id; anything that is no id of ours (a number past what
+    the database holds included) shows every group."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None
+
+
 @permission_required(VIEW_MEMBER, raise_exception=True)
 def member_list(request):
     """The cell's members by party group, filtered by their standing in the cell."""
@@ -79,15 +87,15 @@ def member_list(request):
     if chosen not in FILTERS:
         chosen = "active"
     groups = list(PartyGroup.objects.all())
-    group_id = request.GET.get("group", "")
+    group_id = chosen_group(request.GET.get("group", ""))
     members = filtered_members(chosen, today).select_related("group", "user")
-    if group_id.isdigit():
-        members = members.filter(group_id=int(group_id))
+    if group_id is not None:
+        members = members.filter(group_id=group_id)
     by_group = {}
     for member in members:
         by_group.setdefault(member.group_id, []).append(member)
     # Unfiltered, every active group is listed, an empty one too, so that it shows.
-    show_empty = chosen == "active" and not group_id
+    show_empty = chosen == "active" and group_id is None
     sections = [
         (group, by_group.get(group.pk, []))
         for group in groups
@@ -101,7 +109,7 @@ def member_list(request):
         "filters": [(key, label, counts[key]) for key, label in FILTERS.items()],
         "chosen": chosen,
         "groups": groups,
-        "group_id": int(group_id) if group_id.isdigit() else None,
+        "group_id": group_id,
         "total": sum(len(rows) for _group, rows in sections),
     }
     return render(request, "members/member_list.html", context)
