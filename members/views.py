@@ -377,7 +377,7 @@ def group_edit(request, pk):
 @require_POST
 def group_move(request, pk, direction):
     group = get_object_or_404(PartyGroup, pk=pk)
-    services.move_group(group=group, step=-1 if direction == "up" else 1)
+    services.move_group(group=group, step=-1 if direction == "up" else 1, user=request.user)
     return redirect("members:groups")
 
 
@@ -454,7 +454,7 @@ def member_import_confirm(request):
         return render(
             request, "members/member_import.html", import_context(ImportForm(), rows, None)
         )
-    members = services.import_members(rows=rows)
+    members = services.import_members(rows=rows, user=request.user)
     messages.success(request, _("Đã nhập %(count)s đảng viên.") % {"count": len(members)})
     return redirect("members:list")
 
