@@ -156,3 +156,40 @@ def test_a_field_sent_with_a_value_of_megabytes_is_a_vietnamese_400(cell):
     assert response.status_code == 400
     assert '<html lang="vi">' in response.text
     assert "Yêu cầu không hợp lệ" in response.text
+
+
+# --- What the fuzzing found, kept as plain tests ---------------------------------
+
+
+def test_a_user_name_of_300_characters_is_a_failed_login(client, member):
+    """On PostgreSQL the failure record overflowed its column: a 500 on the login page."""
+    from axes.models import AccessAttempt
+
+    name = "Đ" * 300
+    response = client.post("/accounts/login/", {"username": name, "password": "x"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập và mật khẩu chính xác" in response.text
+    assert AccessAttempt.objects.get().username == "Đ" * 150
+
+
+def test_a_moment_before_1930_is_refused_on_the_field(cell):
+    client = Client()
+    client.force_login(cell["users"]["secretary"])
+    response = client.post(url_of(cell, "sessions:draft_sent"), {"draft_sent_at": "1/1/0001 0:0"})
+    assert response.status_code == 200
+    assert "Hãy nhập một thời điểm từ năm 1930 đến năm 2200." in response.text
+
+
+def test_a_group_filter_past_64_bits_shows_every_group(cell):
+    client = Client()
+    client.force_login(cell["users"]["secretary"])
+    response = client.get(url_of(cell, "members:list"), {"group": "9" * 30})
+    assert response.status_code == 200
+    assert "Lương Văn Tuấn" in response.text and "Phùng Thị Hoa" in response.text
+
+
+def test_an_id_of_19_digits_is_not_found(cell):
+    client = Client()
+    client.force_login(cell["users"]["secretary"])
+    path = f"/members/{'9' * 19}/exemptions/{cell['exemption'].pk}/edit/"
+    assert client.get(path).status_code == 404
