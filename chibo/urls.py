@@ -38,6 +38,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("members/", include("members.urls")),
     path("sessions/", include("sessions.urls")),
+    path("history/", include("chibo.history_urls")),
     path("admin/", admin.site.urls),
     # Uploaded documents and photos, only for the cell's users (docs/security.md).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", security.media, name="media"),

@@ -222,6 +222,11 @@ MATRIX = {
     "sessions:export_csv": leaders(kwargs=plan_year),
     "sessions:export_xlsx": leaders(kwargs=plan_year),
     "sessions:annual_report": leaders(kwargs=plan_year),
+    # --- History: leaders and the secretary. A member's history is part of
+    # their record: another's is 404, their own sends them to their own page.
+    "history:cell": leaders(),
+    "history:member": leaders(member=MEMBERS_OWN_RECORD, other_member=404, kwargs=member_pk),
+    "history:session": leaders(kwargs=held_pk),
     "media": row(kwargs=lambda d: {"path": media_path(d["document"].file)}),
 }
 
