@@ -210,6 +210,8 @@ MATRIX = {
         other_member=404, kwargs=lambda d: {"member_pk": d["member"].pk, "year": 2020}
     ),
     "sessions:calendar": row(),
+    # The member's own data as a file: everyone's own, nobody else's.
+    "my_data": row(),
     "sessions:calendar_renew": row(member=405, leader=405, secretary=405, mutating=True),
     # The feed's secret token is its key: no login (a phone's calendar has none).
     "sessions:calendar_feed": Row(
