@@ -7,6 +7,8 @@ and the database and MEDIA_ROOT are exactly as before: no row, no history
 row, no file.
 """
 
+import importlib
+import logging
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,21 @@ def test_a_member_leaving(client, groups, member, monkeypatch, now):
     assert groups[0].leader == member.member
     assert history_rows() == before
     assert make_member(groups[0]).pk  # the database is usable after the failure
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "url"),
+    [
+        ("chibo.history_views", "recent_changes", lambda d: reverse("history:cell")),
+        ("chibo.history_views", "member_history", lambda d: reverse("history:member", args=[d])),
+        ("chibo.my_data", "personal_data", lambda d: reverse("my_data")),
+    ],
+)
+def test_the_new_pages_fail_with_the_plain_page_and_a_log_line(
+    client, secretary, monkeypatch, caplog, target, name, url
+):
+    monkeypatch.setattr(importlib.import_module(target), name, raising_writer())
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get(url(secretary.member.pk))
+    assert_error_page(response)
+    assert "DiskFull" in caplog.text
