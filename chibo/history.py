@@ -24,7 +24,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import (
@@ -39,9 +39,9 @@ from sessions.models import (
 # Fields that change with every save or are bookkeeping, not what a person changed.
 SKIPPED = {"id", "created_at", "updated_at", "recorded_at", "attendance_version", "order"}
 ACTIONS = {
-    "+": gettext_lazy("Thêm"),
-    "~": gettext_lazy("Sửa"),
-    "-": gettext_lazy("Xóa"),
+    "+": pgettext_lazy("history", "Thêm"),
+    "~": pgettext_lazy("history", "Sửa"),
+    "-": pgettext_lazy("history", "Xóa"),
 }
 LONG_TEXT = 160
 
