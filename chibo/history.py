@@ -129,8 +129,8 @@ LABELS = {
 class Labels:
     """Names of the groups, members, sessions… that historical rows point to.
 
-    Filled in one query per model; an object deleted since is named from
-    what the row itself remembers, or by its number.
+    Filled in one query per model; an object deleted since (a session never
+    held) is named by its number.
     """
 
     def __init__(self, rows):
