@@ -44,6 +44,8 @@ ACTIONS = {
     "-": pgettext_lazy("history", "Xóa"),
 }
 LONG_TEXT = 160
+# Rows of one attendance sheet written one by one come this close together.
+SHEET_MOMENT = dt.timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -323,9 +325,10 @@ def group_sheets(entries: list[Entry], page: str) -> list[Entry]:
     """One entry per save of an attendance sheet.
 
     ``save_attendance_sheet`` gives all the history rows of one save the same
-    moment and user; a member seen again belongs to another save.
+    moment and user; rows written one by one (the demo cell, older data) come
+    within a moment of each other. A member seen again belongs to another save.
     """
-    grouped = []
+    grouped, oldest = [], None
     for entry in entries:
         last = grouped[-1] if grouped else None
         if (
@@ -333,15 +336,17 @@ def group_sheets(entries: list[Entry], page: str) -> list[Entry]:
             and last is not None
             and last.session_id == entry.session_id
             and last.who == entry.who
-            and last.when == entry.when
+            and oldest - entry.when <= SHEET_MOMENT
             and not last.member_ids & entry.member_ids
         ):
             last.lines += entry.lines
             last.member_ids |= entry.member_ids
+            oldest = entry.when
             if entry.action != last.action:
                 last.action = "~"
             continue
         grouped.append(entry)
+        oldest = entry.when
     for entry in grouped:
         if entry.session_id is not None and len(entry.lines) > 1:
             count = _("%(count)s dòng điểm danh") % {"count": len(entry.lines)}

@@ -19,10 +19,12 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import date as date_format
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo.history import member_history
-from chibo.roles import member_of
+from chibo.roles import LEADER, MEMBER, SECRETARY, member_of
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import (
     Attendance,
@@ -49,9 +51,12 @@ MEMBER_FIELDS = (
     "phone",
     "email",
     "notes",
-    "created_at",
-    "updated_at",
 )
+ROLES = {
+    SECRETARY: gettext_lazy("Bí thư, phó bí thư"),
+    LEADER: gettext_lazy("Lãnh đạo, cấp ủy"),
+    MEMBER: gettext_lazy("Đảng viên"),
+}
 
 
 def day(value) -> str:
@@ -75,11 +80,11 @@ def record_of(member: Member) -> dict:
             value = getattr(member, f"get_{name}_display")()
         elif isinstance(value, bool):
             value = yes_no(value)
-        elif name in ("created_at", "updated_at"):
-            value = moment(value)
         elif hasattr(value, "strftime"):
             value = day(value)
-        data[str(field.verbose_name).capitalize()] = "" if value is None else str(value)
+        data[str(capfirst(field.verbose_name))] = "" if value is None else str(value)
+    data[_("Ghi vào Chibo lúc")] = moment(member.created_at)
+    data[_("Sửa lần cuối lúc")] = moment(member.updated_at)
     return data
 
 
@@ -90,7 +95,7 @@ def account_of(user) -> dict | None:
         _("Tên đăng nhập"): user.username,
         _("Thư điện tử"): user.email,
         _("Đang mở"): yes_no(user.is_active),
-        _("Vai trò"): ", ".join(group.name for group in user.groups.all()),
+        _("Vai trò"): ", ".join(str(ROLES.get(g.name, g.name)) for g in user.groups.all()),
         _("Tạo lúc"): moment(user.date_joined),
         _("Đăng nhập lần cuối"): moment(user.last_login),
     }
@@ -109,7 +114,7 @@ def roles_of(member: Member) -> list[dict]:
         for field in ("preparer", "presiding", "minute_taker"):
             if getattr(session, f"{field}_id") == member.pk:
                 label = ThematicSession._meta.get_field(field).verbose_name
-                roles.append({**session_name(session), _("Vai trò"): str(label).capitalize()})
+                roles.append({**session_name(session), _("Vai trò"): str(capfirst(label))})
     for meeting in GroupMeeting.objects.filter(presiding=member).select_related("session", "group"):
         roles.append(
             {
