@@ -8,6 +8,7 @@ class ChiboConfig(AppConfig):
     verbose_name = _("Chi bộ")
 
     def ready(self):
+        from chibo import converters  # noqa: F401 (registers <id:…> for the URLconfs)
         from chibo.db import use_sqlite_parameter_limit
 
         connection_created.connect(use_sqlite_parameter_limit, dispatch_uid="chibo-sqlite-limit")

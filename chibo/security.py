@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -47,6 +48,23 @@ def client_ip(request) -> str | None:
     except ValueError:
         return remote
     return candidate
+
+
+def client_username(request, credentials=None) -> str | None:
+    """The user name django-axes records a login failure under, at most 150 characters.
+
+    Django's login forms do not limit what is typed in the user name (the
+    limit is on the input box only), and axes stored it whole: on PostgreSQL
+    a user name of more than 255 characters then failed to save, a server
+    error on the login page. No user name is longer than 150 characters, so
+    the cut never merges a real account with another.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(field)
+    if username is None:
+        return None
+    return str(username)[: User._meta.get_field("username").max_length]
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -236,6 +236,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CHIBO_LOGIN_COOLOFF_MINUTES", 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chibo.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "chibo.security.client_ip"
+AXES_USERNAME_CALLABLE = "chibo.security.client_username"
 # Reverse proxies in front of Chibo that append the client's address to
 # X-Forwarded-For; 0 trusts only the connection's own address.
 CHIBO_PROXY_COUNT = env_int("CHIBO_PROXY_COUNT", 0)

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from chibo import security, views
+from chibo import my_data, security, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +38,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("members/", include("members.urls")),
     path("sessions/", include("sessions.urls")),
+    path("history/", include("chibo.history_urls")),
+    # A member's own data, as one file (docs/security.md).
+    path("my-data/", my_data.download, name="my_data"),
     path("admin/", admin.site.urls),
     # Uploaded documents and photos, only for the cell's users (docs/security.md).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", security.media, name="media"),

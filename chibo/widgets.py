@@ -7,7 +7,11 @@ ISO dates (see chibo/formats).
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+# Years a date and time of the cell's life can fall in (the Party was founded in 1930).
+FIRST_YEAR, LAST_YEAR = 1930, 2200
 
 
 def _attrs(attrs, placeholder, size):
@@ -41,3 +45,25 @@ def share_choices(fields):
     choices = list(fields[0].choices)
     for field in fields:
         field.choices = choices
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time typed dd/mm/yyyy hh:mm, between 1930 and 2200.
+
+    Django accepts any year from 1 to 9999; "01/01/0001 00:00" in Hà Nội is
+    then before the first instant a datetime can hold in UTC, and saving it
+    was a server error. A year the cell cannot have lived is refused on the
+    field instead.
+    """
+
+    widget = DateTimeInput
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not FIRST_YEAR <= result.year <= LAST_YEAR:
+            raise ValidationError(
+                _("Hãy nhập một thời điểm từ năm %(first)s đến năm %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        return result

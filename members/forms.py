@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.roles import LEADER, MEMBER, SECRETARY
+from chibo.uploads import EMPTY_FILE
 from chibo.widgets import DateInput
 from members.importing import IMPORT_MAX_BYTES
 from members.models import Exemption, Member, PartyGroup
@@ -196,6 +197,7 @@ class ImportForm(forms.Form):
         label=_("Tệp danh sách"),
         help_text=_("Tệp Excel (.xlsx) hoặc CSV, dòng đầu là tên cột."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"empty": EMPTY_FILE},
     )
 
     def clean_file(self):

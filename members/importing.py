@@ -5,6 +5,7 @@ text cells, ``check_rows`` says what is wrong with each row, and the
 secretary sees that as a preview before ``services.import_members`` runs.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -14,12 +15,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from members.models import Member, PartyGroup
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 2000
+# An .xlsx is a zip: a small file can inflate to gigabytes (a zip bomb). A
+# list of 2,000 members takes a few megabytes unzipped.
+IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 
 
 def fold(text) -> str:
@@ -90,44 +95,83 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+def _unzipped_size(content: bytes) -> int:
+    """What the zip says its files inflate to (zipfile never inflates past it)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise ImportFileError(
             _("Không đọc được tệp Excel này. Hãy lưu lại thành .xlsx.")
         ) from error
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    if _unzipped_size(content) > IMPORT_MAX_UNZIPPED_BYTES:
+        raise ImportFileError(
+            _("Tệp Excel này giải nén ra quá %(limit)s: hãy chỉ để danh sách đảng viên trong tệp.")
+            % {"limit": filesizeformat(IMPORT_MAX_UNZIPPED_BYTES)}
+        )
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > IMPORT_MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(value) for value in values])
+                if len(rows) > IMPORT_MAX_ROWS + 1:
+                    break
+            return rows
+        finally:
+            workbook.close()
+    except Exception as error:
+        # Whatever a broken file makes zipfile, the XML parser or openpyxl
+        # raise (BadZipFile, ParseError, KeyError…), it is not a list we can read.
+        raise ImportFileError(
+            _("Không đọc được tệp Excel này. Hãy lưu lại thành .xlsx.")
+        ) from error
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 with a byte order mark, tab-separated.
+        return content.decode("utf-16")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on a Vietnamese Windows saves CSV in Windows-1258, with tone
+        # marks as separate characters.
+        return unicodedata.normalize("NFC", content.decode("cp1258"))
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on a Vietnamese Windows saves CSV in Windows-1258, with tone
-        # marks as separate characters.
-        try:
-            text = unicodedata.normalize("NFC", content.decode("cp1258"))
-        except UnicodeDecodeError as error:
+        text = _decode(content)
+    except UnicodeDecodeError as error:
+        text = None
+        if b"\x00" not in content:
             raise ImportFileError(
                 _("Không đọc được bảng mã của tệp CSV. Hãy lưu tệp với bảng mã UTF-8.")
             ) from error
+    if text is None or "\x00" in text:
+        # No text holds a NUL character: this is a picture, a program, a
+        # spreadsheet in another format… renamed .csv.
+        raise ImportFileError(
+            _("Tệp này không phải tệp CSV (văn bản). Hãy chọn tệp .csv hoặc .xlsx.")
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    return [
-        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as error:
+        # A stray line break inside a cell, a cell longer than csv allows…
+        raise ImportFileError(
+            _("Tệp CSV không đúng định dạng ở dòng %(line)s. Hãy mở bằng Excel rồi lưu lại.")
+            % {"line": reader.line_num}
+        ) from error
 
 
 def map_columns(header: list[str]) -> dict[str, int]:

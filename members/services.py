@@ -56,8 +56,12 @@ def move_member(*, member: Member, group: PartyGroup) -> None:
             led.save(update_fields=["leader"])
 
 
-def import_members(*, rows: list[ImportRow]) -> list[Member]:
-    """Create the members of checked import rows, all of them or none."""
+def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[Member]:
+    """Create the members of checked import rows, all of them or none.
+
+    Their history rows name ``user``: a bulk write sends no signal, so the
+    history is written by ``bulk_create_with_history`` and needs to be told.
+    """
     if any(row.errors for row in rows):
         raise ServiceError(_("Tệp còn dòng lỗi: chưa nhập đảng viên nào."))
     members = []
@@ -77,13 +81,13 @@ def import_members(*, rows: list[ImportRow]) -> list[Member]:
             )
         )
     with transaction.atomic():
-        return bulk_create_with_history(members, Member)
+        return bulk_create_with_history(members, Member, default_user=user)
 
 
 # --- Groups --------------------------------------------------------------------
 
 
-def move_group(*, group: PartyGroup, step: int) -> None:
+def move_group(*, group: PartyGroup, step: int, user: User | None = None) -> None:
     """Move a group one place up (step -1) or down (+1) in the cell's order.
 
     Groups are renumbered 1, 2, 3… on the way, so that equal or missing
@@ -101,7 +105,7 @@ def move_group(*, group: PartyGroup, step: int) -> None:
                 item.order = order
                 changed.append(item)
         if changed:
-            bulk_update_with_history(changed, PartyGroup, ["order"])
+            bulk_update_with_history(changed, PartyGroup, ["order"], default_user=user)
 
 
 def archive_group(*, group: PartyGroup) -> None:

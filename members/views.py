@@ -3,14 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chibo.roles import ROLE_GROUPS
+from chibo.roles import ROLE_GROUPS, member_of
 from members import services
 from members.forms import (
     ROLE_CHOICES,
@@ -28,6 +28,7 @@ from members.models import Exemption, Member, PartyGroup
 from sessions.models import Attendance, AttendanceFigures
 
 CHANGE_MEMBER = "members.change_member"
+VIEW_MEMBER = "members.view_member"
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
 LINK_SESSION_KEY = "chibo_password_link"
@@ -70,7 +71,15 @@ def filter_counts(today):
     return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
-@permission_required("members.view_member", raise_exception=True)
+def chosen_group(raw: str) -> int | None:
+    """The group filter's id; anything that is no id of ours (a number past what
+    the database holds included) shows every group."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None
+
+
+@permission_required(VIEW_MEMBER, raise_exception=True)
 def member_list(request):
     """The cell's members by party group, filtered by their standing in the cell."""
     today = timezone.localdate()
@@ -78,15 +87,15 @@ def member_list(request):
     if chosen not in FILTERS:
         chosen = "active"
     groups = list(PartyGroup.objects.all())
-    group_id = request.GET.get("group", "")
+    group_id = chosen_group(request.GET.get("group", ""))
     members = filtered_members(chosen, today).select_related("group", "user")
-    if group_id.isdigit():
-        members = members.filter(group_id=int(group_id))
+    if group_id is not None:
+        members = members.filter(group_id=group_id)
     by_group = {}
     for member in members:
         by_group.setdefault(member.group_id, []).append(member)
     # Unfiltered, every active group is listed, an empty one too, so that it shows.
-    show_empty = chosen == "active" and not group_id
+    show_empty = chosen == "active" and group_id is None
     sections = [
         (group, by_group.get(group.pk, []))
         for group in groups
@@ -100,14 +109,28 @@ def member_list(request):
         "filters": [(key, label, counts[key]) for key, label in FILTERS.items()],
         "chosen": chosen,
         "groups": groups,
-        "group_id": int(group_id) if group_id.isdigit() else None,
+        "group_id": group_id,
         "total": sum(len(rows) for _group, rows in sections),
     }
     return render(request, "members/member_list.html", context)
 
 
-@permission_required("members.view_member", raise_exception=True)
+def own_record_or_404(request, pk):
+    """What a member without the member list gets for a member's page.
+
+    Another member's record is not theirs to know about: 404, whether it
+    exists or not (the same answer as for a number that is nobody's). Their
+    own is on their own record page, where they are sent.
+    """
+    own = member_of(request.user)
+    if own is None or own.pk != pk:
+        raise Http404
+    return redirect("sessions:member_record", member_pk=pk, year=timezone.localdate().year)
+
+
 def member_detail(request, pk):
+    if not request.user.has_perm(VIEW_MEMBER):
+        return own_record_or_404(request, pk)
     member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
     records = (
         Attendance.objects.filter(member=member)
@@ -354,7 +377,7 @@ def group_edit(request, pk):
 @require_POST
 def group_move(request, pk, direction):
     group = get_object_or_404(PartyGroup, pk=pk)
-    services.move_group(group=group, step=-1 if direction == "up" else 1)
+    services.move_group(group=group, step=-1 if direction == "up" else 1, user=request.user)
     return redirect("members:groups")
 
 
@@ -431,7 +454,7 @@ def member_import_confirm(request):
         return render(
             request, "members/member_import.html", import_context(ImportForm(), rows, None)
         )
-    members = services.import_members(rows=rows)
+    members = services.import_members(rows=rows, user=request.user)
     messages.success(request, _("Đã nhập %(count)s đảng viên.") % {"count": len(members)})
     return redirect("members:list")
 

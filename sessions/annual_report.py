@@ -22,7 +22,13 @@ from sessions.models import (
     Photo,
     ThematicSession,
 )
-from sessions.summaries import MemberRow, SessionRow, YearSummary, year_summary
+from sessions.summaries import (
+    MemberRow,
+    SessionRow,
+    YearSummary,
+    groups_of_year,
+    year_summary,
+)
 
 # Enough photos to show each session, few enough for a printed report.
 PHOTOS_PER_SESSION = 2
@@ -334,11 +340,13 @@ def _names(rows: list[MemberRow], what: str) -> str:
 
 
 def _contests(year: int) -> list[Contest]:
-    """Two queries: the teams and the awards of the year's held sessions."""
+    """Three queries: the teams, the awards, and the groups' names that year."""
     held = ThematicSession.objects.for_year(year).held()
     contests: dict[int, Contest] = {}
-    teams = ContestTeam.objects.filter(session__in=held).select_related("session", "group")
+    groups = groups_of_year(year)
+    teams = ContestTeam.objects.filter(session__in=held).select_related("session")
     for team in teams.order_by("session__start", "session", "rank", "-score", "group__order"):
+        team.group = groups[team.group_id]
         contests.setdefault(team.session_id, Contest(team.session)).teams.append(team)
     awards = Award.objects.filter(session__in=held).select_related("session", "member")
     for award in awards.order_by("session__start", "session", "order", "pk"):

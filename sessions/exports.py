@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sessions.models import Attendance
-from sessions.summaries import MemberRow, YearSummary
+from sessions.summaries import MemberRow, YearSummary, groups_of_year
 
 MARKS = {
     Attendance.Status.PRESENT: "x",
@@ -75,7 +75,8 @@ def member_note(row: MemberRow, year: int) -> str:
             f"{exemption.get_kind_display()} {exemption.starts_on:%d/%m/%Y}–{end}"
             f" ({exemption.reason})"
         )
-    if member.left_cell_on is not None:
+    # Leaving after the year is not part of that year's story.
+    if member.left_cell_on is not None and member.left_cell_on.year <= year:
         notes.append(
             f"{member.get_left_reason_display()} {member.left_cell_on:%d/%m/%Y}"
             if member.left_reason
@@ -84,13 +85,20 @@ def member_note(row: MemberRow, year: int) -> str:
     return "; ".join(notes)
 
 
-def attendance_rows(year: int):
-    """The year's attendance rows in session and member order (one query)."""
-    return (
+def attendance_rows(year: int) -> list[Attendance]:
+    """The year's attendance rows in session and member order (two queries).
+
+    Each row's group carries the name it had at the end of the year.
+    """
+    groups = groups_of_year(year)
+    rows = list(
         Attendance.objects.for_year(year)
-        .select_related("session", "member", "group")
+        .select_related("session", "member")
         .order_by("session__start", "session_id", "temporary", "member__sort_name", "member_id")
     )
+    for row in rows:
+        row.group = groups.get(row.group_id)
+    return rows
 
 
 def attendance_csv(year: int) -> bytes:

@@ -12,8 +12,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.widgets import DateInput, DateTimeInput, TimeInput, share_choices
+from chibo.uploads import EMPTY_FILE
+from chibo.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
 from members.models import Member
+from sessions.documents import checked_document
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -163,6 +165,7 @@ class SessionForm(StartEndMixin, forms.ModelForm):
             "start": DateTimeInput,
             "draft_approved_on": DateInput,
         }
+        field_classes = {"start": DateTimeField}
         labels = {"start": _("Bắt đầu (ngày, giờ)")}
         help_texts = {
             "scope": _("Theo tổ Đảng: mỗi tổ họp riêng, ghi lịch của từng tổ ở phần dưới."),
@@ -193,6 +196,7 @@ class MeetingForm(StartEndMixin, forms.ModelForm):
         model = GroupMeeting
         fields = ["group", "start", "end", "location", "presiding"]
         widgets = {"start": DateTimeInput}
+        field_classes = {"start": DateTimeField}
         labels = {"start": _("Bắt đầu (ngày, giờ)")}
 
     def __init__(self, *args, **kwargs):
@@ -273,7 +277,7 @@ def meeting_formset(data, *, session, groups):
 
 
 class PostponeForm(forms.Form):
-    start = forms.DateTimeField(label=_("Thời gian mới (ngày, giờ)"), widget=DateTimeInput)
+    start = DateTimeField(label=_("Thời gian mới (ngày, giờ)"))
     end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput)
     reason = forms.CharField(
         label=_("Lý do hoãn"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
@@ -328,12 +332,21 @@ class DocumentForm(forms.ModelForm):
             "file": _("PDF, Word, Excel, PowerPoint, OpenDocument, văn bản hoặc ảnh."),
             "url": _("Hoặc đường dẫn tới văn bản trên mạng, thay cho tệp."),
         }
+        error_messages = {"file": {"empty": EMPTY_FILE}}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload
         extension = Path(upload.name).suffix.lower().lstrip(".")
+        if not extension:
+            raise ValidationError(
+                _(
+                    "Tệp không có đuôi (.pdf, .docx…) nên không biết là tài liệu gì. Chỉ nhận: "
+                    "%(allowed)s."
+                ),
+                params={"allowed": ", ".join(DOCUMENT_EXTENSIONS)},
+            )
         if extension not in DOCUMENT_EXTENSIONS:
             raise ValidationError(
                 _("Không nhận tệp “.%(extension)s”. Chỉ nhận: %(allowed)s."),
@@ -347,7 +360,7 @@ class DocumentForm(forms.ModelForm):
                     "limit": filesizeformat(settings.CHIBO_DOCUMENT_MAX_BYTES),
                 },
             )
-        return upload
+        return checked_document(upload, extension)
 
     def clean(self):
         cleaned = super().clean()
@@ -366,6 +379,7 @@ class DraftSentForm(forms.ModelForm):
         model = ThematicSession
         fields = ["draft_sent_at"]
         widgets = {"draft_sent_at": DateTimeInput}
+        field_classes = {"draft_sent_at": DateTimeField}
         labels = {"draft_sent_at": _("Gửi dự thảo cho đảng viên lúc")}
         help_texts = {"draft_sent_at": _("Để trống nếu chưa gửi.")}
 
@@ -378,6 +392,7 @@ class PhotoForm(forms.Form):
         label=_("Ảnh"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"empty": EMPTY_FILE},
     )
     caption = forms.CharField(label=_("Chú thích"), max_length=255, required=False)
 

@@ -1,7 +1,8 @@
 """Checking and cleaning uploaded photos.
 
 A photo is accepted only if Pillow decodes it as a JPEG, PNG or WebP within
-the size and pixel caps of the settings. It is then re-encoded from its
+the size and pixel caps of the settings, and holds no HTML or script (a
+"polyglot": a real image with a page after it). It is then re-encoded from its
 pixels alone: the EXIF orientation is applied, and EXIF, GPS, text chunks and
 colour profiles are left behind. The stored file is never the uploaded one.
 """
@@ -15,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from chibo.uploads import holds_markup
 
 # Pillow format → file extension of the stored photo.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -55,6 +58,12 @@ def clean_photo(upload) -> CleanPhoto:
                 "limit": filesizeformat(settings.CHIBO_PHOTO_MAX_BYTES),
             },
             code="too_large",
+        )
+    if holds_markup(upload):
+        raise ValidationError(
+            _("Tệp “%(name)s” có mã HTML hoặc script lẫn trong ảnh: không nhận tệp này."),
+            params={"name": name},
+            code="markup",
         )
     try:
         # Pillow warns, then refuses, above its own pixel limit; a warning here

@@ -395,14 +395,17 @@ def save_attendance_sheet(
                 old.status, old.reason, old.temporary = row.status, row.reason, row.temporary
                 old.recorded_at = now
                 to_update.append(old)
+        # Every history row of one save has the same moment: the history
+        # pages show the save as one entry.
         if to_create:
-            bulk_create_with_history(to_create, Attendance, default_user=user)
+            bulk_create_with_history(to_create, Attendance, default_user=user, default_date=now)
         if to_update:
             bulk_update_with_history(
                 to_update,
                 Attendance,
                 ["status", "reason", "temporary", "recorded_at"],
                 default_user=user,
+                default_date=now,
             )
         gone = [
             row.pk

@@ -15,7 +15,10 @@ The rules behind the figures are those of the design:
   thời) and guests are shown apart and never counted;
 - a session held group by group is one session, each member counted once;
 - each member's group is the one of the attendance rows (the group at the
-  time), not the group they are in today.
+  time), not the group they are in today;
+- a past year reads as it did then: groups carry the name they had at the
+  end of that year (a group renamed or dissolved since keeps it), and a
+  member without a row that year is placed in the group they were in then.
 """
 
 import datetime as dt
@@ -44,6 +47,7 @@ from sessions.models import (
     AttendanceFigures,
     Postponement,
     ThematicSession,
+    year_bounds,
 )
 
 Status = ThematicSession.Status
@@ -313,14 +317,44 @@ def _group_key(group):
     return (group.order, group.name) if group is not None else (0, "")
 
 
+def groups_of_year(year: int) -> dict[int, PartyGroup]:
+    """The cell's groups by id, named and ordered as they were at the end of ``year``.
+
+    A group renamed or dissolved since keeps, for that year, the name it had.
+    A group whose history does not reach back that far (created since, or
+    before Chibo kept history) comes as it is now. One more query for a past
+    year: the groups' historical rows up to its end.
+    """
+    groups = PartyGroup.objects.in_bulk()
+    end = year_bounds(year)[1]
+    if end > timezone.now():
+        return groups
+    seen = set()
+    for record in PartyGroup.history.filter(history_date__lt=end).order_by(
+        "id", "-history_date", "-history_id"
+    ):
+        if record.id in seen:
+            continue
+        seen.add(record.id)
+        if record.id in groups and record.history_type != "-":
+            groups[record.id] = record.instance
+    return groups
+
+
 def members_of_year(year: int):
     """Members of the cell at any time in ``year``, or with a counted row in it.
 
     Annotated with ``year_group_id``: the group of their last attendance row of
-    the year, else their group today.
+    the year, else the group their record had at the end of the year, else
+    their group today.
     """
     rows = Attendance.objects.for_year(year).counted()
     last_group = rows.filter(member=OuterRef("pk")).order_by("-session__start", "-pk")
+    group_then = (
+        Member.history.filter(id=OuterRef("pk"), history_date__lt=year_bounds(year)[1])
+        .order_by("-history_date", "-history_id")
+        .values("group_id")
+    )
     in_cell = Q(temporary=False, joined_cell_on__lte=dt.date(year, 12, 31)) & (
         Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=dt.date(year, 1, 1))
     )
@@ -329,6 +363,7 @@ def members_of_year(year: int):
         .annotate(
             year_group_id=Coalesce(
                 Subquery(last_group.values("group_id")[:1]),
+                Subquery(group_then[:1]),
                 "group_id",
                 output_field=IntegerField(),
             )
@@ -417,7 +452,7 @@ def temporary_rows(year: int) -> list[TemporaryRow]:
 def year_summary(year: int, today: dt.date | None = None) -> YearSummary:
     """Everything the leaders' summary shows for ``year``, in a fixed number of queries."""
     today = today or timezone.localdate()
-    groups = PartyGroup.objects.in_bulk()
+    groups = groups_of_year(year)
     return YearSummary(
         year=year,
         totals=YearTotals.of(year),

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_member, make_user
 from tests.pagechecks import assert_security_headers, inline_code
@@ -30,6 +31,40 @@ LOGIN = "the login page"  # 302 to /accounts/login/?next=<the url>
 ADMIN_LOGIN = "the admin's login page"  # 302 to /admin/login/?next=<the url>
 ANY_LOGIN = "either login page"  # admin views LoginRequiredMiddleware stops first
 ADMIN_INDEX = "the admin's index"  # 302 to /admin/
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """302 to the path ``to(data, user)`` gives (``user`` is the visitor)."""
+
+    to: Any
+    what: str
+
+    def __str__(self):
+        return f"302 to {self.what}"
+
+
+def this_year():
+    return timezone.localdate().year
+
+
+OWN_RECORD = Redirect(
+    lambda d, user: reverse("sessions:member_record", args=[user.member.pk, this_year()]),
+    "the visitor's own record of this year",
+)
+MEMBERS_OWN_RECORD = Redirect(
+    lambda d, user: reverse("sessions:member_record", args=[d["member"].pk, this_year()]),
+    "the member's own record page",
+)
+THIS_YEARS_SUMMARY = Redirect(
+    lambda d, user: reverse("sessions:summary", args=[this_year()]), "this year's summary"
+)
+SET_PASSWORD_FORM = Redirect(
+    lambda d, user: reverse(
+        "password_reset_confirm", kwargs={"uidb64": d["uidb64"], "token": "set-password"}
+    ),
+    "the set-password form (the token moves to the session)",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +97,42 @@ def everyone(status):
     return dict.fromkeys(ROLES, status)
 
 
+def leaders(**rest):
+    """Pages for leaders and the secretary: a member may not use them (403, any object)."""
+    return row(**{"member": 403, **rest})
+
+
+def secretary_form(**rest):
+    """A secretary's form or confirmation page: GET shows it, POST changes data."""
+    return row(**{"member": 403, "leader": 403, "mutating": True, **rest})
+
+
+def secretary_action(**rest):
+    """A secretary's button: POST only (405 on GET), changes data."""
+    return row(**{"member": 403, "leader": 403, "secretary": 405, "mutating": True, **rest})
+
+
+def secretary_page(**rest):
+    """A secretary's page that changes nothing."""
+    return row(**{"member": 403, "leader": 403, **rest})
+
+
+def member_pk(d):
+    return {"pk": d["member"].pk}
+
+
+def held_pk(d):
+    return {"pk": d["held"].pk}
+
+
+def planned_pk(d):
+    return {"pk": d["planned"].pk}
+
+
+def plan_year(d):
+    return {"year": d["plan"].year}
+
+
 MATRIX = {
     "home": row(),
     "login": Row(everyone(200), mutating=True),
@@ -69,14 +140,95 @@ MATRIX = {
     "logout": row(member=405, leader=405, secretary=405, mutating=True),
     "password_change": row(mutating=True),
     "password_change_done": row(),
+    # The one-time link (for a newcomer who is none of the six): whoever holds
+    # it reaches the form; the token then lives in the session, not the URL.
+    "password_reset_confirm": Row(
+        everyone(SET_PASSWORD_FORM),
+        kwargs=lambda d: {"uidb64": d["uidb64"], "token": d["token"]},
+        mutating=True,
+    ),
+    "password_reset_complete": Row(everyone(200)),
     "set_language": Row(everyone(405), mutating=True),
-    # The member list and records: leaders and the secretary only. A member
-    # gets 403 for the page itself, whoever's record the URL names.
-    "members:list": row(member=403),
-    "members:detail": row(member=403, kwargs=lambda d: {"pk": d["member"].pk}),
-    "sessions:plans": row(member=403),
-    "sessions:plan": row(member=403, kwargs=lambda d: {"year": d["plan"].year}),
-    "sessions:detail": row(kwargs=lambda d: {"pk": d["held"].pk}),
+    # --- Members and groups. A member may not see the member list, so another
+    # member's record answers 404 (as for a number that is nobody's); their own
+    # sends them to their own record page. The secretary's forms answer 403 to
+    # every other role, for every object.
+    "members:list": leaders(),
+    "members:detail": leaders(member=MEMBERS_OWN_RECORD, other_member=404, kwargs=member_pk),
+    "members:create": secretary_form(),
+    "members:import": secretary_page(),  # upload and preview: writes nothing
+    "members:import_confirm": secretary_action(),
+    "members:import_template": secretary_page(),
+    "members:edit": secretary_form(kwargs=member_pk),
+    "members:move": secretary_form(kwargs=member_pk),
+    "members:leave": secretary_form(kwargs=member_pk),
+    "members:exemption_create": secretary_form(kwargs=member_pk),
+    "members:exemption_edit": secretary_form(
+        kwargs=lambda d: {"pk": d["member"].pk, "exemption_pk": d["exemption"].pk}
+    ),
+    "members:account": secretary_form(kwargs=member_pk),
+    "members:account_link": secretary_action(kwargs=member_pk),
+    "members:account_revoke": secretary_form(kwargs=member_pk),
+    "members:groups": leaders(),
+    "members:group_create": secretary_form(),
+    "members:group_edit": secretary_form(kwargs=lambda d: {"pk": d["group"].pk}),
+    "members:group_up": secretary_action(kwargs=lambda d: {"pk": d["other_group"].pk}),
+    "members:group_down": secretary_action(kwargs=lambda d: {"pk": d["group"].pk}),
+    "members:group_archive": secretary_action(kwargs=lambda d: {"pk": d["empty_group"].pk}),
+    "members:group_restore": secretary_action(kwargs=lambda d: {"pk": d["archived_group"].pk}),
+    # --- Plans and sessions. Members see sessions, their documents and photos.
+    "sessions:plans": leaders(),
+    "sessions:plan_create": secretary_form(),
+    "sessions:plan": leaders(kwargs=plan_year),
+    "sessions:plan_edit": secretary_form(kwargs=plan_year),
+    "sessions:plan_copy": secretary_form(kwargs=plan_year),
+    "sessions:create": secretary_form(kwargs=plan_year),
+    "sessions:detail": row(kwargs=held_pk),
+    "sessions:edit": secretary_form(kwargs=planned_pk),
+    "sessions:postpone": secretary_form(kwargs=planned_pk),
+    "sessions:cancel": secretary_form(kwargs=planned_pk),
+    "sessions:delete": secretary_form(kwargs=planned_pk),
+    "sessions:documents": secretary_form(kwargs=held_pk),
+    "sessions:document_delete": secretary_action(
+        kwargs=lambda d: {"pk": d["held"].pk, "document_pk": d["document"].pk}
+    ),
+    "sessions:draft_sent": secretary_action(kwargs=held_pk),
+    "sessions:attendance": secretary_form(kwargs=held_pk),
+    "sessions:photos": secretary_form(kwargs=held_pk),
+    "sessions:photo_caption": secretary_action(
+        kwargs=lambda d: {"pk": d["held"].pk, "photo_pk": d["photo"].pk}
+    ),
+    "sessions:photo_delete": secretary_action(
+        kwargs=lambda d: {"pk": d["held"].pk, "photo_pk": d["photo"].pk}
+    ),
+    "sessions:contest": secretary_form(kwargs=held_pk),
+    # The minutes name every absentee and their reason: leaders and the secretary.
+    "sessions:minutes": leaders(kwargs=held_pk),
+    # --- A member's own pages. Everyone with a member record has them.
+    "sessions:my_record": row(member=OWN_RECORD, leader=OWN_RECORD, secretary=OWN_RECORD),
+    "sessions:member_record": row(
+        other_member=404, kwargs=lambda d: {"member_pk": d["member"].pk, "year": 2020}
+    ),
+    "sessions:calendar": row(),
+    # The member's own data as a file: everyone's own, nobody else's.
+    "my_data": row(),
+    "sessions:calendar_renew": row(member=405, leader=405, secretary=405, mutating=True),
+    # The feed's secret token is its key: no login (a phone's calendar has none).
+    "sessions:calendar_feed": Row(
+        everyone(200), kwargs=lambda d: {"token": d["member"].calendar_token}
+    ),
+    "sessions:session_ics": row(kwargs=held_pk),
+    # --- The leaders' summaries, exports and report.
+    "sessions:summary_current": leaders(leader=THIS_YEARS_SUMMARY, secretary=THIS_YEARS_SUMMARY),
+    "sessions:summary": leaders(kwargs=plan_year),
+    "sessions:export_csv": leaders(kwargs=plan_year),
+    "sessions:export_xlsx": leaders(kwargs=plan_year),
+    "sessions:annual_report": leaders(kwargs=plan_year),
+    # --- History: leaders and the secretary. A member's history is part of
+    # their record: another's is 404, their own sends them to their own page.
+    "history:cell": leaders(),
+    "history:member": leaders(member=MEMBERS_OWN_RECORD, other_member=404, kwargs=member_pk),
+    "history:session": leaders(kwargs=held_pk),
     "media": row(kwargs=lambda d: {"path": media_path(d["document"].file)}),
 }
 
@@ -140,8 +292,10 @@ def answer(response):
     return response["Location"]
 
 
-def meets(response, url, expected):
+def meets(response, url, expected, data=None, user=None):
     location = response.get("Location", "")
+    if isinstance(expected, Redirect):
+        return response.status_code == 302 and location == expected.to(data, user)
     login = f"{reverse('login')}?next={quote(url)}"
     admin_login = f"{reverse('admin:login')}?next={quote(url)}"
     if expected == LOGIN:
@@ -176,7 +330,7 @@ def test_each_url_answers_each_role_as_the_matrix_says(
         response = client.get(url)
         checked += 1
         expected = entry.expected[role]
-        if not meets(response, url, expected):
+        if not meets(response, url, expected, data, user):
             wrong[route.key] = f"{url}: expected {expected}, got {answer(response)}"
             continue
         assert_security_headers(response, logged_in=role not in ("anonymous", "deactivated"))
@@ -190,7 +344,7 @@ def test_each_url_answers_each_role_as_the_matrix_says(
 def test_a_missing_object_is_404_for_every_role_that_may_see_the_page(client, leader, member):
     for user, urls in [
         (leader, ["/members/999999/", "/sessions/999999/", "/sessions/plans/1999/"]),
-        (member, ["/sessions/999999/", "/media/documents/khong-co.pdf"]),
+        (member, ["/sessions/999999/", "/media/documents/khong-co.pdf", "/members/999999/"]),
     ]:
         client.force_login(user)
         for url in urls:

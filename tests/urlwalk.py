@@ -2,7 +2,7 @@
 
 For tests that must cover every page, and fail when a new one is not covered:
 the URL × role matrix (tests/test_urls_matrix.py), the 405/CSRF table
-(tests/test_urls_mutating.py), and later the form fuzzing and history views.
+(tests/test_urls_mutating.py) and the fuzzing of every form (tests/test_fuzz_forms.py).
 
     routes = all_routes()                       # 89 today, admin included
     url = route.url(sample_kwargs(dataset)[route.key])
@@ -18,13 +18,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from sessions.models import Attendance, Document
+from chibo.roles import MEMBER
+from sessions.models import Attendance, Document, Photo
 
-from .factories import at, make_plan, make_session, record
+from .factories import (
+    at,
+    make_exemption,
+    make_group,
+    make_member,
+    make_plan,
+    make_session,
+    make_user,
+    record,
+)
+from .images import image_bytes
 
 
 @dataclass(frozen=True)
@@ -32,7 +46,7 @@ class Route:
     """One URL pattern, with the prefixes and namespaces of the resolvers above it."""
 
     key: str  # "namespace:name"; the route text for a pattern without a name
-    route: str  # "sessions/<int:pk>/"
+    route: str  # "sessions/<id:pk>/"
     namespace: str
     name: str | None
     parameters: tuple[str, ...]
@@ -98,26 +112,50 @@ def all_routes(patterns=None, prefix="", namespace="", parameters=()) -> list[Ro
 
 
 def build_dataset(member, other_member):
-    """A 2020 plan with a held session (both members present) and a document file.
+    """A small 2020 cell that every URL's kwargs point into.
 
     ``member`` and ``other_member`` are the users of tests/conftest.py; URLs
     about a member point at ``member``'s own record, so that ``other_member``
-    asking for them is asking for someone else's.
+    asking for them is asking for someone else's. The held session is a
+    staged contest (its results page exists only for contests), with both
+    members present, a document file and a photo; the planned one can still
+    be postponed, cancelled or deleted. Besides the members' two groups, one
+    group has no member (it can be archived) and one is archived (it can be
+    restored). ``newcomer`` has a login and no
+    password yet: the one-time link is made for them, so that no force_login
+    of the test makes it stale.
     """
+    own = member.member
     plan = make_plan(2020)
-    held = make_session(plan, start=at(2020, 3, 12), topic="Học tập Chỉ thị 05")
+    held = make_session(plan, start=at(2020, 3, 12), topic="Học tập Chỉ thị 05", format="contest")
     record(held)
     document = Document(session=held, title="Đề dẫn chuyên đề", kind=Document.Kind.DRAFT)
     document.file.save("de-dan.pdf", ContentFile(b"%PDF-1.4 de dan"), save=True)
+    photo = Photo(session=held, caption="Toàn cảnh hội trường")
+    photo.image.save("hoi-truong.jpg", ContentFile(image_bytes()), save=True)
     planned = make_session(plan, start=at(2020, 9, 10), topic="Chuyển đổi số")
+    exemption = make_exemption(own, dt.date(2020, 1, 2), dt.date(2020, 1, 31))
+    newcomer = make_user("moi", MEMBER, make_member(own.group, "Triệu Văn Mới"))
+    newcomer.set_unusable_password()
+    newcomer.save(update_fields=["password"])
+    empty_group = make_group("Tổ 3", order=3)
+    archived_group = make_group("Tổ 4 (đã giải thể)", order=4, is_active=False)
     return {
         "plan": plan,
         "held": held,
         "planned": planned,
         "document": document,
-        "member": member.member,
+        "photo": photo,
+        "member": own,
         "other_member": other_member.member,
-        "attendance": Attendance.objects.get(session=held, member=member.member),
+        "exemption": exemption,
+        "group": own.group,
+        "other_group": other_member.member.group,
+        "empty_group": empty_group,
+        "archived_group": archived_group,
+        "attendance": Attendance.objects.get(session=held, member=own),
+        "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
+        "token": default_token_generator.make_token(newcomer),
         "today": dt.date(2020, 6, 1),
     }
 
