@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "chibo.middleware.PrivatePagesMiddleware",
+    # Last: loads the user first and answers 503 when the database is down.
+    "chibo.health.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"
@@ -113,6 +115,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # When PostgreSQL does not answer, fail within seconds (and show the 503
+    # page) rather than keep a worker waiting for the operating system's
+    # TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 3
+    )
+
+# Behind a reverse proxy (docs/deploy.md): trust its X-Forwarded-Proto header
+# to know a request came over HTTPS, and X-Forwarded-Host when it rewrites the
+# host. Only switch these on when the proxy sets (and overwrites) the headers.
+if env_bool("USE_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

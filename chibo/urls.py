@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from chibo import views
+from chibo import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,7 +26,10 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("sessions/", include("sessions.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+handler500 = "chibo.health.server_error"
 
 admin.site.site_header = "Chibo"
 admin.site.site_title = "Chibo"
