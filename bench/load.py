@@ -39,18 +39,19 @@ DOWN_MARKER = "Chibo tạm thời không truy cập được"
 
 
 class Gunicorn:
-    """gunicorn with Chibo's gunicorn.conf.py, 2 sync workers, on loopback."""
+    """gunicorn with Chibo's gunicorn.conf.py (2 sync workers), on loopback."""
 
-    def __init__(self, env, port, log):
-        self.env, self.port, self.log = env, port, log
+    def __init__(self, env, port, log, workers=2):
+        self.env, self.port, self.log, self.workers = env, port, log, workers
 
     def __enter__(self):
         if get(self.port, "/healthz", timeout=1)[0] is not None:
             raise SystemExit(f"Something already answers on port {self.port}.")
         self.logfile = open(self.log, "w")
-        bind = f"127.0.0.1:{self.port}"
+        command = [GUNICORN, "chibo.wsgi", "-c", "gunicorn.conf.py"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)]
         self.process = subprocess.Popen(
-            [GUNICORN, "chibo.wsgi", "-c", "gunicorn.conf.py", "--bind", bind, "--workers", "2"],
+            command,
             env=self.env,
             cwd=ROOT,
             stdout=self.logfile,
@@ -221,6 +222,21 @@ def throughput(options):
             runs.append(result)
             print_run(result)
         restarted = server.pids() != pids_before
+    # The same member's home with 4 workers, to check that 2 is the right number.
+    with Gunicorn(env, options.port, workdir / "gunicorn-load-4.log", workers=4):
+        lua_plan = workdir / "wrk-4-workers.lua"
+        write_lua_plan(plan, {"home-member"}, lua_plan)
+        run_wrk(options.port, lua_plan, workdir / "wrk-warm-4.json", 5, options.connections)
+        result = run_wrk(
+            options.port,
+            lua_plan,
+            workdir / "wrk-4-workers.json",
+            options.duration,
+            options.connections,
+        )
+        result["title"] = "Member's home only, 4 workers instead of 2"
+        runs.append(result)
+        print_run(result)
     (workdir / "load.json").write_text(json.dumps(runs, indent=1))
     info = machine(options.postgres) | versions_of_tools()
     if options.write:
@@ -283,7 +299,8 @@ def saves_line(verified):
 def load_report(runs, plan, options, info, restarted):
     lines = [header(info, command_line())]
     lines.append(
-        f"gunicorn with `gunicorn.conf.py` (2 sync workers, `DEBUG=0`, whitenoise), PostgreSQL "
+        "gunicorn with `gunicorn.conf.py` (2 sync workers unless said, `DEBUG=0`, whitenoise), "
+        "PostgreSQL "
         f"on loopback with the `{options.load_size}` data set; wrk with {options.connections} "
         f"threads of one connection each (a bounded, closed-loop load: {options.connections} "
         f"requests in flight at most) for {options.duration} s per run, after a 5 s warm-up. "
@@ -302,7 +319,7 @@ def load_report(runs, plan, options, info, restarted):
             f"{latency['p50']:.1f} ms | {latency['p95']:.1f} ms | {latency['p99']:.1f} ms | "
             f"{latency['max']:.0f} ms | {errors_of(run)} |"
         )
-    mix = runs[-1]
+    mix = next(run for run in runs if run["title"].startswith("Mix"))
     shares = [f"{title_of(k)} {v} %" for k, v in mix["mix"].items()]
     lines.append(
         "\nThe mix, by share of requests picked (a save counts once here and is two requests: "
