@@ -139,6 +139,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's ModelBackend, with the user's member and all permissions loaded in
+# one query each: two queries fewer on every page (chibo/auth.py).
+AUTHENTICATION_BACKENDS = ["chibo.auth.ModelBackend"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
