@@ -29,7 +29,7 @@ def upcoming_sessions(now, limit=UPCOMING_ON_HOME):
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     return (
         ThematicSession.objects.upcoming(now)
-        .select_related("presiding", "preparer")
+        .select_related("presiding")
         .prefetch_related(Prefetch("group_meetings", queryset=meetings), "documents")[:limit]
     )
 
@@ -43,14 +43,14 @@ def member_home(request):
         context["agenda"] = [
             (session, session.schedule_for(member)) for session in upcoming_sessions(now)
         ]
-        records = (
+        records = list(
             Attendance.objects.for_year(year)
             .filter(member=member)
             .select_related("session")
             .order_by("session__start")
         )
         context["records"] = records
-        context["figures"] = AttendanceFigures.from_row(records.figures())
+        context["figures"] = AttendanceFigures.from_records(records)
     return render(request, "chibo/home_member.html", context)
 
 

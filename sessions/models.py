@@ -77,6 +77,17 @@ class AttendanceFigures:
         )
 
     @classmethod
+    def from_records(cls, records) -> "AttendanceFigures":
+        """From attendance rows already fetched (a member's year: no second query)."""
+        counted = [record.status for record in records if not record.temporary]
+        return cls(
+            expected=len(counted),
+            present=counted.count(Attendance.Status.PRESENT),
+            excused=counted.count(Attendance.Status.EXCUSED),
+            unexcused=counted.count(Attendance.Status.UNEXCUSED),
+        )
+
+    @classmethod
     def from_row(cls, row) -> "AttendanceFigures":
         return cls(
             expected=row.get("expected") or 0,
