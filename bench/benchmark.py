@@ -338,6 +338,11 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=30, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
+        "--load-postgres",
+        default="postgres://chibo:chibo@127.0.0.1:5499/chibo_bench",
+        help="the load run's database; in the fault run's cluster, its CPU time is counted too",
+    )
+    parser.add_argument(
         "--fault-postgres",
         default="postgres://chibo:chibo@127.0.0.1:5499/chibo_bench",
         help="the fault run's database, in a PostgreSQL cluster of its own",

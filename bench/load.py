@@ -11,6 +11,7 @@ carried; at a bounded rate, its own CPU cost does not matter there.
 
 import http.client
 import json
+import os
 import random
 import shutil
 import statistics
@@ -18,7 +19,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from bench.benchmark import (
     PYTHON,
@@ -177,7 +178,56 @@ def run_wrk(port, lua_plan, out, duration, connections):
     return result
 
 
+def cpu_seconds(root):
+    """CPU time used by a process and its descendants (the dead ones included)."""
+    if root is None:
+        return 0.0
+    ticks, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except FileNotFoundError:
+            continue
+        ticks += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
+        stack += [int(child) for child in children]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster(cluster):
+    """The PostgreSQL cluster's main process, to count its CPU time."""
+    version, name = cluster.split()
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
+    for line in listing.stdout.splitlines():
+        fields = line.split()
+        if fields[:2] == [version, name]:
+            return int(Path(fields[5], "postmaster.pid").read_text().split()[0])
+    return None
+
+
+def measured_run(server, plan, title, kinds, options, name, postgres_pid):
+    """One wrk run, with the CPU time gunicorn and PostgreSQL spent on it."""
+    workdir = Path(options.workdir)
+    lua_plan = workdir / f"wrk-{name}.lua"
+    requests = write_lua_plan(plan, kinds, lua_plan)
+    before = cpu_seconds(server.process.pid), cpu_seconds(postgres_pid)
+    result = run_wrk(
+        options.port, lua_plan, workdir / f"wrk-{name}.json", options.duration, options.connections
+    )
+    after = cpu_seconds(server.process.pid), cpu_seconds(postgres_pid)
+    result["title"] = title
+    result["mix"] = mix_description(requests)
+    result["cpu_ms"] = {
+        "gunicorn": (after[0] - before[0]) * 1000 / result["requests"],
+        "postgresql": (after[1] - before[1]) * 1000 / result["requests"] if postgres_pid else None,
+    }
+    print_run(result)
+    return result
+
+
 def throughput(options):
+    import argparse
     import secrets
 
     workdir = Path(options.workdir)
@@ -186,59 +236,69 @@ def throughput(options):
         raise SystemExit("wrk is not installed (apt-get install wrk).")
     size = options.load_size
     print(f"\n=== Throughput: gunicorn on PostgreSQL, {size} ===", flush=True)
-    env = fresh_database("postgresql", size, options, secrets.token_urlsafe(40))
+    load_options = argparse.Namespace(**vars(options))
+    load_options.postgres = options.load_postgres
+    env = fresh_database("postgresql", size, load_options, secrets.token_urlsafe(40))
     manage(env, "collectstatic", "--noinput", "-v0")
+    # Count PostgreSQL's CPU time too, when the database is in the benchmark's own cluster.
+    own_cluster = urlparse(options.load_postgres).port == cluster_port(options.fault_cluster, True)
+    postgres_pid = postmaster(options.fault_cluster) if own_cluster else None
     plan_path = workdir / "load-plan.json"
     runs = []
     with Gunicorn(env, options.port, workdir / "gunicorn-load.log") as server:
         worker(env, "prepare_load", plan_path)
         plan = json.loads(plan_path.read_text())
         pids_before = server.pids()
-        mixes = [
-            ("Member's home only", {"home-member"}),
-            ("Mix of the three roles, with saves", {r["kind"] for r in plan["requests"]}),
-        ]
+        everything = {r["kind"] for r in plan["requests"]}
         warm = workdir / "wrk-warm.lua"
-        write_lua_plan(plan, mixes[1][1], warm)
+        write_lua_plan(plan, everything, warm)
         run_wrk(options.port, warm, workdir / "wrk-warm.json", 5, options.connections)
-        for title, kinds in mixes:
-            lua_plan = workdir / f"wrk-{len(runs)}.lua"
-            requests = write_lua_plan(plan, kinds, lua_plan)
-            result = run_wrk(
-                options.port,
-                lua_plan,
-                workdir / f"wrk-{len(runs)}.json",
-                options.duration,
-                options.connections,
+        runs.append(
+            measured_run(
+                server,
+                plan,
+                "Member's home only",
+                {"home-member"},
+                options,
+                "home",
+                postgres_pid,
             )
-            result["title"] = title
-            result["mix"] = mix_description(requests)
-            if result["saves"]:
-                saves_path = workdir / f"saves-{len(runs)}.json"
-                saves_path.write_text(json.dumps(result["saves"]))
-                verified = workdir / f"verified-{len(runs)}.json"
-                worker(env, "verify_saves", plan_path, saves_path, verified)
-                result["verified"] = json.loads(verified.read_text())
-            runs.append(result)
-            print_run(result)
+        )
+        mix = measured_run(
+            server,
+            plan,
+            "Mix of the three roles, with saves",
+            everything,
+            options,
+            "mix",
+            postgres_pid,
+        )
+        if mix["saves"]:
+            saves_path = workdir / "saves-mix.json"
+            saves_path.write_text(json.dumps(mix["saves"]))
+            verified = workdir / "verified-mix.json"
+            worker(env, "verify_saves", plan_path, saves_path, verified)
+            mix["verified"] = json.loads(verified.read_text())
+        runs.append(mix)
         restarted = server.pids() != pids_before
     # The same member's home with 4 workers, to check that 2 is the right number.
-    with Gunicorn(env, options.port, workdir / "gunicorn-load-4.log", workers=4):
-        lua_plan = workdir / "wrk-4-workers.lua"
-        write_lua_plan(plan, {"home-member"}, lua_plan)
-        run_wrk(options.port, lua_plan, workdir / "wrk-warm-4.json", 5, options.connections)
-        result = run_wrk(
-            options.port,
-            lua_plan,
-            workdir / "wrk-4-workers.json",
-            options.duration,
-            options.connections,
+    with Gunicorn(env, options.port, workdir / "gunicorn-load-4.log", workers=4) as server:
+        warm = workdir / "wrk-warm-4.lua"
+        write_lua_plan(plan, {"home-member"}, warm)
+        run_wrk(options.port, warm, workdir / "wrk-warm-4.json", 5, options.connections)
+        runs.append(
+            measured_run(
+                server,
+                plan,
+                "Member's home only, 4 workers instead of 2",
+                {"home-member"},
+                options,
+                "home-4",
+                postgres_pid,
+            )
         )
-        result["title"] = "Member's home only, 4 workers instead of 2"
-        runs.append(result)
-        print_run(result)
     (workdir / "load.json").write_text(json.dumps(runs, indent=1))
-    info = machine(options.postgres) | versions_of_tools()
+    info = machine(options.load_postgres) | versions_of_tools()
     if options.write:
         write_section("load", load_report(runs, plan, options, info, restarted))
 
@@ -308,17 +368,30 @@ def load_report(runs, plan, options, info, restarted):
         "a save); an error is a socket error, a timeout or any other status.\n"
     )
     lines += [
-        "| run | requests | req/s | p50 | p95 | p99 | max | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| run | requests | req/s | p50 | p95 | p99 | max | errors | server CPU per request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         seconds = run["duration_us"] / 1e6
         latency = {k: v / 1000 for k, v in run["latency_us"].items()}
+        cpu = run["cpu_ms"]
+        cpu_text = f"{cpu['gunicorn']:.2f} ms"
+        if cpu["postgresql"] is not None:
+            cpu_text = (
+                f"{cpu['gunicorn'] + cpu['postgresql']:.2f} ms ({cpu['gunicorn']:.2f} gunicorn "
+                f"+ {cpu['postgresql']:.2f} PostgreSQL)"
+            )
         lines.append(
             f"| {run['title']} | {run['requests']} | {run['requests'] / seconds:.0f} | "
             f"{latency['p50']:.1f} ms | {latency['p95']:.1f} ms | {latency['p99']:.1f} ms | "
-            f"{latency['max']:.0f} ms | {errors_of(run)} |"
+            f"{latency['max']:.0f} ms | {errors_of(run)} | {cpu_text} |"
         )
+    lines.append(
+        "\nServer CPU per request is the CPU time gunicorn (master and workers) and, when the "
+        "database is in the benchmark's own cluster, PostgreSQL spent during the run, divided "
+        "by the requests: it does not depend on what else the machine was doing, unlike "
+        "requests per second."
+    )
     mix = next(run for run in runs if run["title"].startswith("Mix"))
     shares = [f"{title_of(k)} {v} %" for k, v in mix["mix"].items()]
     lines.append(
@@ -430,13 +503,15 @@ def pg_ctlcluster(cluster, action):
     subprocess.run(command, check=True)
 
 
-def cluster_port(cluster):
+def cluster_port(cluster, quiet=False):
     version, name = cluster.split()
     listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
     for line in listing.stdout.splitlines():
         fields = line.split()
         if fields[:2] == [version, name]:
             return int(fields[2])
+    if quiet:
+        return None
     raise SystemExit(
         f"No PostgreSQL cluster {cluster!r}. Create one for the fault run:\n"
         f"  pg_createcluster {version} {name} --port 5499 --start\n"
@@ -446,7 +521,6 @@ def cluster_port(cluster):
 
 def fault(options):
     import secrets
-    from urllib.parse import urlparse
 
     cluster = options.fault_cluster
     port = cluster_port(cluster)
