@@ -83,15 +83,17 @@ def leader_home(request):
         (groups.get(row["group"]), AttendanceFigures.from_row(row))
         for row in Attendance.objects.for_year(year).figures_by("group")
     ]
+    held_sessions = [
+        (session, AttendanceFigures.from_annotated(session))
+        for session in sessions.held().with_attendance_figures().order_by("start")
+    ]
     context = {
         "year": year,
-        "held": sessions.held().count(),
+        "held": len(held_sessions),
         "planned": sessions.not_cancelled().count(),
-        "held_sessions": [
-            (session, AttendanceFigures.from_annotated(session))
-            for session in sessions.held().with_attendance_figures().order_by("start")
-        ],
-        "figures": AttendanceFigures.from_row(Attendance.objects.for_year(year).figures()),
+        "held_sessions": held_sessions,
+        # Every counted row is in one group's figures: their sum is the year's.
+        "figures": AttendanceFigures.total(figures for _group, figures in by_group),
         "by_group": by_group,
     }
     return render(request, "chibo/home_leader.html", context)

@@ -77,6 +77,17 @@ class AttendanceFigures:
         )
 
     @classmethod
+    def total(cls, parts) -> "AttendanceFigures":
+        """The sum of figures counted apart (per group, per session…)."""
+        parts = list(parts)
+        return cls(
+            expected=sum(part.expected for part in parts),
+            present=sum(part.present for part in parts),
+            excused=sum(part.excused for part in parts),
+            unexcused=sum(part.unexcused for part in parts),
+        )
+
+    @classmethod
     def from_records(cls, records) -> "AttendanceFigures":
         """From attendance rows already fetched (a member's year: no second query)."""
         counted = [record.status for record in records if not record.temporary]

@@ -115,3 +115,16 @@ def test_figures_from_fetched_rows_match_the_database_count(groups):
     assert AttendanceFigures.from_records(rows) == AttendanceFigures(
         expected=4, present=2, excused=1, unexcused=1
     )
+
+
+def test_figures_counted_by_group_add_up_to_the_whole(groups):
+    members = [make_member(groups[n % 2]) for n in range(6)]
+    session = make_session(start=at(2020, 3, 12))
+    record(session, {members[0]: E, members[1]: U, members[3]: E})
+    by_group = [
+        AttendanceFigures.from_row(row) for row in Attendance.objects.all().figures_by("group")
+    ]
+    assert len(by_group) == 2
+    assert AttendanceFigures.total(by_group) == AttendanceFigures.from_row(
+        Attendance.objects.figures()
+    )
