@@ -17,6 +17,7 @@ from django.db import Error, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -38,7 +39,11 @@ def database_unavailable(request, exception) -> HttpResponse:
     # Middleware that runs after this one looks at request.user; the user
     # could not be loaded, so they see an anonymous visitor.
     request.user = AnonymousUser()
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    # "Try again" opens the same page again, if it was a page that can be.
+    retry = request.get_full_path()
+    if request.method != "GET" or not url_has_allowed_host_and_scheme(retry, allowed_hosts=None):
+        retry = "/"
+    response = HttpResponse(loader.render_to_string("503.html", {"retry": retry}), status=503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

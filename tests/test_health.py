@@ -6,7 +6,7 @@ from django.db.backends import utils
 from django.test import RequestFactory
 from django.utils import translation
 
-from chibo.health import server_error
+from chibo.health import database_unavailable, server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +78,25 @@ def test_a_page_answers_503_when_the_database_goes_away_mid_page(
     client, member, attendance_table_down
 ):
     client.force_login(member)
-    response = client.get("/")
+    response = client.get("/?nam=2020")
     assert response.status_code == 503
     assert DOWN_MESSAGE in response.text
-    assert "Thử lại" in response.text
+    assert 'href="/?nam=2020">Thử lại' in response.text
+
+
+def test_try_again_never_leads_off_the_site():
+    request = RequestFactory().get("/")
+    request.path = request.path_info = "//example.com/sessions/"
+    with translation.override("vi"):
+        response = database_unavailable(request, OperationalError("gone"))
+    assert 'href="/">Thử lại' in response.content.decode()
+
+
+def test_try_again_after_a_form_opens_the_home_page(client, member, attendance_table_down):
+    client.force_login(member)
+    response = client.post("/?nam=2020")
+    assert response.status_code == 503
+    assert 'href="/">Thử lại' in response.text
 
 
 def test_the_503_page_follows_the_language_switch(client, member, attendance_table_down):
