@@ -334,7 +334,7 @@ def main(argv=None):
     parser.add_argument("--no-write", dest="write", action="store_false")
     # Load and fault runs (bench/load.py).
     parser.add_argument("--port", type=int, default=8113)
-    parser.add_argument("--load-size", default="large", choices=SIZES)
+    parser.add_argument("--load-sizes", default="cell,large", type=lambda s: s.split(","))
     parser.add_argument("--duration", type=int, default=30, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(

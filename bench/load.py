@@ -227,25 +227,47 @@ def measured_run(server, plan, title, kinds, options, name, postgres_pid):
 
 
 def throughput(options):
-    import argparse
-    import secrets
-
     workdir = Path(options.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk).")
-    size = options.load_size
+    # Count PostgreSQL's CPU time too, when the database is in the benchmark's own cluster.
+    own_cluster = urlparse(options.load_postgres).port == cluster_port(options.fault_cluster, True)
+    postgres_pid = postmaster(options.fault_cluster) if own_cluster else None
+    runs, plans = [], {}
+    for size in options.load_sizes:
+        size_runs, plans[size] = throughput_at(size, options, postgres_pid)
+        runs += size_runs
+    (workdir / "load.json").write_text(json.dumps(runs, indent=1))
+    info = machine(options.load_postgres) | versions_of_tools()
+    if options.write:
+        write_section("load", load_report(runs, plans, options, info))
+
+
+def throughput_at(size, options, postgres_pid):
+    """The runs at one size of data: member's home, the mix, 4 workers."""
+    import argparse
+    import secrets
+
+    workdir = Path(options.workdir)
     print(f"\n=== Throughput: gunicorn on PostgreSQL, {size} ===", flush=True)
     load_options = argparse.Namespace(**vars(options))
     load_options.postgres = options.load_postgres
     env = fresh_database("postgresql", size, load_options, secrets.token_urlsafe(40))
     manage(env, "collectstatic", "--noinput", "-v0")
-    # Count PostgreSQL's CPU time too, when the database is in the benchmark's own cluster.
-    own_cluster = urlparse(options.load_postgres).port == cluster_port(options.fault_cluster, True)
-    postgres_pid = postmaster(options.fault_cluster) if own_cluster else None
-    plan_path = workdir / "load-plan.json"
+    plan_path = workdir / f"load-plan-{size}.json"
     runs = []
-    with Gunicorn(env, options.port, workdir / "gunicorn-load.log") as server:
+
+    def run(server, title, kinds, name, requests=None):
+        requests_plan = plan if requests is None else {"requests": requests}
+        result = measured_run(
+            server, requests_plan, title, kinds, options, f"{size}-{name}", postgres_pid
+        )
+        result["size"] = size
+        runs.append(result)
+        return result
+
+    with Gunicorn(env, options.port, workdir / f"gunicorn-load-{size}.log") as server:
         worker(env, "prepare_load", plan_path)
         plan = json.loads(plan_path.read_text())
         pids_before = server.pids()
@@ -253,54 +275,34 @@ def throughput(options):
         warm = workdir / "wrk-warm.lua"
         write_lua_plan(plan, everything, warm)
         run_wrk(options.port, warm, workdir / "wrk-warm.json", 5, options.connections)
-        runs.append(
-            measured_run(
-                server,
-                plan,
-                "Member's home only",
-                {"home-member"},
-                options,
-                "home",
-                postgres_pid,
-            )
-        )
-        mix = measured_run(
-            server,
-            plan,
-            "Mix of the three roles, with saves",
-            everything,
-            options,
-            "mix",
-            postgres_pid,
-        )
+        run(server, "Member's home only", {"home-member"}, "home")
+        mix = run(server, "Mix of the three roles, with saves", everything, "mix")
+        # Two references for the member's home: a page with the base layout and one
+        # sentence ("password changed"), and /healthz (one query, no template).
+        for path, title in (
+            ("/accounts/password/done/", "Reference: a page with only the base layout"),
+            ("/healthz", "Reference: /healthz, one query and no template"),
+        ):
+            reference = [
+                dict(r, path=path, kind="reference")
+                for r in plan["requests"]
+                if r["kind"] == "home-member"
+            ]
+            run(server, title, {"reference"}, path.strip("/").replace("/", "-"), reference)
         if mix["saves"]:
-            saves_path = workdir / "saves-mix.json"
+            saves_path = workdir / f"saves-{size}.json"
             saves_path.write_text(json.dumps(mix["saves"]))
-            verified = workdir / "verified-mix.json"
+            verified = workdir / f"verified-{size}.json"
             worker(env, "verify_saves", plan_path, saves_path, verified)
             mix["verified"] = json.loads(verified.read_text())
-        runs.append(mix)
-        restarted = server.pids() != pids_before
+        mix["restarted"] = server.pids() != pids_before
     # The same member's home with 4 workers, to check that 2 is the right number.
-    with Gunicorn(env, options.port, workdir / "gunicorn-load-4.log", workers=4) as server:
+    with Gunicorn(env, options.port, workdir / f"gunicorn-load-{size}-4.log", workers=4) as server:
         warm = workdir / "wrk-warm-4.lua"
         write_lua_plan(plan, {"home-member"}, warm)
         run_wrk(options.port, warm, workdir / "wrk-warm-4.json", 5, options.connections)
-        runs.append(
-            measured_run(
-                server,
-                plan,
-                "Member's home only, 4 workers instead of 2",
-                {"home-member"},
-                options,
-                "home-4",
-                postgres_pid,
-            )
-        )
-    (workdir / "load.json").write_text(json.dumps(runs, indent=1))
-    info = machine(options.load_postgres) | versions_of_tools()
-    if options.write:
-        write_section("load", load_report(runs, plan, options, info, restarted))
+        run(server, "Member's home only, 4 workers instead of 2", {"home-member"}, "home-4")
+    return runs, plan
 
 
 def versions_of_tools():
@@ -356,20 +358,21 @@ def saves_line(verified):
     return "; ".join(parts)
 
 
-def load_report(runs, plan, options, info, restarted):
+def load_report(runs, plans, options, info):
     lines = [header(info, command_line())]
     lines.append(
         "gunicorn with `gunicorn.conf.py` (2 sync workers unless said, `DEBUG=0`, whitenoise), "
-        "PostgreSQL "
-        f"on loopback with the `{options.load_size}` data set; wrk with {options.connections} "
-        f"threads of one connection each (a bounded, closed-loop load: {options.connections} "
-        f"requests in flight at most) for {options.duration} s per run, after a 5 s warm-up. "
-        "Every response is checked against what its request expects (200 for a page, 302 for "
-        "a save); an error is a socket error, a timeout or any other status.\n"
+        "PostgreSQL on loopback; wrk with "
+        f"{options.connections} threads of one connection each (a bounded, closed-loop load: "
+        f"{options.connections} requests in flight at most) for {options.duration} s per run, "
+        "after a 5 s warm-up, at each size of data. Every response is checked against what its "
+        "request expects (200 for a page, 302 for a save); an error is a socket error, a "
+        "timeout or any other status.\n"
     )
     lines += [
-        "| run | requests | req/s | p50 | p95 | p99 | max | errors | server CPU per request |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| size | run | requests | req/s | p50 | p95 | p99 | max | errors | "
+        "server CPU per request |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         seconds = run["duration_us"] / 1e6
@@ -382,34 +385,45 @@ def load_report(runs, plan, options, info, restarted):
                 f"+ {cpu['postgresql']:.2f} PostgreSQL)"
             )
         lines.append(
-            f"| {run['title']} | {run['requests']} | {run['requests'] / seconds:.0f} | "
-            f"{latency['p50']:.1f} ms | {latency['p95']:.1f} ms | {latency['p99']:.1f} ms | "
-            f"{latency['max']:.0f} ms | {errors_of(run)} | {cpu_text} |"
+            f"| {run['size']} | {run['title']} | {run['requests']} | "
+            f"{run['requests'] / seconds:.0f} | {latency['p50']:.1f} ms | "
+            f"{latency['p95']:.1f} ms | {latency['p99']:.1f} ms | {latency['max']:.0f} ms | "
+            f"{errors_of(run)} | {cpu_text} |"
         )
     lines.append(
         "\nServer CPU per request is the CPU time gunicorn (master and workers) and, when the "
         "database is in the benchmark's own cluster, PostgreSQL spent during the run, divided "
-        "by the requests: it does not depend on what else the machine was doing, unlike "
-        "requests per second."
+        "by the requests."
     )
-    mix = next(run for run in runs if run["title"].startswith("Mix"))
-    shares = [f"{title_of(k)} {v} %" for k, v in mix["mix"].items()]
+    mixes = [run for run in runs if run["title"].startswith("Mix")]
+    shares = [f"{title_of(k)} {v} %" for k, v in mixes[0]["mix"].items()]
     lines.append(
         "\nThe mix, by share of requests picked (a save counts once here and is two requests: "
         "the form opened, then sent): " + ", ".join(shares) + "."
     )
-    kinds = []
-    for kind, row in sorted(mix["kinds"].items()):
-        unexpected = f" (unexpected: {row['statuses'].strip()})" if row["bad"] else ""
-        kinds.append(f"{kind} {row['ok']}/{row['sent']}{unexpected}")
-    lines.append("\nResponses as expected, by kind, in the mix: " + ", ".join(kinds) + ".")
-    if mix.get("verified"):
-        lines.append(f"\nSaves checked in the database afterwards: {saves_line(mix['verified'])}.")
-    lines.append(skipped_line(plan))
-    lines.append(
-        "\ngunicorn's master and workers were "
-        + ("REPLACED during the runs." if restarted else "the same processes from start to end.")
-    )
+    for mix in mixes:
+        kinds = []
+        for kind, row in sorted(mix["kinds"].items()):
+            unexpected = f" (unexpected: {row['statuses'].strip()})" if row["bad"] else ""
+            kinds.append(f"{kind} {row['ok']}/{row['sent']}{unexpected}")
+        lines.append(
+            f"\nAt the {mix['size']} size, responses as expected, by kind: "
+            + ", ".join(kinds)
+            + "."
+        )
+        if mix.get("verified"):
+            lines.append(
+                f"Saves checked in the database afterwards: {saves_line(mix['verified'])}."
+            )
+        lines.append(
+            "gunicorn's master and workers were "
+            + (
+                "REPLACED during the runs."
+                if mix["restarted"]
+                else "the same processes throughout."
+            )
+        )
+    lines.append(skipped_line(next(iter(plans.values()))))
     return "\n".join(lines) + "\n"
 
 
