@@ -16,11 +16,13 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import secrets
 import shlex
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -31,7 +33,6 @@ if str(ROOT) not in sys.path:
 from bench.pages import PAGES, floor_key  # noqa: E402
 
 PYTHON = sys.executable
-LOAD_AT_START = " / ".join(f"{load:.2f}" for load in os.getloadavg())
 REPORT = ROOT / "docs" / "benchmarks.md"
 SIZES = ("cell", "large")
 # The floor's ratio a page may reach, by size (issue 6).
@@ -113,7 +114,61 @@ def fresh_database(kind, size, options, secret):
 # --- Machine and versions -------------------------------------------------------
 
 
-def machine(postgres_url=None):
+def cpu_seconds(root):
+    """CPU time used by a process and its descendants (the dead ones included)."""
+    if root is None:
+        return 0.0
+    ticks, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except FileNotFoundError:
+            continue
+        ticks += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
+        stack += [int(child) for child in children]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds():
+    """CPU time all the machine's cores spent busy (or stolen by the hypervisor)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+class Contention:
+    """How much other work the (shared) machine was doing while a part ran.
+
+    Everything busy on the machine, minus this process, its children (the
+    Django workers, gunicorn, wrk) and the benchmark's own PostgreSQL cluster.
+    """
+
+    def __init__(self, postgres_pid=None):
+        self.load = os.getloadavg()[0]
+        self.postgres_pid = postgres_pid
+        self.started = time.monotonic()
+        self.marks = self.ours(), machine_busy_seconds()
+
+    def ours(self):
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (
+            time.process_time()
+            + children.ru_utime
+            + children.ru_stime
+            + cpu_seconds(self.postgres_pid)
+        )
+
+    def summary(self):
+        elapsed = time.monotonic() - self.started
+        ours = self.ours() - self.marks[0]
+        busy = machine_busy_seconds() - self.marks[1]
+        others = max(0.0, busy - ours) / (elapsed * os.cpu_count())
+        return {"load": f"{self.load:.2f}", "others": f"{others * 100:.0f} %"}
+
+
+def machine(postgres_url=None, contention=None):
     import django
 
     cpu = "unknown CPU"
@@ -132,8 +187,11 @@ def machine(postgres_url=None):
         "django": django.get_version(),
         "sqlite": sqlite3.sqlite_version,
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "load": LOAD_AT_START,
     }
+    if isinstance(contention, Contention):
+        info.update(contention.summary())
+    elif contention:
+        info.update(contention)
     if postgres_url:
         info["postgresql"] = postgres_version(postgres_url)
     return info
@@ -152,9 +210,14 @@ def header(info, command):
         )
         if key in info
     )
+    shared = ""
+    if "load" in info:
+        shared = (
+            f" The machine is shared: load average {info['load']} when this part started; "
+            f"other work used {info['others']} of its cores' time while it ran."
+        )
     return (
-        f"Run on {info['date']}; {info['machine']}; {versions}. Load average (1, 5, 15 "
-        f"min) when the run started: {info['load']}.\n\n"
+        f"Run on {info['date']} (end of the part); {info['machine']}; {versions}.{shared}\n\n"
         f"Command: `{command}`\n"
     )
 
@@ -182,6 +245,7 @@ def write_section(name, text, path=REPORT):
 
 
 def measure_pages(options):
+    contention = Contention()
     secret = secrets.token_urlsafe(40)
     workdir = Path(options.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -203,7 +267,7 @@ def measure_pages(options):
             )
             results[(kind, size)] = json.loads(out.read_text())
     print_ratios(results)
-    info = machine(options.postgres if "postgresql" in options.databases else None)
+    info = machine(options.postgres if "postgresql" in options.databases else None, contention)
     (workdir / "pages.json").write_text(
         json.dumps({f"{k}/{s}": r for (k, s), r in results.items()} | {"machine": info})
     )
@@ -242,7 +306,7 @@ def verdicts(page, results, kind, sizes):
         r = ratio(results[(kind, size)], results[(kind, size)], page)
         limit = RATIO_TARGETS[size]
         if r is not None and r > limit and not page.target_ms:
-            misses.append(f"{size}: {r:.1f}× > {limit}× (+{(r / limit - 1) * 100:.0f} %)")
+            misses.append(f"{size}: {r:.2f}× > {limit}× (+{(r / limit - 1) * 100:.1f} %)")
         if page.target_ms and result["median_ms"] > page.target_ms:
             over = result["median_ms"] / page.target_ms - 1
             misses.append(

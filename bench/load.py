@@ -11,7 +11,6 @@ carried; at a bounded rate, its own CPU cost does not matter there.
 
 import http.client
 import json
-import os
 import random
 import shutil
 import statistics
@@ -24,7 +23,9 @@ from urllib.parse import urlencode, urlparse
 from bench.benchmark import (
     PYTHON,
     ROOT,
+    Contention,
     command_line,
+    cpu_seconds,
     fresh_database,
     header,
     machine,
@@ -178,23 +179,6 @@ def run_wrk(port, lua_plan, out, duration, connections):
     return result
 
 
-def cpu_seconds(root):
-    """CPU time used by a process and its descendants (the dead ones included)."""
-    if root is None:
-        return 0.0
-    ticks, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except FileNotFoundError:
-            continue
-        ticks += sum(int(field) for field in fields[11:15])  # utime stime cutime cstime
-        stack += [int(child) for child in children]
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def postmaster(cluster):
     """The PostgreSQL cluster's main process, to count its CPU time."""
     version, name = cluster.split()
@@ -234,12 +218,13 @@ def throughput(options):
     # Count PostgreSQL's CPU time too, when the database is in the benchmark's own cluster.
     own_cluster = urlparse(options.load_postgres).port == cluster_port(options.fault_cluster, True)
     postgres_pid = postmaster(options.fault_cluster) if own_cluster else None
+    contention = Contention(postgres_pid)
     runs, plans = [], {}
     for size in options.load_sizes:
         size_runs, plans[size] = throughput_at(size, options, postgres_pid)
         runs += size_runs
     (workdir / "load.json").write_text(json.dumps(runs, indent=1))
-    info = machine(options.load_postgres) | versions_of_tools()
+    info = machine(options.load_postgres, contention) | versions_of_tools()
     if options.write:
         write_section("load", load_report(runs, plans, options, info))
 
@@ -538,6 +523,7 @@ def fault(options):
 
     cluster = options.fault_cluster
     port = cluster_port(cluster)
+    contention = Contention(postmaster(cluster))
     shared = cluster.split()[1] == "main" or port == 5432
     if shared or urlparse(options.fault_postgres).port != port:
         raise SystemExit(
@@ -561,6 +547,7 @@ def fault(options):
         generator = LoadGenerator(plan, options.port, users=8, think=0.05)
         generator.start()
         time.sleep(20)
+        shared = contention.summary()  # before the cluster's main process is replaced
         marks = {"stop_sent": time.monotonic()}
         pg_ctlcluster(cluster, "stop")
         marks["stopped"] = time.monotonic()
@@ -587,7 +574,7 @@ def fault(options):
         )
     )
     print(json.dumps({k: v for k, v in result.items() if k != "verified"}, indent=1))
-    info = machine(options.fault_postgres) | versions_of_tools()
+    info = machine(options.fault_postgres, shared) | versions_of_tools()
     if options.write:
         write_section("fault", fault_report(result, plan, options, info))
 

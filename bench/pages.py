@@ -132,6 +132,7 @@ PAGES = [
         save="form",
         fields=lambda o: {"description": f"{o.planned.description} [{TOKEN}]"},
         saved=sessions_edited_with,
+        target_ms=50,  # the target of the save it stands in for
         stand_in_for="attendance-post",
     ),
     # The leaders' pages (issue 4), for the last full year.
