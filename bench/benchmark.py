@@ -145,9 +145,9 @@ class Contention:
     Django workers, gunicorn, wrk) and the benchmark's own PostgreSQL cluster.
     """
 
-    def __init__(self, postgres_pid=None):
+    def __init__(self, *pids):
         self.load = os.getloadavg()[0]
-        self.postgres_pid = postgres_pid
+        self.pids = pids  # processes of ours that are not our children (or not yet reaped)
         self.started = time.monotonic()
         self.marks = self.ours(), machine_busy_seconds()
 
@@ -157,7 +157,7 @@ class Contention:
             time.process_time()
             + children.ru_utime
             + children.ru_stime
-            + cpu_seconds(self.postgres_pid)
+            + sum(cpu_seconds(pid) for pid in self.pids)
         )
 
     def summary(self):

@@ -196,10 +196,12 @@ def measured_run(server, plan, title, kinds, options, name, postgres_pid):
     lua_plan = workdir / f"wrk-{name}.lua"
     requests = write_lua_plan(plan, kinds, lua_plan)
     before = cpu_seconds(server.process.pid), cpu_seconds(postgres_pid)
+    contention = Contention(server.process.pid, postgres_pid)
     result = run_wrk(
         options.port, lua_plan, workdir / f"wrk-{name}.json", options.duration, options.connections
     )
     after = cpu_seconds(server.process.pid), cpu_seconds(postgres_pid)
+    result["others"] = contention.summary()["others"]
     result["title"] = title
     result["mix"] = mix_description(requests)
     result["cpu_ms"] = {
@@ -356,8 +358,8 @@ def load_report(runs, plans, options, info):
     )
     lines += [
         "| size | run | requests | req/s | p50 | p95 | p99 | max | errors | "
-        "server CPU per request |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "server CPU per request | other work on the machine |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         seconds = run["duration_us"] / 1e6
@@ -373,12 +375,15 @@ def load_report(runs, plans, options, info):
             f"| {run['size']} | {run['title']} | {run['requests']} | "
             f"{run['requests'] / seconds:.0f} | {latency['p50']:.1f} ms | "
             f"{latency['p95']:.1f} ms | {latency['p99']:.1f} ms | {latency['max']:.0f} ms | "
-            f"{errors_of(run)} | {cpu_text} |"
+            f"{errors_of(run)} | {cpu_text} | {run['others']} |"
         )
     lines.append(
         "\nServer CPU per request is the CPU time gunicorn (master and workers) and, when the "
         "database is in the benchmark's own cluster, PostgreSQL spent during the run, divided "
-        "by the requests."
+        "by the requests. Other work on the machine is the share of its cores' time used by "
+        "anything but gunicorn, PostgreSQL's benchmark cluster and wrk during the run (the "
+        "machine is shared): a run with much other work served fewer requests than the "
+        "machine can."
     )
     mixes = [run for run in runs if run["title"].startswith("Mix")]
     shares = [f"{title_of(k)} {v} %" for k, v in mixes[0]["mix"].items()]
