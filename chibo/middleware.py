@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
@@ -22,7 +22,12 @@ class LanguageCookieMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Back to the default for whatever this thread serves next (an
+            # error page rendered before this middleware runs, for one).
+            translation.deactivate()
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
@@ -43,3 +48,38 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class IdleSessionMiddleware:
+    """Push a session's end back while its user works, at most once a minute.
+
+    A session ends after SESSION_COOKIE_AGE without a request. Saving the
+    session on every request (SESSION_SAVE_EVERY_REQUEST) would do that too,
+    at the cost of a database write on every page and every file; a minute's
+    slack on an hour's idle time is not worth that write.
+    """
+
+    REFRESH_SECONDS = 60
+    KEY = "_chibo_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        # Only a session the browser already has: never create one for a visitor.
+        if (
+            session.session_key is not None
+            and self.now() - session.get(self.KEY, 0) >= self.REFRESH_SECONDS
+        ):
+            self.mark_refreshed(request=request)  # modified: saved with a new expiry
+        return self.get_response(request)
+
+    @staticmethod
+    def now() -> int:
+        return int(timezone.now().timestamp())
+
+    @classmethod
+    def mark_refreshed(cls, request, **kwargs):
+        """Also the receiver of user_logged_in: a login saves a fresh session anyway."""
+        request.session[cls.KEY] = cls.now()

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from chibo import my_data, security, views
+from chibo import health, my_data, security, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -44,7 +44,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploaded documents and photos, only for the cell's users (docs/security.md).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", security.media, name="media"),
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+handler500 = "chibo.health.server_error"
 
 admin.site.site_header = "Chibo"
 admin.site.site_title = "Chibo"

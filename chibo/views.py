@@ -39,7 +39,7 @@ def member_home(request):
             .order_by("session__start")
         )
         context["records"] = records
-        context["figures"] = AttendanceFigures.from_row(records.figures())
+        context["figures"] = AttendanceFigures.from_records(records)
     return render(request, "chibo/home_member.html", context)
 
 

@@ -77,6 +77,28 @@ class AttendanceFigures:
         )
 
     @classmethod
+    def total(cls, parts) -> "AttendanceFigures":
+        """The sum of figures counted apart (per group, per session…)."""
+        parts = list(parts)
+        return cls(
+            expected=sum(part.expected for part in parts),
+            present=sum(part.present for part in parts),
+            excused=sum(part.excused for part in parts),
+            unexcused=sum(part.unexcused for part in parts),
+        )
+
+    @classmethod
+    def from_records(cls, records) -> "AttendanceFigures":
+        """From attendance rows already fetched (a member's year: no second query)."""
+        counted = [record.status for record in records if not record.temporary]
+        return cls(
+            expected=len(counted),
+            present=counted.count(Attendance.Status.PRESENT),
+            excused=counted.count(Attendance.Status.EXCUSED),
+            unexcused=counted.count(Attendance.Status.UNEXCUSED),
+        )
+
+    @classmethod
     def from_row(cls, row) -> "AttendanceFigures":
         return cls(
             expected=row.get("expected") or 0,
@@ -562,8 +584,13 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(temporary=False)
 
     def for_year(self, year: int):
-        start, end = year_bounds(year)
-        return self.filter(session__start__gte=start, session__start__lt=end)
+        """Rows of the sessions of ``year``.
+
+        Through a subquery on the year's sessions, so that the database finds
+        the rows by the session index instead of reading the attendance of
+        every year (SQLite did, through a join on the session's date).
+        """
+        return self.filter(session__in=ThematicSession.objects.for_year(year).values("pk"))
 
     def figures(self) -> dict:
         """Aggregate expected / present / excused / unexcused in one query."""

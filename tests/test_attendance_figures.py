@@ -100,3 +100,31 @@ def test_departed_member_keeps_their_record(groups):
     leaver.left_reason = Member.LeaveReason.TRANSFER
     leaver.save()
     assert session.attendance_figures() == AttendanceFigures(expected=1, present=1)
+
+
+def test_figures_from_fetched_rows_match_the_database_count(groups):
+    """A member's year counted in Python gives what the aggregate query gives."""
+    members = [make_member(groups[0]) for _ in range(4)]
+    guest = make_member(temporary=True, name="Đặng Thị Tuyết")
+    session = make_session(start=at(2020, 3, 12))
+    record(session, {members[0]: E, members[1]: U}, temporary=[guest])
+    rows = list(Attendance.objects.filter(session=session))
+    assert AttendanceFigures.from_records(rows) == AttendanceFigures.from_row(
+        Attendance.objects.filter(session=session).figures()
+    )
+    assert AttendanceFigures.from_records(rows) == AttendanceFigures(
+        expected=4, present=2, excused=1, unexcused=1
+    )
+
+
+def test_figures_counted_by_group_add_up_to_the_whole(groups):
+    members = [make_member(groups[n % 2]) for n in range(6)]
+    session = make_session(start=at(2020, 3, 12))
+    record(session, {members[0]: E, members[1]: U, members[3]: E})
+    by_group = [
+        AttendanceFigures.from_row(row) for row in Attendance.objects.all().figures_by("group")
+    ]
+    assert len(by_group) == 2
+    assert AttendanceFigures.total(by_group) == AttendanceFigures.from_row(
+        Attendance.objects.figures()
+    )

@@ -149,6 +149,8 @@ MATRIX = {
     ),
     "password_reset_complete": Row(everyone(200)),
     "set_language": Row(everyone(405), mutating=True),
+    # For the proxy and monitors: no login, says only whether the database answers.
+    "healthz": Row(everyone(200)),
     # --- Members and groups. A member may not see the member list, so another
     # member's record answers 404 (as for a number that is nobody's); their own
     # sends them to their own record page. The secretary's forms answer 403 to

@@ -1,0 +1,1 @@
+"""Chibo's benchmark, run by hand (never in CI): see docs/benchmarks.md."""

@@ -1,0 +1,277 @@
+"""The parts of the benchmark that run inside Django, each in its own process.
+
+benchmark.py starts ``python bench/benchmark.py _worker TASK …`` with the
+environment of one database (DATABASE_URL, MEDIA_ROOT, DEBUG=0…); the task
+sets Django up and writes its result as JSON to the file it is given.
+"""
+
+import json
+import math
+import secrets
+import statistics
+import time
+from contextlib import contextmanager
+from importlib import import_module
+
+from bench.pages import MIX, PAGES, PAGES_BY_KEY, TOKEN, Objects, form_fields, resolve
+
+SESSIONS_PER_ROLE = {"member": 20, "leader": 3, "secretary": 1, "admin": 1}
+
+
+def setup():
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # The floor view lives in the benchmark's own URLconf (bench/urls.py).
+    settings.ROOT_URLCONF = "bench.urls"
+
+
+def ensure_admin():
+    """A superuser for the admin save (load_bulk makes none)."""
+    from django.contrib.auth.models import User
+
+    if not User.objects.filter(is_superuser=True).exists():
+        User.objects.create_superuser("bench-admin", email="", password=None)
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile of a list of numbers."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+@contextmanager
+def counting_queries():
+    from django.db import connection
+
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        yield count
+
+
+def skip_reason(page, objects):
+    """Why a page is not measured: not built yet, or a stand-in no longer needed."""
+    if resolve(page, objects) is None:
+        return "not built yet"
+    if page.stand_in_for and resolve(PAGES_BY_KEY[page.stand_in_for], objects) is not None:
+        return f"replaced by {page.stand_in_for}"
+    return ""
+
+
+def fill_form(html, path, overrides):
+    """The page's form as (name, value) pairs, with ``overrides`` put in."""
+    fields = [(name, value) for name, value in form_fields(html, path) if name not in overrides]
+    return fields + [(name, str(value)) for name, value in overrides.items()]
+
+
+def post_data(page, client, path, objects, token):
+    html = client.get(path).content.decode()
+    data = {}
+    for name, value in fill_form(html, path, page.fields(objects)):
+        data.setdefault(name, []).append(value.replace(TOKEN, token))
+    return data
+
+
+def measure(out, repeat, warmup, budget):
+    """Time every page in-process: median, 95th percentile, queries."""
+    from django.test import Client
+
+    repeat, warmup, budget = int(repeat), int(warmup), float(budget)
+    ensure_admin()
+    objects = Objects()
+    results = {}
+    for page in PAGES:
+        reason = skip_reason(page, objects)
+        if reason:
+            results[page.key] = {"skipped": reason}
+            print(f"  {page.key:<20} {reason}", flush=True)
+            continue
+        path = resolve(page, objects)
+        client = Client()
+        user = objects.user(page.role)
+        if user is not None:
+            client.force_login(user)
+        times, queries, sizes, error = [], [], [], ""
+        started = time.monotonic()
+        n = 0
+        while True:
+            n += 1
+            data = None
+            if page.method == "POST":
+                data = post_data(page, client, path, objects, token=f"inproc-{n}")
+            with counting_queries() as count:
+                t0 = time.perf_counter()
+                response = client.get(path) if data is None else client.post(path, data)
+                elapsed = time.perf_counter() - t0
+            if response.status_code != page.expect:
+                error = f"HTTP {response.status_code} (expected {page.expect})"
+                break
+            if n > warmup:
+                times.append(elapsed * 1000)
+                queries.append(count[0])
+                sizes.append(len(response.content))
+            if len(times) >= repeat or (len(times) >= 5 and time.monotonic() - started > budget):
+                break
+        if error:
+            results[page.key] = {"error": error, "path": path}
+            print(f"  {page.key:<20} ERROR {error}", flush=True)
+            continue
+        results[page.key] = {
+            "path": path,
+            "n": len(times),
+            "median_ms": statistics.median(times),
+            "p95_ms": percentile(times, 0.95),
+            "min_ms": min(times),
+            "queries": sorted(set(queries)),
+            "bytes": int(statistics.median(sizes)),
+        }
+        r = results[page.key]
+        print(
+            f"  {page.key:<20} median {r['median_ms']:7.1f} ms  p95 {r['p95_ms']:7.1f} ms  "
+            f"queries {','.join(map(str, r['queries']))}",
+            flush=True,
+        )
+    with open(out, "w") as f:
+        json.dump(results, f, indent=1)
+
+
+# --- The load runs ---------------------------------------------------------------
+
+
+def new_session(user):
+    """A logged-in session for ``user``, as the login page would create it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user")
+    )
+    csrf = secrets.token_hex(16)  # 32 characters: a CSRF secret, sent unmasked
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[CSRF_SESSION_KEY] = csrf  # in case CSRF_USE_SESSIONS is on
+    store.create()
+    cookie = (
+        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    )
+    return cookie, csrf
+
+
+def prepare_load(out):
+    """Log users in and resolve the mix: what wrk and the fault run will send."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from chibo.roles import LEADER, MEMBER
+
+    ensure_admin()
+    objects = Objects()
+    users = {
+        "member": list(
+            User.objects.filter(
+                groups__name=MEMBER, member__left_cell_on__isnull=True, member__temporary=False
+            ).order_by("pk")[: SESSIONS_PER_ROLE["member"]]
+        ),
+        "leader": list(User.objects.filter(groups__name=LEADER).order_by("pk")[:3]),
+        "secretary": [objects.secretary],
+        "admin": [objects.admin],
+    }
+    sessions = {role: [new_session(user) for user in group] for role, group in users.items()}
+    requests, skipped, versions = [], {}, {}
+    for key, weight in MIX:
+        page = PAGES_BY_KEY[key]
+        reason = skip_reason(page, objects)
+        if reason:
+            skipped[key] = reason
+            continue
+        path = resolve(page, objects)
+        logins = sessions.get(page.role, [("", "")])
+        fields, overrides = [], {}
+        if page.save:
+            # wrk sends these fields back, with the hidden ones (CSRF token,
+            # versions) taken fresh from the form it opens just before.
+            client = Client()
+            client.force_login(objects.user(page.role))
+            overrides = {name: str(value) for name, value in page.fields(objects).items()}
+            fields = fill_form(client.get(path).content.decode(), path, overrides)
+            if page.version:
+                versions[key] = page.version(objects)
+        for cookie, csrf in logins:
+            requests.append(
+                {
+                    "kind": key,
+                    "role": page.role,
+                    "method": page.method,
+                    "path": path,
+                    "cookie": cookie,
+                    "csrf": csrf,
+                    "fields": fields,
+                    "overrides": overrides,
+                    "save": page.save,
+                    "expect": page.expect,
+                    "weight": weight / len(logins),
+                }
+            )
+    with open(out, "w") as f:
+        json.dump({"requests": requests, "skipped": skipped, "versions": versions}, f, indent=1)
+
+
+def verify_saves(plan_path, saves_path, out):
+    """Every save answered with success is in the database exactly once."""
+    objects = Objects()
+    with open(plan_path) as f:
+        plan = json.load(f)
+    with open(saves_path) as f:
+        saves = json.load(f)  # [[kind, token, ok], ...]
+    report = {"token": {}, "version": {}}
+    successes = {}
+    for kind, token, ok in saves:
+        page = PAGES_BY_KEY[kind]
+        successes[kind] = successes.get(kind, 0) + bool(ok)
+        if page.saved is None:
+            continue
+        found = page.saved(token)
+        row = report["token"].setdefault(
+            kind, {"ok": 0, "ok_found_once": 0, "ok_missing_or_twice": [], "failed": 0,
+                   "failed_but_saved": 0}
+        )  # fmt: skip
+        if ok:
+            row["ok"] += 1
+            if found == 1:
+                row["ok_found_once"] += 1
+            else:
+                row["ok_missing_or_twice"].append([token, found])
+        else:
+            row["failed"] += 1
+            row["failed_but_saved"] += found
+    for kind, before in plan["versions"].items():
+        after = PAGES_BY_KEY[kind].version(objects)
+        ok_count = successes.get(kind, 0)
+        report["version"][kind] = {
+            "ok": ok_count,
+            "version_before": before,
+            "version_after": after,
+            "exactly_once": after - before == ok_count,
+        }
+    with open(out, "w") as f:
+        json.dump(report, f, indent=1)
+
+
+TASKS = {"measure": measure, "prepare_load": prepare_load, "verify_saves": verify_saves}
+
+
+def run_task(task, *args):
+    setup()
+    TASKS[task](*args)

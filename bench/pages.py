@@ -1,0 +1,344 @@
+"""What the benchmark measures: the page table and the load mix.
+
+Adding a page is adding a line to PAGES (and, for the load run, to MIX). A page
+whose URL name does not resolve yet is reported as "not built yet", never
+measured: the secretary's pages (issue 3) and the members' and leaders' pages
+(issue 4) are listed here with the URL names they are expected to have; when
+they land under another name, correct the line.
+
+This module imports no Django model at import time: the orchestrator reads the
+tables without setting Django up.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+# Roles a page is measured for. "admin" is a superuser (the admin site);
+# "anonymous" is a visitor without a login (the calendar feed, by its token).
+ROLES = ("member", "secretary", "leader", "admin", "anonymous")
+
+# In a save, a token unique to the request replaces this marker.
+TOKEN = "BENCHTOKEN"  # noqa: S105 - a marker, not a password
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    role: str
+    url_name: str
+    # The URL's arguments, from the objects the benchmark picked (see Objects).
+    args: Callable = field(default=lambda o: [])
+    method: str = "GET"
+    expect: int = 200
+    # A save ("form"): the page's form is opened (GET) and sent back as it
+    # is, but for the fields below, in which TOKEN becomes a value unique to
+    # the request (the save is then found in the database by it).
+    save: str = ""
+    fields: Callable = field(default=lambda o: {})
+    # Own target in milliseconds (median), besides the ratio to the floor.
+    target_ms: float | None = None
+    # Who builds it, for pages that may not exist yet.
+    issue: str = ""
+    # A save measured only while this page is not built (a stand-in).
+    stand_in_for: str = ""
+    # How a save is checked afterwards. Token saves: how many rows carry a
+    # token. Replay saves: a counter that each successful save raises by one.
+    saved: Callable | None = None
+    version: Callable | None = None
+
+
+def sessions_edited_with(token: str) -> int:
+    """Saves of a session that wrote ``token``: one history row each."""
+    from sessions.models import ThematicSession
+
+    return ThematicSession.history.filter(description__contains=f"[{token}]").count()
+
+
+def attendance_version(objects) -> int:
+    from sessions.models import ThematicSession
+
+    return ThematicSession.objects.get(pk=objects.recorded.pk).attendance_version
+
+
+PAGES = [
+    # The floor: only the logged-in base layout (bench/urls.py), per role.
+    Page("floor-member", "Floor: base layout", "member", "bench-floor"),
+    Page("floor-secretary", "Floor: base layout", "secretary", "bench-floor"),
+    Page("floor-leader", "Floor: base layout", "leader", "bench-floor"),
+    # Each role's home.
+    Page("home-member", "Member's home", "member", "home"),
+    Page("home-secretary", "Secretary's home", "secretary", "home"),
+    Page("home-leader", "Leader's home", "leader", "home"),
+    # The plan, a session.
+    Page("plan", "Plan of the year", "secretary", "sessions:plan", args=lambda o: [o.year]),
+    Page(
+        "session-member",
+        "Session page",
+        "member",
+        "sessions:detail",
+        args=lambda o: [o.session.pk],
+    ),
+    Page(
+        "session-secretary",
+        "Session page",
+        "secretary",
+        "sessions:detail",
+        args=lambda o: [o.session.pk],
+    ),
+    # Members.
+    Page("members", "Member list", "secretary", "members:list"),
+    Page(
+        "member",
+        "Member page (all years)",
+        "leader",
+        "members:detail",
+        args=lambda o: [o.veteran.pk],
+    ),
+    # The attendance sheet (issue 3).
+    Page(
+        "attendance-get",
+        "Attendance sheet",
+        "secretary",
+        "sessions:attendance",
+        args=lambda o: [o.recorded.pk],
+        issue="3",
+    ),
+    Page(
+        "attendance-post",
+        "Attendance sheet: save",
+        "secretary",
+        "sessions:attendance",
+        args=lambda o: [o.recorded.pk],
+        method="POST",
+        expect=302,
+        save="form",
+        version=attendance_version,
+        target_ms=50,
+        issue="3",
+    ),
+    # Until the sheet exists, a save through the admin stands in for it: a
+    # real write through the whole stack (CSRF, a form with its inlines, a
+    # transaction, history, the admin's log), editing a planned session.
+    Page(
+        "admin-save",
+        "Admin: edit a session (stand-in save)",
+        "admin",
+        "admin:thematic_thematicsession_change",
+        args=lambda o: [o.planned.pk],
+        method="POST",
+        expect=302,
+        save="form",
+        fields=lambda o: {"description": f"{o.planned.description} [{TOKEN}]"},
+        saved=sessions_edited_with,
+        target_ms=50,  # the target of the save it stands in for
+        stand_in_for="attendance-post",
+    ),
+    # The leaders' pages (issue 4), for the last full year.
+    Page(
+        "summary",
+        "Summaries of the year",
+        "leader",
+        "sessions:summary",
+        args=lambda o: [o.year - 1],
+        issue="4",
+    ),
+    Page(
+        "export-csv",
+        "Export: CSV",
+        "leader",
+        "sessions:export_csv",
+        args=lambda o: [o.year - 1],
+        target_ms=2000,
+        issue="4",
+    ),
+    Page(
+        "export-xlsx",
+        "Export: Excel",
+        "leader",
+        "sessions:export_xlsx",
+        args=lambda o: [o.year - 1],
+        target_ms=2000,
+        issue="4",
+    ),
+    Page(
+        "report",
+        "Annual report",
+        "leader",
+        "sessions:annual_report",
+        args=lambda o: [o.year - 1],
+        issue="4",
+    ),
+    Page(
+        "calendar",
+        "Calendar feed",
+        "anonymous",
+        "sessions:calendar_feed",
+        args=lambda o: [o.member.member.calendar_token],
+        issue="4",
+    ),
+]
+PAGES_BY_KEY = {page.key: page for page in PAGES}
+
+# The load run's mix: (page key, weight). Members read most; the secretary
+# reads and saves. A page not built yet is left out and its weight with it.
+MIX = [
+    ("home-member", 35),
+    ("session-member", 15),
+    ("calendar", 5),
+    ("home-leader", 8),
+    ("member", 3),
+    ("summary", 5),
+    ("report", 2),
+    ("export-xlsx", 1),
+    ("home-secretary", 6),
+    ("plan", 5),
+    ("session-secretary", 4),
+    ("members", 3),
+    ("attendance-get", 3),
+    ("attendance-post", 3),
+    ("admin-save", 3),
+]
+
+
+def floor_key(page: Page) -> str | None:
+    """The floor a page is compared with: the same role's base layout."""
+    if page.key.startswith("floor-"):
+        return None
+    return f"floor-{page.role}" if f"floor-{page.role}" in PAGES_BY_KEY else "floor-member"
+
+
+# --- Picking the objects the pages show ---------------------------------------
+
+
+class Objects:
+    """The users and records the pages are measured with, picked from the data.
+
+    The busiest ones: the session with the most content, the member with the
+    longest record, the latest recorded attendance sheet.
+    """
+
+    def __init__(self):
+        from django.contrib.auth.models import User
+        from django.db.models import Count
+        from django.utils import timezone
+
+        from chibo.roles import LEADER, MEMBER, SECRETARY
+        from members.models import Member
+        from sessions.models import ThematicSession
+
+        self.year = timezone.localdate().year
+        regular = User.objects.filter(member__temporary=False, member__left_cell_on__isnull=True)
+        self.secretary = regular.filter(
+            groups__name=SECRETARY, member__position="secretary"
+        ).first()
+        self.leader = regular.filter(groups__name=LEADER).order_by("pk").first()
+        self.member = (
+            regular.filter(groups__name=MEMBER)
+            .annotate(rows=Count("member__attendances"))
+            .order_by("-rows", "pk")
+            .first()
+        )
+        self.admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+        self.veteran = (
+            Member.objects.annotate(rows=Count("attendances")).order_by("-rows", "pk").first()
+        )
+        held = ThematicSession.objects.held().filter(attendances__isnull=False).distinct()
+        # A session of last year with group meetings, or a contest, or else any.
+        last_year = held.for_year(self.year - 1)
+        self.session = (
+            last_year.filter(scope="groups").first()
+            or last_year.filter(format="contest").first()
+            or held.last()
+        )
+        self.recorded = held.order_by("-start").first()
+        # The year's last planned session: not among the first ones on the homes.
+        self.planned = ThematicSession.objects.upcoming(timezone.now()).last()
+
+    def user(self, role):
+        return {
+            "member": self.member,
+            "secretary": self.secretary,
+            "leader": self.leader,
+            "admin": self.admin,
+            "anonymous": None,
+        }[role]
+
+
+def resolve(page: Page, objects: Objects) -> str | None:
+    """The page's path, or None when its URL name does not resolve (not built yet)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(page.url_name, args=page.args(objects))
+    except NoReverseMatch:
+        return None
+
+
+# --- Sending a form back ------------------------------------------------------
+
+
+class FormParser(HTMLParser):
+    """The fields of the page's POST forms, as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self.form = None
+        self.select = None
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.form = {
+                "action": attrs.get("action") or "",
+                "method": (attrs.get("method") or "get").lower(),
+                "fields": [],
+            }
+            self.forms.append(self.form)
+            return
+        if self.form is None or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.form["fields"].append((name, attrs.get("value") or "on"))
+            elif kind not in ("submit", "button", "image", "reset", "file"):
+                self.form["fields"].append((name, attrs.get("value") or ""))
+        elif tag == "select" and name:
+            self.select = {"name": name, "multiple": "multiple" in attrs, "options": []}
+        elif tag == "option" and self.select is not None:
+            self.select["options"].append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select is not None:
+            chosen = [value for value, selected in self.select["options"] if selected]
+            if not chosen and not self.select["multiple"] and self.select["options"]:
+                chosen = [self.select["options"][0][0]]
+            self.form["fields"] += [(self.select["name"], value) for value in chosen]
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.form["fields"].append((self.textarea[0], self.textarea[1].removeprefix("\n")))
+            self.textarea = None
+        elif tag == "form":
+            self.form = None
+
+
+def form_fields(html: str, path: str) -> list[tuple[str, str]]:
+    """The fields of the page's own POST form (not the logout or language forms)."""
+    parser = FormParser()
+    parser.feed(html)
+    for form in parser.forms:
+        if form["method"] == "post" and form["action"] in ("", ".", path):
+            return form["fields"]
+    raise ValueError(f"{path}: no POST form of its own on the page")
