@@ -15,7 +15,11 @@ from importlib import import_module
 
 from bench.pages import MIX, PAGES, PAGES_BY_KEY, TOKEN, Objects, form_fields, resolve
 
-SESSIONS_PER_ROLE = {"member": 20, "leader": 3, "secretary": 1, "admin": 1}
+SESSIONS_PER_ROLE = {"member": 20, "leader": 3, "secretary": 1}
+# Requests arrive as from nginx, which terminates TLS (docs/deploy.md):
+# CHIBO_BEHIND_TLS_PROXY=1, so HTTPS redirects, HSTS, secure cookies and the
+# CSRF origin check stay on as in production.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 def setup():
@@ -25,14 +29,6 @@ def setup():
     django.setup()
     # The floor view lives in the benchmark's own URLconf (bench/urls.py).
     settings.ROOT_URLCONF = "bench.urls"
-
-
-def ensure_admin():
-    """A superuser for the admin save (load_bulk makes none)."""
-    from django.contrib.auth.models import User
-
-    if not User.objects.filter(is_superuser=True).exists():
-        User.objects.create_superuser("bench-admin", email="", password=None)
 
 
 def percentile(values, fraction):
@@ -55,15 +51,6 @@ def counting_queries():
         yield count
 
 
-def skip_reason(page, objects):
-    """Why a page is not measured: not built yet, or a stand-in no longer needed."""
-    if resolve(page, objects) is None:
-        return "not built yet"
-    if page.stand_in_for and resolve(PAGES_BY_KEY[page.stand_in_for], objects) is not None:
-        return f"replaced by {page.stand_in_for}"
-    return ""
-
-
 def fill_form(html, path, overrides):
     """The page's form as (name, value) pairs, with ``overrides`` put in."""
     fields = [(name, value) for name, value in form_fields(html, path) if name not in overrides]
@@ -83,17 +70,11 @@ def measure(out, repeat, warmup, budget):
     from django.test import Client
 
     repeat, warmup, budget = int(repeat), int(warmup), float(budget)
-    ensure_admin()
     objects = Objects()
     results = {}
     for page in PAGES:
-        reason = skip_reason(page, objects)
-        if reason:
-            results[page.key] = {"skipped": reason}
-            print(f"  {page.key:<20} {reason}", flush=True)
-            continue
         path = resolve(page, objects)
-        client = Client()
+        client = Client(headers=PROXY_HEADERS)
         user = objects.user(page.role)
         if user is not None:
             client.force_login(user)
@@ -176,7 +157,6 @@ def prepare_load(out):
 
     from chibo.roles import LEADER, MEMBER
 
-    ensure_admin()
     objects = Objects()
     users = {
         "member": list(
@@ -186,46 +166,47 @@ def prepare_load(out):
         ),
         "leader": list(User.objects.filter(groups__name=LEADER).order_by("pk")[:3]),
         "secretary": [objects.secretary],
-        "admin": [objects.admin],
     }
     sessions = {role: [new_session(user) for user in group] for role, group in users.items()}
-    requests, skipped, versions = [], {}, {}
+    requests, versions = [], {}
     for key, weight in MIX:
         page = PAGES_BY_KEY[key]
-        reason = skip_reason(page, objects)
-        if reason:
-            skipped[key] = reason
-            continue
-        path = resolve(page, objects)
         logins = sessions.get(page.role, [("", "")])
-        fields, overrides = [], {}
-        if page.save:
-            # wrk sends these fields back, with the hidden ones (CSRF token,
-            # versions) taken fresh from the form it opens just before.
-            client = Client()
-            client.force_login(objects.user(page.role))
-            overrides = {name: str(value) for name, value in page.fields(objects).items()}
-            fields = fill_form(client.get(path).content.decode(), path, overrides)
-            if page.version:
-                versions[key] = page.version(objects)
+        # A save spread over several objects: each virtual user saves its own
+        # (wrk's thread N, the fault run's user N: variant N modulo their number).
+        targets = objects.sheets if page.spread else [objects.recorded]
+        variants = []
+        for target in targets:
+            shown = objects.with_sheet(target)
+            path = resolve(page, shown)
+            fields, overrides = [], {}
+            if page.save:
+                # wrk sends these fields back, with the hidden ones (CSRF token,
+                # versions) taken fresh from the form it opens just before.
+                client = Client(headers=PROXY_HEADERS)
+                client.force_login(objects.user(page.role))
+                overrides = {name: str(value) for name, value in page.fields(shown).items()}
+                fields = fill_form(client.get(path).content.decode(), path, overrides)
+            variants.append({"path": path, "fields": fields, "overrides": overrides})
+        if page.version:
+            versions[key] = page.version(objects)
         for cookie, csrf in logins:
             requests.append(
                 {
                     "kind": key,
                     "role": page.role,
                     "method": page.method,
-                    "path": path,
+                    **variants[0],
+                    "variants": variants,
                     "cookie": cookie,
                     "csrf": csrf,
-                    "fields": fields,
-                    "overrides": overrides,
                     "save": page.save,
                     "expect": page.expect,
                     "weight": weight / len(logins),
                 }
             )
     with open(out, "w") as f:
-        json.dump({"requests": requests, "skipped": skipped, "versions": versions}, f, indent=1)
+        json.dump({"requests": requests, "versions": versions}, f, indent=1)
 
 
 def verify_saves(plan_path, saves_path, out):

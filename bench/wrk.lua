@@ -10,6 +10,12 @@
 -- marker BENCHTOKEN replaced by a token unique to the request; the tokens of
 -- the saves answered with success are checked in the database afterwards.
 --
+-- Every request says X-Forwarded-Proto: https, as nginx terminating TLS
+-- does (docs/deploy.md), and a save sends the site's Origin, as a browser
+-- does: CSRF protection checks it on HTTPS. A save spread over several
+-- sheets has variants: thread N saves variant N (modulo their number), so
+-- that two threads never save the same sheet at once.
+--
 -- Environment: CHIBO_WRK_PLAN (a Lua file returning the plan), CHIBO_WRK_OUT
 -- (where done() writes its JSON), CHIBO_WRK_RUN (a prefix for the tokens).
 
@@ -72,11 +78,11 @@ local function hidden_fields(body)
    return fields
 end
 
-local function form_body(entry, hidden, token)
+local function form_body(variant, hidden, token)
    local parts = {}
-   for _, pair in ipairs(entry.fields) do
+   for _, pair in ipairs(variant.fields) do
       local name, value = pair[1], pair[2]
-      if hidden[name] ~= nil and entry.overrides[name] == nil then
+      if hidden[name] ~= nil and variant.overrides[name] == nil then
          value = hidden[name]
       end
       value = value:gsub("BENCHTOKEN", token)
@@ -88,15 +94,21 @@ end
 function request()
    if pending ~= nil then
       current, pending = pending, nil
-      return wrk.format("POST", current.entry.path, {
+      return wrk.format("POST", current.variant.path, {
          ["Cookie"] = current.entry.cookie,
          ["Content-Type"] = "application/x-www-form-urlencoded",
+         ["X-Forwarded-Proto"] = "https",
+         ["Origin"] = plan.origin,
       }, current.body)
    end
    local entry = plan.requests[plan.order[position]]
    position = position % #plan.order + 1
-   current = { entry = entry, step = (entry.save ~= "" and "form" or "get") }
-   return wrk.format("GET", entry.path, { ["Cookie"] = entry.cookie })
+   local variant = entry.variants[id % #entry.variants + 1]
+   current = { entry = entry, variant = variant, step = (entry.save ~= "" and "form" or "get") }
+   return wrk.format("GET", variant.path, {
+      ["Cookie"] = entry.cookie,
+      ["X-Forwarded-Proto"] = "https",
+   })
 end
 
 function response(status, headers, body)
@@ -108,8 +120,8 @@ function response(status, headers, body)
          sent = sent + 1
          local token = run .. "w" .. id .. "-" .. sent
          pending = {
-            entry = entry, step = "post", token = token,
-            body = form_body(entry, hidden_fields(body), token),
+            entry = entry, variant = current.variant, step = "post", token = token,
+            body = form_body(current.variant, hidden_fields(body), token),
          }
       end
    elseif current.step == "post" then
