@@ -39,10 +39,8 @@ class Page:
     target_ms: float | None = None
     target_sizes: tuple = ("cell", "large")
     # How a save is checked afterwards: ``saved(token)`` is how many complete
-    # saves carry the token (1 for each save answered with success);
-    # ``version(objects)`` a counter that each successful save raises by one.
+    # saves carry the token (1 for each save answered with success).
     saved: Callable | None = None
-    version: Callable | None = None
     # A save the load runs spread over several objects, one per virtual user
     # (two people saving the same sheet at once is a conflict, answered 409
     # and tested in tests/test_attendance_sheet.py; not what a load run is for).
@@ -83,16 +81,6 @@ def sheets_saved_with(token: str) -> int:
             return -1
         found += 1
     return found
-
-
-def sheet_versions(objects) -> int:
-    """The sum of the versions of the sheets the saves go to (+1 a save)."""
-    from django.db.models import Sum
-
-    from sessions.models import ThematicSession
-
-    sheets = ThematicSession.objects.filter(pk__in=[s.pk for s in objects.sheets])
-    return sheets.aggregate(total=Sum("attendance_version"))["total"]
 
 
 PAGES = [
@@ -148,7 +136,6 @@ PAGES = [
         save="form",
         fields=sheet_fields,
         saved=sheets_saved_with,
-        version=sheet_versions,
         # 30 members at the cell size; at the large size the sheet has 300.
         target_ms=50,
         target_sizes=("cell",),
