@@ -370,12 +370,14 @@ def save_attendance_sheet(
             )
             for entry in entries
         ]
+        # Every member attending temporarily (a handful), then the ones ticked:
+        # the same one query with or without them on the sheet.
         temporary_ids = set(temporary_ids)
-        temporary_groups = dict(
-            Member.objects.filter(pk__in=temporary_ids, temporary=True).values_list(
-                "pk", "group_id"
-            )
-        )
+        temporary_groups = {
+            pk: group_id
+            for pk, group_id in Member.objects.filter(temporary=True).values_list("pk", "group_id")
+            if pk in temporary_ids
+        }
         wanted += [
             Attendance(
                 session=session,

@@ -267,8 +267,8 @@ def add_members(group, count, joined):
     Member.objects.bulk_create(members)
 
 
-def queries_to_save(client, session, **statuses):
-    data = sheet(session, statuses=statuses)
+def queries_to_save(client, session, temporary=(), **statuses):
+    data = sheet(session, statuses=statuses, temporary=temporary)
     with CaptureQueriesContext(connection) as context:
         response = client.post(url(session), data)
     assert response.status_code == 302, response.content[:2000]
@@ -302,3 +302,15 @@ def test_saving_takes_the_same_queries_for_30_and_300_members(client, secretary,
     assert again[0] == again[1] <= 20
     assert opened[0] == opened[1] <= 12
     assert Attendance.objects.filter(session=large).count() == 300
+
+
+def test_a_member_attending_temporarily_costs_no_query_more(client, secretary, session):
+    """The first save of a sheet: with or without a member from another cell, the same queries."""
+    client.force_login(secretary)
+    visitor = make_member(None, "Đặng Thị Tuyết", temporary=True, home_cell="Chi bộ khác")
+    other = make_session(start=at(2020, 5, 12))
+    without = queries_to_save(client, session)
+    with_visitor = queries_to_save(client, other, temporary=[visitor])
+    assert not Attendance.objects.filter(session=session, member=visitor).exists()
+    assert Attendance.objects.get(session=other, member=visitor).temporary
+    assert without == with_visitor
