@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.choices import FastChoiceLabels
 from members.models import Member, PartyGroup
 
 QUARTERS = (1, 2, 3, 4)
@@ -177,7 +178,7 @@ def schedule_errors(*, start, end, year, with_regular_meeting) -> dict:
     return errors
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(FastChoiceLabels, models.Model):
     """The cell's plan of thematic sessions for a year (kế hoạch sinh hoạt chuyên đề năm)."""
 
     class Status(models.TextChoices):
@@ -293,7 +294,7 @@ class ThematicSessionQuerySet(models.QuerySet):
         )
 
 
-class ThematicSession(models.Model):
+class ThematicSession(FastChoiceLabels, models.Model):
     """One thematic session (kỳ sinh hoạt chuyên đề) of the annual plan.
 
     A session held group by group (theo tổ) is still one session: each group
@@ -519,7 +520,7 @@ class ThematicSession(models.Model):
         return None
 
 
-class GroupMeeting(models.Model):
+class GroupMeeting(FastChoiceLabels, models.Model):
     """A group's own meeting for a session held group by group."""
 
     session = models.ForeignKey(
@@ -617,7 +618,7 @@ class AttendanceQuerySet(models.QuerySet):
         )
 
 
-class Attendance(models.Model):
+class Attendance(FastChoiceLabels, models.Model):
     """One member's attendance at a held session: a row of the roster snapshot.
 
     Rows are written when the attendance sheet is saved, with the member's
@@ -677,7 +678,7 @@ class Attendance(models.Model):
         return f"{self.member} — {self.session}: {self.get_status_display()}"
 
 
-class Postponement(models.Model):
+class Postponement(FastChoiceLabels, models.Model):
     """A record that a session was moved, kept when it is moved again or held."""
 
     session = models.ForeignKey(
@@ -703,7 +704,7 @@ class Postponement(models.Model):
         return f"{self.session}: {self.previous_start:%d/%m/%Y}"
 
 
-class Document(models.Model):
+class Document(FastChoiceLabels, models.Model):
     """A document members read for a session: the draft, slides, a directive…"""
 
     class Kind(models.TextChoices):
@@ -745,7 +746,7 @@ class Document(models.Model):
         return self.title
 
 
-class Photo(models.Model):
+class Photo(FastChoiceLabels, models.Model):
     """A photo of a session, with its caption."""
 
     session = models.ForeignKey(
@@ -771,7 +772,7 @@ class Photo(models.Model):
         return self.caption or f"{self.session} #{self.pk}"
 
 
-class ContestTeam(models.Model):
+class ContestTeam(FastChoiceLabels, models.Model):
     """A team representing a party group in a staged contest."""
 
     session = models.ForeignKey(
@@ -815,7 +816,7 @@ class ContestTeam(models.Model):
         return self.name or str(self.group)
 
 
-class Award(models.Model):
+class Award(FastChoiceLabels, models.Model):
     """A prize given at a staged contest, to a member or to a named guest."""
 
     session = models.ForeignKey(
@@ -861,7 +862,7 @@ class Award(models.Model):
         return str(self.member) if self.member_id else self.guest_name
 
 
-class Reminder(models.Model):
+class Reminder(FastChoiceLabels, models.Model):
     """An email that ``send_reminders`` sent, so that no run sends it twice.
 
     A member is reminded once per session and start time: a session postponed
