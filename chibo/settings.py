@@ -306,6 +306,10 @@ CHIBO_PHOTO_MAX_PIXELS = env_int("CHIBO_PHOTO_MAX_PIXELS", 40_000_000)
 CHIBO_DOCUMENT_MAX_BYTES = env_int("CHIBO_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 # --- Members' pages, reminders and reports.
 
+# The member list shows at most this many members a page (the filters and the
+# name search narrow it).
+CHIBO_MEMBERS_PER_PAGE = env_int("CHIBO_MEMBERS_PER_PAGE", 50)
+
 # The address of the site as members reach it, for links in reminder emails
 # (a management command has no request to take it from).
 CHIBO_SITE_URL = os.environ.get("CHIBO_SITE_URL", "http://localhost:8000").rstrip("/")

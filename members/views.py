@@ -1,8 +1,12 @@
+import unicodedata
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core import signing
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -74,43 +78,84 @@ def filter_counts(today):
 def chosen_group(raw: str) -> int | None:
     """The group filter's id; anything that is no id of ours (a number past what
     the database holds included) shows every group."""
+    return number_from(raw)
+
+
+def number_from(raw: str) -> int | None:
+    """A number from a query string, or None for anything else (a huge one included)."""
     if raw.isascii() and raw.isdigit() and len(raw) <= 18:
         return int(raw)
     return None
 
 
+def folded(text: str) -> str:
+    """``text`` without case or Vietnamese diacritics: "Tuấn" and "tuan" match."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def matching(members, search: str):
+    """Members whose name contains ``search``, whatever the case and the diacritics.
+
+    Names are compared in Python (one narrow query of ids and names), the same
+    way on SQLite and PostgreSQL, where the database's own comparison differs.
+    """
+    wanted = folded(search)
+    ids = [pk for pk, name in members.values_list("pk", "full_name") if wanted in folded(name)]
+    return members.filter(pk__in=ids)
+
+
 @permission_required(VIEW_MEMBER, raise_exception=True)
 def member_list(request):
-    """The cell's members by party group, filtered by their standing in the cell."""
+    """The cell's members by party group, filtered by their standing in the cell.
+
+    A page shows at most ``CHIBO_MEMBERS_PER_PAGE`` members (an organisation of
+    300 pages through them); a name search and the group filter narrow the list.
+    """
     today = timezone.localdate()
     chosen = request.GET.get("filter", "active")
     if chosen not in FILTERS:
         chosen = "active"
+    search = request.GET.get("q", "").strip()[:100]
     groups = list(PartyGroup.objects.all())
     group_id = chosen_group(request.GET.get("group", ""))
-    members = filtered_members(chosen, today).select_related("group", "user")
+    members = filtered_members(chosen, today)
     if group_id is not None:
         members = members.filter(group_id=group_id)
+    if search:
+        members = matching(members, search)
+    # A group's section may run over two pages: its heading counts all of it.
+    group_totals = dict(members.order_by().values_list("group_id").annotate(total=Count("pk")))
+    # In the order of the sections: group by group, then by name.
+    members = members.annotate(
+        has_account=ExpressionWrapper(Q(user__is_active=True), output_field=BooleanField())
+    ).order_by(F("group__order").asc(nulls_last=True), "group__name", "sort_name", "pk")
+    page = Paginator(members, settings.CHIBO_MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     by_group = {}
-    for member in members:
+    for member in page:
         by_group.setdefault(member.group_id, []).append(member)
-    # Unfiltered, every active group is listed, an empty one too, so that it shows.
-    show_empty = chosen == "active" and group_id is None
+    # Unfiltered and on one page, every active group is listed, an empty one too.
+    show_empty = chosen == "active" and group_id is None and not search
+    show_empty = show_empty and page.paginator.num_pages == 1
     sections = [
-        (group, by_group.get(group.pk, []))
+        (group, by_group.get(group.pk, []), group_totals.get(group.pk, 0))
         for group in groups
         if group.pk in by_group or (show_empty and group.is_active)
     ]
     if None in by_group:
-        sections.append((None, by_group[None]))
+        sections.append((None, by_group[None], group_totals.get(None, 0)))
     counts = filter_counts(today)
+    kept = {"filter": chosen, "group": group_id or "", "q": search}
     context = {
         "sections": sections,
         "filters": [(key, label, counts[key]) for key, label in FILTERS.items()],
         "chosen": chosen,
         "groups": groups,
         "group_id": group_id,
-        "total": sum(len(rows) for _group, rows in sections),
+        "search": search,
+        "page": page,
+        "page_query": urlencode({key: value for key, value in kept.items() if value}),
+        "total": page.paginator.count,
     }
     return render(request, "members/member_list.html", context)
 
@@ -128,12 +173,47 @@ def own_record_or_404(request, pk):
     return redirect("sessions:member_record", member_pk=pk, year=timezone.localdate().year)
 
 
+def member_years(member) -> list[tuple[int, AttendanceFigures]]:
+    """Each year the member has attendance rows in, newest first, with its figures.
+
+    One grouped query. A member attending temporarily has rows but no counted
+    ones: their years are listed too, with empty figures.
+    """
+    counted = Q(temporary=False)
+    rows = (
+        Attendance.objects.filter(member=member)
+        .values("session__start__year")
+        .order_by("-session__start__year")
+        .annotate(
+            expected=Count("pk", filter=counted),
+            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
+            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
+            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
+        )
+    )
+    return [(row["session__start__year"], AttendanceFigures.from_row(row)) for row in rows]
+
+
 def member_detail(request, pk):
+    """A member's details, their groups over time, and their attendance one year at a time.
+
+    The year is ``?year=``, by default this year or, for a member without a
+    row this year (who left, say), their latest year; a table lists every
+    year's figures, each a link to that year's rows.
+    """
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
     member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
+    years = member_years(member)
+    figures_of = dict(years)
+    this_year = timezone.localdate().year
+    default = this_year if this_year in figures_of or not years else years[0][0]
+    year = number_from(request.GET.get("year", ""))
+    if year is None or year not in figures_of:
+        year = default
     records = (
-        Attendance.objects.filter(member=member)
+        Attendance.objects.for_year(year)
+        .filter(member=member)
         .select_related("session", "group")
         .order_by("-session__start")
     )
@@ -146,8 +226,11 @@ def member_detail(request, pk):
     context = {
         "member": member,
         "exemptions": member.exemptions.all(),
+        "year": year,
+        "years": years,
+        "year_choices": sorted({y for y, _figures in years} | {year}, reverse=True),
         "records": records,
-        "figures": AttendanceFigures.from_row(records.figures()),
+        "figures": figures_of.get(year, AttendanceFigures()),
         "moves": moves,
         "role": role_name(member.user),
     }

@@ -100,7 +100,8 @@ def test_no_input_to_a_form_makes_a_server_error(cell, name):
 
 # Pages that read a query string, with the parameters they read.
 QUERIES = {
-    "members:list": ("secretary", ["filter", "group"]),
+    "members:list": ("secretary", ["filter", "group", "q", "page"]),
+    "members:detail": ("leader", ["year"]),
     "sessions:summary_current": ("leader", ["year"]),
     "sessions:my_record": ("member", ["year"]),
     "sessions:member_record": ("member", ["year"]),

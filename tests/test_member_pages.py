@@ -27,7 +27,9 @@ def cell(groups, secretary, leader, member, other_member):
 
 
 def names(response):
-    return sorted(m.full_name for _group, members in response.context["sections"] for m in members)
+    return sorted(
+        m.full_name for _group, members, _total in response.context["sections"] for m in members
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,8 +66,11 @@ def test_member_list_filters(client, secretary, cell, now, query, expected):
 def test_member_list_by_group_and_group_filter(client, secretary, cell, now):
     client.force_login(secretary)
     response = client.get(reverse("members:list"))
-    sections = [(str(group), len(members)) for group, members in response.context["sections"]]
-    assert sections == [("Tổ 1", 3), ("Tổ 2", 3)]
+    sections = [
+        (str(group), len(members), total)
+        for group, members, total in response.context["sections"]
+    ]
+    assert sections == [("Tổ 1", 3, 3), ("Tổ 2", 3, 3)]
     counts = {key: count for key, _label, count in response.context["filters"]}
     assert counts == {"active": 6, "probationary": 1, "exempt": 1, "temporary": 1, "left": 1}
     response = client.get(reverse("members:list") + f"?group={cell[1].pk}")
@@ -86,6 +91,53 @@ def test_member_list_queries_do_not_grow(client, secretary, groups, now):
         if n % 5 == 0:
             make_exemption(member, dt.date(2020, 1, 1))
     assert list_queries(client) == few
+
+
+def test_member_list_search_ignores_case_and_diacritics(client, secretary, cell, now):
+    client.force_login(secretary)
+    response = client.get(reverse("members:list") + "?q=tuan")
+    assert names(response) == ["Lương Văn Tuấn"]
+    assert names(client.get(reverse("members:list") + "?q=THỊ H")) == [
+        "Nông Thị Hương",
+        "Phùng Thị Hoa",
+    ]
+    assert names(client.get(reverse("members:list") + "?q=dang&filter=temporary")) == [
+        "Đặng Thị Tuyết"
+    ]
+    page = client.get(reverse("members:list") + "?q=không+có+ai").text
+    assert "Không có đảng viên nào khớp với bộ lọc." in page
+
+
+def test_member_list_pages_through_a_large_cell(client, secretary, groups, now, settings):
+    settings.CHIBO_MEMBERS_PER_PAGE = 20
+    client.force_login(secretary)
+    for n in range(45):
+        make_member(groups[n % 2], f"Đảng viên số {n:02d}")
+    first = client.get(reverse("members:list"))
+    total = first.context["total"]
+    assert 45 <= total <= 60
+    assert len(names(first)) == 20
+    assert "trang 1/3" in first.text
+    assert 'href="?filter=active&amp;page=2"' in first.text
+    # Sections follow the groups: the first page is Tổ 1's only, and its heading
+    # counts all of Tổ 1, on this page and the next.
+    [(group, shown, group_total)] = first.context["sections"]
+    assert (str(group), len(shown)) == ("Tổ 1", 20)
+    assert group_total == Member.objects.current().filter(group=group).count() > 20
+    last = client.get(reverse("members:list") + "?page=3")
+    assert len(names(last)) == total - 40
+    seen = set()
+    for number in (1, 2, 3):
+        seen |= set(names(client.get(reverse("members:list") + f"?page={number}")))
+    assert len(seen) == total
+    # A page past the end or not a number shows the nearest page, never an error.
+    assert names(client.get(reverse("members:list") + "?page=99")) == names(last)
+    assert names(client.get(reverse("members:list") + "?page=abc")) == names(first)
+    # The group filter and the search stay on the page links.
+    grouped = client.get(reverse("members:list") + f"?group={groups[1].pk}&q=số")
+    assert f'href="?filter=active&amp;group={groups[1].pk}&amp;q=s%E1%BB%91&amp;page=2"' in (
+        grouped.text
+    )
 
 
 def member_data(**fields):
@@ -244,3 +296,76 @@ def test_leader_reads_the_list_without_actions(client, leader, cell, now):
     page = client.get(reverse("members:list")).text
     assert "Nông Thị Hương" in page
     assert reverse("members:create") not in page
+
+
+# --- A member's page: attendance one year at a time ------------------------------
+
+
+def detail(client, member, query=""):
+    response = client.get(reverse("members:detail", args=[member.pk]) + query)
+    assert response.status_code == 200
+    return response
+
+
+def topics(response):
+    return [row.session.topic for row in response.context["records"]]
+
+
+@pytest.fixture
+def three_years(member, now):
+    """Sessions in 2018, 2019 (one missed with a reason) and 2020 for Tuấn."""
+    target = member.member
+    for year, topic in ((2018, "Chuyên đề 2018"), (2019, "Chuyên đề 2019"), (2020, "Chuyên đề 2020")):
+        record(make_session(start=at(year, 3, 12), topic=topic))
+    missed = make_session(start=at(2019, 9, 10), topic="Vắng 2019")
+    record(missed, statuses={target: Attendance.Status.EXCUSED})
+    return target
+
+
+def test_a_member_page_shows_this_years_rows_and_every_years_figures(client, leader, three_years):
+    client.force_login(leader)
+    response = detail(client, three_years)
+    assert response.context["year"] == 2020
+    assert topics(response) == ["Chuyên đề 2020"]
+    years = {year: (f.present, f.expected) for year, f in response.context["years"]}
+    assert years == {2020: (1, 1), 2019: (1, 2), 2018: (1, 1)}
+    assert 'href="?year=2019"' in response.text
+
+    response = detail(client, three_years, "?year=2019")
+    assert sorted(topics(response)) == ["Chuyên đề 2019", "Vắng 2019"]
+    assert (response.context["figures"].present, response.context["figures"].expected) == (1, 2)
+    assert "Vắng có lý do (Đi công tác)" in response.text
+
+
+@pytest.mark.parametrize("query", ["?year=1800", "?year=abc", "?year=2017", "?year=" + "9" * 40])
+def test_a_year_without_rows_shows_the_default_year(client, leader, three_years, query):
+    client.force_login(leader)
+    assert detail(client, three_years, query).context["year"] == 2020
+
+
+def test_a_member_who_left_opens_on_their_last_year(client, leader, three_years):
+    Member.objects.filter(pk=three_years.pk).update(
+        left_cell_on=dt.date(2020, 1, 2), left_reason="transfer"
+    )
+    Attendance.objects.filter(member=three_years, session__start__year=2020).delete()
+    client.force_login(leader)
+    response = detail(client, three_years)
+    assert response.context["year"] == 2019
+    assert sorted(topics(response)) == ["Chuyên đề 2019", "Vắng 2019"]
+
+
+def test_a_member_page_makes_the_same_queries_for_one_year_or_many(client, leader, member, now):
+    client.force_login(leader)
+    target = member.member
+    record(make_session(start=at(2020, 3, 12)))
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            detail(client, target)
+        return len(context.captured_queries)
+
+    one = queries()
+    for year in range(2015, 2020):
+        for month in (3, 6, 9):
+            record(make_session(start=at(year, month, 12)))
+    assert queries() == one
