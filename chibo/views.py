@@ -10,6 +10,7 @@ from sessions.models import (
     AttendanceFigures,
     Photo,
     ThematicSession,
+    year_bounds,
 )
 from sessions.summaries import year_summary
 
@@ -32,10 +33,16 @@ def member_home(request):
     context = {"member": member, "year": year}
     if member is not None:
         context["agenda"] = upcoming_for(member, timezone.now(), limit=UPCOMING_ON_HOME)
+        # One member's rows: found by the member's index and joined to the
+        # year's sessions (cheaper to plan than for_year's subquery), with the
+        # three columns of the session the table shows.
+        start, end = year_bounds(year)
         records = (
-            Attendance.objects.for_year(year)
-            .filter(member=member)
+            Attendance.objects.filter(
+                member=member, session__start__gte=start, session__start__lt=end
+            )
             .select_related("session")
+            .only("status", "reason", "temporary", "session__topic", "session__start")
             .order_by("session__start")
         )
         context["records"] = records

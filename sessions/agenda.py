@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from members.models import Member
-from sessions.models import GroupMeeting, Postponement, Schedule, ThematicSession
+from sessions.models import Document, GroupMeeting, Postponement, Schedule, ThematicSession
 
 Status = ThematicSession.Status
 
@@ -56,15 +56,22 @@ def sessions_for(member: Member, related=("presiding", "preparer")):
     the day they left it. ``related``: the members loaded with each session
     (the calendar feed names the preparer; the agenda cards do not).
     """
-    meetings = GroupMeeting.objects.filter(group_id=member.group_id).select_related(
-        "group", "presiding"
+    # The related rows come in their models' order, without the session in
+    # it: ordering by the session joins its table (for its own ordering), and
+    # that join was a third of each of these queries' cost.
+    meetings = (
+        GroupMeeting.objects.filter(group_id=member.group_id)
+        .select_related("group", "presiding")
+        .order_by()  # one group: at most one meeting a session
     )
+    documents = Document.objects.order_by("kind", "title", "pk")
+    postponements = Postponement.objects.order_by("created_at", "pk")
     sessions = (
         ThematicSession.objects.select_related(*related)
         .prefetch_related(
             Prefetch("group_meetings", queryset=meetings),
-            "documents",
-            "postponements",
+            Prefetch("documents", queryset=documents),
+            Prefetch("postponements", queryset=postponements),
         )
         .filter(start__gte=_start_of(member.joined_cell_on))
     )
