@@ -7,11 +7,12 @@ cancelled, so that a calendar that subscribed moves or strikes the event.
 """
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from sessions.agenda import AgendaItem
 from sessions.models import ThematicSession
@@ -103,10 +104,30 @@ def calendar_for(events: list[Event], *, name: str, uid: str) -> Calendar:
     days = [event.start.date() for event in events]
     first = min(days, default=timezone.localdate())
     last = max(days, default=timezone.localdate())
-    calendar.add_missing_timezones(
-        first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 2, 1, 1)
-    )
+    position = len(calendar.timezones)
+    for tzid in sorted(calendar.get_missing_tzids()):
+        component = _timezone_component(tzid, first.year, last.year + 2)
+        if component is not None:
+            calendar.subcomponents.insert(position, Timezone.from_ical(component))
+            position += 1
     return calendar
+
+
+@functools.lru_cache(maxsize=64)
+def _timezone_component(tzid: str, first_year: int, last_year: int) -> bytes | None:
+    """A VTIMEZONE for ``tzid`` from 1 January ``first_year`` to 1 January ``last_year``.
+
+    What ``Calendar.add_missing_timezones`` writes, kept: icalendar finds the
+    zone's transitions by asking its offset at every step of the years, half
+    the feed's time, and the answer is the same for the same years.
+    """
+    try:
+        component = Timezone.from_tzid(
+            tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1)
+        )
+    except ValueError:  # a zone icalendar does not know: left out, as it does
+        return None
+    return component.to_ical()
 
 
 def feed(items: list[AgendaItem], *, member, build_url, host: str) -> bytes:

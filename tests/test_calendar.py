@@ -233,3 +233,18 @@ def test_feed_makes_the_same_queries_for_a_small_and_a_large_cell(
     with django_assert_max_num_queries(len(small.captured_queries)):
         events = events_of(client.get(url))
     assert len(events) > 8
+
+
+def test_the_feeds_time_zone_is_the_one_icalendar_writes(client, member, sessions_2020):
+    """The VTIMEZONE is kept between requests (chibo's, sessions/calendar.py): same text."""
+    feed = Calendar.from_ical(client.get(feed_url(member.member)).content)
+    again = Calendar.from_ical(client.get(feed_url(member.member)).content)
+    expected = Calendar()
+    expected.add_component(feed.walk("VEVENT")[0])
+    days = [event.start.date() for event in feed.walk("VEVENT")]
+    expected.add_missing_timezones(
+        first_date=dt.date(min(days).year, 1, 1), last_date=dt.date(max(days).year + 2, 1, 1)
+    )
+    [timezone] = expected.walk("VTIMEZONE")
+    assert [tz.to_ical() for tz in feed.walk("VTIMEZONE")] == [timezone.to_ical()]
+    assert [tz.to_ical() for tz in again.walk("VTIMEZONE")] == [timezone.to_ical()]
