@@ -1,6 +1,7 @@
 """The secretary's forms: plans, sessions, documents, photos, contests, attendance."""
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from django import forms
@@ -614,6 +615,11 @@ class AttendanceSheetForm(forms.Form):
                 max_length=255,
                 initial=saved.reason if saved else "",
             )
+
+    @functools.cached_property
+    def status_choices(self):
+        """(value, label) of each status, in the active language, for the sheet's radios."""
+        return [(value, str(label)) for value, label in Attendance.Status.choices]
 
     def groups(self):
         """The roster as (group, [(row, status field, reason field)]), in group order."""
