@@ -12,7 +12,7 @@ from sessions.models import (
     ThematicSession,
     year_bounds,
 )
-from sessions.summaries import year_summary
+from sessions.summaries import year_glance
 
 UPCOMING_ON_HOME = 5
 
@@ -80,7 +80,7 @@ def secretary_home(request):
 def leader_home(request):
     """The current year at a glance; the full summary is one click away."""
     year = timezone.localdate().year
-    summary = year_summary(year)
+    summary = year_glance(year)
     context = {
         "year": year,
         "summary": summary,

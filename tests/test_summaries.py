@@ -255,3 +255,29 @@ def test_groups_without_rows_are_not_listed(cell):
     make_group("Tổ đã giải thể", is_active=False)
     record(make_session(start=at(2020, 3, 12)))
     assert [str(row.group) for row in year_summary(2020, today=TODAY).groups] == ["Tổ 1", "Tổ 2"]
+
+
+def test_the_leaders_home_glance_counts_what_the_summary_does(db, now, settings):
+    """Years of generated data: the same totals, sessions, groups and flags."""
+    from chibo.bulk import BulkLoader, Size
+    from sessions.summaries import year_glance
+
+    settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR = 1
+    settings.CHIBO_MAX_ABSENCES_IN_A_ROW = 1
+    size = Size(members=12, groups=3, years=3, sessions_per_year=6, photos_per_session=0)
+    BulkLoader(size, seed=5, today=now.date()).run()
+    flagged = 0
+    for year in (now.year - 2, now.year - 1, now.year):
+        summary, glance = year_summary(year), year_glance(year)
+        assert glance.totals == summary.totals
+        assert [(row.session.pk, row.figures) for row in glance.sessions] == [
+            (row.session.pk, row.figures) for row in summary.sessions
+        ]
+        assert [(row.group, row.figures) for row in glance.groups] == [
+            (row.group, row.figures) for row in summary.groups
+        ]
+        assert glance.members_unexcused == len(summary.members_unexcused)
+        assert glance.members_in_a_row == len(summary.members_in_a_row)
+        assert glance.flag_count == summary.flag_count
+        flagged += glance.members_unexcused + glance.members_in_a_row
+    assert flagged  # the data has members to flag
