@@ -109,10 +109,10 @@ PAGES = [
         args=lambda o: [o.session.pk],
     ),
     # Members.
-    Page("members", "Member list", "secretary", "members:list"),
+    Page("members", "Member list (first page)", "secretary", "members:list"),
     Page(
         "member",
-        "Member page (all years)",
+        "Member page (this year, every year's figures)",
         "leader",
         "members:detail",
         args=lambda o: [o.veteran.pk],
