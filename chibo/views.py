@@ -57,10 +57,10 @@ def secretary_home(request):
     plan = AnnualPlan.objects.filter(year=year).first()
     quarters = []
     if plan is not None:
-        missing = plan.quarters_without_session()
+        by_quarter = plan.sessions_by_quarter()
+        missing = plan.quarters_without_session(by_quarter)
         quarters = [
-            (quarter, sessions, quarter in missing)
-            for quarter, sessions in plan.sessions_by_quarter().items()
+            (quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()
         ]
     sessions = ThematicSession.objects.for_year(year)
     context = {

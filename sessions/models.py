@@ -220,18 +220,30 @@ class AnnualPlan(FastChoiceLabels, models.Model):
         return reverse("sessions:plan", args=[self.year])
 
     def sessions_by_quarter(self):
-        """The plan's sessions in quarters 1–4, each list in date order (one query)."""
+        """The plan's sessions in quarters 1–4, each list in date order (one query).
+
+        Each session's ``plan`` is this plan (the related manager sets it): no join.
+        """
         quarters = {quarter: [] for quarter in QUARTERS}
-        for session in self.sessions.select_related("plan").order_by("start", "pk"):
+        for session in self.sessions.order_by("start", "pk"):
             quarters[quarter_of(session.start)].append(session)
         return quarters
 
-    def quarters_without_session(self) -> list[int]:
+    def quarters_without_session(self, by_quarter=None) -> list[int]:
         """Quarters with fewer thematic sessions than the rule asks for.
 
         Cancelled sessions do not count; planned, postponed and held ones do,
-        in the quarter of their (possibly new) date.
+        in the quarter of their (possibly new) date. From ``by_quarter`` (what
+        ``sessions_by_quarter`` gave) when the page has it already, else one query.
         """
+        minimum = settings.CHIBO_MIN_SESSIONS_PER_QUARTER
+        if by_quarter is not None:
+            cancelled = ThematicSession.Status.CANCELLED
+            return [
+                quarter
+                for quarter in QUARTERS
+                if sum(s.status != cancelled for s in by_quarter.get(quarter, ())) < minimum
+            ]
         counts = dict(
             self.sessions.exclude(status=ThematicSession.Status.CANCELLED)
             .annotate(quarter=ExtractQuarter("start"))
@@ -239,7 +251,6 @@ class AnnualPlan(FastChoiceLabels, models.Model):
             .annotate(n=Count("pk"))
             .values_list("quarter", "n")
         )
-        minimum = settings.CHIBO_MIN_SESSIONS_PER_QUARTER
         return [quarter for quarter in QUARTERS if counts.get(quarter, 0) < minimum]
 
 

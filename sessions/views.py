@@ -63,11 +63,9 @@ def plan_list(request):
 @permission_required("thematic.view_annualplan", raise_exception=True)
 def plan_detail(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
-    missing = plan.quarters_without_session()
-    quarters = [
-        (quarter, sessions, quarter in missing)
-        for quarter, sessions in plan.sessions_by_quarter().items()
-    ]
+    by_quarter = plan.sessions_by_quarter()
+    missing = plan.quarters_without_session(by_quarter)
+    quarters = [(quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()]
     context = {
         "plan": plan,
         "quarters": quarters,
