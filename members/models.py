@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.choices import FastChoiceLabels
 from members.names import vietnamese_sort_key
 
 
-class PartyGroup(FastChoiceLabels, models.Model):
+class PartyGroup(models.Model):
     """A party group (tổ Đảng): the cell's members meet in a few of them."""
 
     name = models.CharField(_("tên tổ"), max_length=100, unique=True)
@@ -75,7 +74,7 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
-class Member(FastChoiceLabels, models.Model):
+class Member(models.Model):
     """A party member (đảng viên) of the cell, kept with all history after leaving."""
 
     class Standing(models.TextChoices):
@@ -194,7 +193,7 @@ class ExemptionQuerySet(models.QuerySet):
         return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
-class Exemption(FastChoiceLabels, models.Model):
+class Exemption(models.Model):
     """A period in which a member is exempt (miễn) or temporarily exempt (tạm miễn)."""
 
     class Kind(models.TextChoices):

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.choices import FastChoiceLabels
 from members.models import Member, PartyGroup
 
 QUARTERS = (1, 2, 3, 4)
@@ -178,7 +177,7 @@ def schedule_errors(*, start, end, year, with_regular_meeting) -> dict:
     return errors
 
 
-class AnnualPlan(FastChoiceLabels, models.Model):
+class AnnualPlan(models.Model):
     """The cell's plan of thematic sessions for a year (kế hoạch sinh hoạt chuyên đề năm)."""
 
     class Status(models.TextChoices):
@@ -305,7 +304,7 @@ class ThematicSessionQuerySet(models.QuerySet):
         )
 
 
-class ThematicSession(FastChoiceLabels, models.Model):
+class ThematicSession(models.Model):
     """One thematic session (kỳ sinh hoạt chuyên đề) of the annual plan.
 
     A session held group by group (theo tổ) is still one session: each group
@@ -531,7 +530,7 @@ class ThematicSession(FastChoiceLabels, models.Model):
         return None
 
 
-class GroupMeeting(FastChoiceLabels, models.Model):
+class GroupMeeting(models.Model):
     """A group's own meeting for a session held group by group."""
 
     session = models.ForeignKey(
@@ -629,7 +628,7 @@ class AttendanceQuerySet(models.QuerySet):
         )
 
 
-class Attendance(FastChoiceLabels, models.Model):
+class Attendance(models.Model):
     """One member's attendance at a held session: a row of the roster snapshot.
 
     Rows are written when the attendance sheet is saved, with the member's
@@ -689,7 +688,7 @@ class Attendance(FastChoiceLabels, models.Model):
         return f"{self.member} — {self.session}: {self.get_status_display()}"
 
 
-class Postponement(FastChoiceLabels, models.Model):
+class Postponement(models.Model):
     """A record that a session was moved, kept when it is moved again or held."""
 
     session = models.ForeignKey(
@@ -715,7 +714,7 @@ class Postponement(FastChoiceLabels, models.Model):
         return f"{self.session}: {self.previous_start:%d/%m/%Y}"
 
 
-class Document(FastChoiceLabels, models.Model):
+class Document(models.Model):
     """A document members read for a session: the draft, slides, a directive…"""
 
     class Kind(models.TextChoices):
@@ -757,7 +756,7 @@ class Document(FastChoiceLabels, models.Model):
         return self.title
 
 
-class Photo(FastChoiceLabels, models.Model):
+class Photo(models.Model):
     """A photo of a session, with its caption."""
 
     session = models.ForeignKey(
@@ -783,7 +782,7 @@ class Photo(FastChoiceLabels, models.Model):
         return self.caption or f"{self.session} #{self.pk}"
 
 
-class ContestTeam(FastChoiceLabels, models.Model):
+class ContestTeam(models.Model):
     """A team representing a party group in a staged contest."""
 
     session = models.ForeignKey(
@@ -827,7 +826,7 @@ class ContestTeam(FastChoiceLabels, models.Model):
         return self.name or str(self.group)
 
 
-class Award(FastChoiceLabels, models.Model):
+class Award(models.Model):
     """A prize given at a staged contest, to a member or to a named guest."""
 
     session = models.ForeignKey(
@@ -873,7 +872,7 @@ class Award(FastChoiceLabels, models.Model):
         return str(self.member) if self.member_id else self.guest_name
 
 
-class Reminder(FastChoiceLabels, models.Model):
+class Reminder(models.Model):
     """An email that ``send_reminders`` sent, so that no run sends it twice.
 
     A member is reminded once per session and start time: a session postponed
