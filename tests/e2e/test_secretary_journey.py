@@ -8,6 +8,7 @@ home page's figures.
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -80,7 +81,10 @@ def test_secretary_records_a_whole_session(login, page):
 
     # The attendance sheet: everyone present by default, one excused, one unexcused.
     page.get_by_role("link", name="Điểm danh, kết quả").click()
+    # The click returns before the sheet has loaded: wait for it before counting.
+    expect(page).to_have_url(re.compile(r"/sessions/\d+/attendance/$"))
     rows = page.locator(".attendance-row")
+    expect(rows.first).to_be_visible()
     expected = rows.count()
     assert expected > 20
     excused, unexcused = rows.nth(2), rows.nth(5)
@@ -123,6 +127,7 @@ def test_secretary_records_a_whole_session(login, page):
 
     # And the home page's figures count it.
     page.get_by_role("link", name="Trang chủ").first.click()
+    expect(page).to_have_url(re.compile(r"/$"))
     after = home_figures(page)
     assert after == {
         "held": before["held"] + 1,
