@@ -53,6 +53,10 @@ class Line:
     label_y: str = ""
 
 
+# A chart this wide (in the SVG's units, its pixels at most) fits a phone's screen.
+NARROW = 360
+
+
 @dataclass(frozen=True)
 class Chart:
     width: int
@@ -65,6 +69,11 @@ class Chart:
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
+
+    @property
+    def is_wide(self) -> bool:
+        """Wider than a phone: drawn at a readable size, scrolled sideways there."""
+        return self.width > NARROW
 
 
 def _threshold() -> int:
@@ -79,8 +88,11 @@ def session_chart(rows: list[SessionRow]) -> Chart | None:
     """Columns: each held session's attendance rate, in date order, against the threshold."""
     if not rows:
         return None
-    width, height = 640, 260
     left, right, top, bottom = 44, 48, 22, 44
+    # As wide as the sessions need, so that a year of a few sessions is drawn
+    # at its own size and fits a phone; a full year scrolls there instead of
+    # shrinking its labels (see .chart-wide in chibo.css).
+    width, height = min(max(left + right + 64 * len(rows), NARROW), 640), 260
     plot_w, plot_h = width - left - right, height - top - bottom
     base = top + plot_h
 

@@ -106,6 +106,30 @@ def test_svg_charts_have_no_style_attribute_and_no_decimal_comma(client, leader,
     assert not re.search(r'(x|y|width|height|x1|x2|y1|y2)="[^"]*,', svg)
 
 
+def session_svg(text):
+    return re.search(r"<svg[^>]*chart-sessions[^>]*>", text).group(0)
+
+
+def test_a_year_of_few_sessions_is_drawn_to_fit_a_phone(client, leader, groups):
+    member = make_member(groups[0])
+    for month in (3, 5, 9):
+        record(make_session(start=at(2020, month, 12)), {member: E})
+    client.force_login(leader)
+    svg = session_svg(client.get(summary_url()).text)
+    assert 'width="360"' in svg
+    assert "chart-wide" not in svg
+
+
+def test_a_full_year_of_sessions_keeps_readable_labels_and_scrolls(client, leader, groups):
+    member = make_member(groups[0])
+    for month in range(1, 13):
+        record(make_session(start=at(2020, month, 12)), {member: E})
+    client.force_login(leader)
+    svg = session_svg(client.get(summary_url()).text)
+    assert 'width="640"' in svg
+    assert "chart-wide" in svg
+
+
 def test_comparison_with_previous_year_on_the_page(client, leader, groups):
     members = [make_member(groups[0]) for _ in range(4)]
     record(make_session(start=at(2019, 3, 12)), {members[0]: E, members[1]: E})

@@ -131,3 +131,17 @@ def test_leader_summary_fits_a_phone(login, page, demo_site):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect(page.locator("h1")).to_contain_text("2020")
     screenshot(page, "leader-summary-phone")
+
+
+def test_leader_home_chart_shows_every_session_on_a_phone(login, page, demo_site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("leader")
+    bars = page.locator("svg.chart-sessions rect.chart-bar")
+    expect(bars.first).to_be_visible()
+    held = bars.count()
+    assert held >= 2  # the demo's sessions held this year
+    chart = page.locator("figure.chart-box").first.bounding_box()
+    for index in range(held):
+        bar = bars.nth(index).bounding_box()
+        assert chart["x"] <= bar["x"] and bar["x"] + bar["width"] <= chart["x"] + chart["width"]
+    screenshot(page, "leader-home-phone")
