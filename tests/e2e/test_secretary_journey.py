@@ -156,5 +156,8 @@ def test_secretary_pages_fit_a_phone(login, page, demo_site):
     page.goto(f"{demo_site.url}/sessions/plans/{year}/")
     page.locator("text=Đã tổ chức").first.locator("xpath=ancestor::li//a").first.click()
     page.get_by_role("link", name="Điểm danh, kết quả").click()
+    # Measure the sheet itself, not the session page it is leaving.
+    expect(page).to_have_url(re.compile(r"/sessions/\d+/attendance/$"))
+    expect(page.locator(".attendance-row").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "secretary-attendance-sheet-phone")
