@@ -89,6 +89,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from django.db import connection
+
+    passed = [
+        report for report in terminalreporter.stats.get("passed", []) if report.when == "call"
+    ]
+    in_browser = sum(1 for report in passed if "e2e" in report.keywords)
+    terminalreporter.write_line(
+        f"Chibo: {len(passed)} tests passed on {connection.display_name}, "
+        f"{in_browser} of them in the browser (Chromium)."
+    )
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI") and skipped:
         terminalreporter.write_line(
