@@ -25,9 +25,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chibo.pictures import draw_scene
 from chibo.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup
 from members.names import vietnamese_sort_key
@@ -693,18 +693,8 @@ class BulkLoader:
         self.add(Photo, photos, history=False)
 
     def draw_photo(self, session, n) -> tuple[bytes, bytes]:
-        """A small real JPEG and its thumbnail: a hall, a banner, rows of people."""
-        rng = self.rng
-        image = Image.new("RGB", (480, 320), (rng.randrange(160, 230),) * 3)
-        draw = ImageDraw.Draw(image)
-        draw.rectangle((40, 20, 440, 70), fill=(180, 20, 30))  # the banner
-        draw.text((60, 38), f"SINH HOAT CHUYEN DE {session.day:%d/%m/%Y}", fill=(250, 220, 0))
-        for row in range(3):
-            for seat in range(8):
-                x, y = 40 + seat * 52, 130 + row * 60
-                colour = tuple(rng.randrange(30, 220) for _ in range(3))
-                draw.ellipse((x + 12, y, x + 32, y + 20), fill=(230, 190, 160))
-                draw.rectangle((x + 6, y + 20, x + 38, y + 50), fill=colour)
+        """A small real JPEG and its thumbnail: a drawing of the session's hall."""
+        image = draw_scene(f"{self.rng.random()}", size=(480, 320))
         full = io.BytesIO()
         image.save(full, "JPEG", quality=80)
         image.thumbnail((240, 160))

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from chibo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
 from chibo.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import (
@@ -33,6 +34,8 @@ from sessions.models import (
     ThematicSession,
     grade_for_score,
 )
+from sessions.photos import clean_photo
+from sessions.services import add_photos
 
 DEMO_PASSWORD = "chibo-demo"  # noqa: S105 - printed for the demo, documented as demo-only
 HALL = "Hội trường Liên đoàn Lao động tỉnh"
@@ -155,6 +158,7 @@ class DemoSession:
     documents: tuple = ()  # (title, kind, text or url)
     contest: dict | None = None
     postponed_from: tuple | None = None  # (month, day, hour, minute, reason)
+    photos: tuple = ()  # (kind of drawing, caption): drawings, the demo has no real photos
 
 
 CONTEST_RCV = {
@@ -201,6 +205,14 @@ SESSIONS_2020 = [
             ),
         ),
         contest=CONTEST_RCV,
+        photos=(
+            (CONTEST, "Các đội thi của bốn tổ Đảng tranh tài tại Hội thi “Rung chuông vàng”"),
+            (
+                AWARDS,
+                "Lãnh đạo Liên đoàn Lao động tỉnh trao giải cho các đảng viên đoạt giải "
+                "Hội thi “Rung chuông vàng”",
+            ),
+        ),
     ),
     DemoSession(
         "Quán triệt Chỉ thị 35-CT/TW về đại hội đảng bộ các cấp tiến tới Đại hội XIII của Đảng",
@@ -238,6 +250,7 @@ SESSIONS_2020 = [
         score=85,
         conclusion="Các tổ đã sinh hoạt đầy đủ, an toàn; mỗi đảng viên đăng ký một việc làm "
         "cụ thể để làm theo Bác.",
+        photos=((MEETING, "Tổ 1 – Văn phòng sinh hoạt theo tổ, giãn cách phòng dịch Covid-19"),),
     ),
     DemoSession(
         "Đại diện, bảo vệ quyền lợi người lao động bị ảnh hưởng bởi dịch Covid-19",
@@ -269,6 +282,14 @@ SESSIONS_2020 = [
         conclusion="Hội thi giúp đảng viên, quần chúng nắm chắc Điều lệ Công đoàn khóa XII; "
         "đề nghị nhân rộng hình thức thi tìm hiểu trong các công đoàn cơ sở.",
         contest=CONTEST_OLYMPIA,
+        photos=(
+            (
+                CONTEST,
+                "Các đội thi đại diện cho các tổ Đảng thi tìm hiểu Điều lệ Công đoàn "
+                "Việt Nam khóa XII",
+            ),
+            (AWARDS, "Trao giải cho các đảng viên và quần chúng đoạt giải hội thi"),
+        ),
     ),
     DemoSession(
         "Quán triệt Nghị quyết Đại hội Đảng bộ tỉnh Lạng Sơn lần thứ XVII",
@@ -325,6 +346,7 @@ CURRENT_YEAR_SESSIONS = [
         guests=(4, "Cán bộ công đoàn cơ quan"),
         score=91,
         conclusion="Chi bộ thống nhất chương trình hành động thực hiện Nghị quyết Đại hội XIV.",
+        photos=((MEETING, "Báo cáo viên quán triệt Nghị quyết Đại hội XIV của Đảng"),),
     ),
     DemoSession(
         "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về tác phong "
@@ -399,6 +421,7 @@ class DemoLoader:
         with transaction.atomic():
             self.load_groups()
             self.load_members()
+            self.load_users()
             self.load_plan(2020, SESSIONS_2020, approved_on=d(2020, 1, 8))
             if self.today.year != 2020:
                 self.load_plan(
@@ -406,7 +429,6 @@ class DemoLoader:
                     CURRENT_YEAR_SESSIONS,
                     approved_on=d(self.today.year, 1, 15),
                 )
-            self.load_users()
         return self.created
 
     def get_or_create(self, model, defaults=None, **lookup):
@@ -610,6 +632,19 @@ class DemoLoader:
                         session=session, prize=prize, member=self.members[winner], order=order
                     )
             self.created += len(spec.contest["teams"]) + len(spec.contest["awards"])
+        self.add_photos(session, spec, index)
+
+    def add_photos(self, session, spec, index):
+        """The session's pictures, checked and stored as the photo page stores uploads."""
+        photos = []
+        for number, (kind, caption) in enumerate(spec.photos, start=1):
+            name = f"demo-{session.plan.year}-{index + 1}-{number}.jpg"
+            drawing = ContentFile(scene_jpeg(name, kind), name=name)
+            photos.append((clean_photo(drawing), caption))
+        if photos:
+            uploader = User.objects.filter(username=SECRETARY).first()
+            add_photos(session=session, photos=photos, user=uploader)
+            self.created += len(photos)
 
     def drawn_absences(self, session, index):
         """A few absences for the current year's sessions, the same on every load."""

@@ -5,9 +5,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.http import HttpRequest
 from django.utils import timezone
+from PIL import Image
 
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import (
@@ -16,6 +18,7 @@ from sessions.models import (
     AttendanceFigures,
     Award,
     ContestTeam,
+    Photo,
     ThematicSession,
 )
 
@@ -42,6 +45,7 @@ def snapshot():
         Attendance,
         ContestTeam,
         Award,
+        Photo,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -82,6 +86,17 @@ def test_2020_plan_has_seven_sessions_one_by_group_two_contests(demo):
         assert contest.awards.filter(member__isnull=False).exists()
         assert contest.awards.exclude(guest_name="").exists()
     assert sessions.filter(guest_count__gt=0).count() >= 2
+
+
+def test_2020_contests_and_the_group_session_have_photos_with_captions(demo):
+    photos = Photo.objects.filter(session__plan__year=2020).select_related("session")
+    assert {photo.session.format for photo in photos} == {"contest", "presentation"}
+    assert any("Rung chuông vàng" in photo.caption for photo in photos)
+    for photo in photos:
+        assert photo.caption and photo.uploaded_by.username == "secretary"
+        with photo.image.open() as image, Image.open(image) as picture:
+            assert picture.format == "JPEG"
+        assert default_storage.exists(photo.thumbnail.name)
 
 
 def test_2020_attendance_is_fairly_complete(demo):
