@@ -1,0 +1,136 @@
+"""Every link of the demo cell, followed as each demo role.
+
+Each page a role can reach by clicking opens without an error, loads nothing
+from outside the server, is closed to anonymous visitors, and makes as many
+queries once the cell has grown (more members, more sessions, more years) as
+it did before.
+"""
+
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.builders import grow_cell, load_demo_at
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://testserver/"
+ASSET_TAGS = {"link": "href", "script": "src", "img": "src"}
+MAX_PAGES = 3000
+
+
+class Links(HTMLParser):
+    """The links and the assets of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.assets = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag in ASSET_TAGS and attrs.get(ASSET_TAGS[tag]):
+            self.assets.append(attrs[ASSET_TAGS[tag]])
+
+
+@dataclass
+class Crawl:
+    queries: dict = field(default_factory=dict)  # URL -> number of queries
+    problems: list = field(default_factory=list)
+    outside_links: set = field(default_factory=set)
+
+
+def local_path(url, page):
+    """The path (and query) of a link on ``page``, or None if it leaves the server."""
+    absolute = urljoin(BASE + page.lstrip("/"), urldefrag(url).url)
+    parts = urlsplit(absolute)
+    # webcal:// is the calendar feed's own address, for a phone to subscribe to.
+    if parts.scheme not in ("http", "https", "webcal") or parts.netloc != "testserver":
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def fetch(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response, len(queries)
+
+
+def crawl(client) -> Crawl:
+    result = Crawl()
+    queue, seen = deque(["/"]), {"/"}
+    while queue:
+        page = queue.popleft()
+        response, result.queries[page] = fetch(client, page)
+        found = []
+        if response.status_code in (301, 302):
+            found = [response["Location"]]
+        elif response.status_code != 200:
+            result.problems.append(f"{page}: {response.status_code}")
+            continue
+        elif response["Content-Type"].startswith("text/html"):
+            links = Links()
+            links.feed(response.content.decode())
+            for asset in links.assets:
+                path = local_path(asset, page)
+                if path is None:
+                    result.problems.append(f"{page}: asset from outside the server: {asset}")
+                elif path.startswith("/static/") and not finders.find(path[len("/static/") :]):
+                    result.problems.append(f"{page}: missing asset {asset}")
+            found = links.links
+        for link in found:
+            if link.startswith(("mailto:", "tel:", "#")):
+                continue
+            path = local_path(link, page)
+            if path is None:
+                result.outside_links.add(link)
+            elif path not in seen:
+                seen.add(path)
+                queue.append(path)
+        assert len(seen) < MAX_PAGES, "the crawl does not end"
+    return result
+
+
+@pytest.mark.parametrize("username", ["secretary", "leader", "member"])
+def test_every_link_opens_and_no_page_grows_with_the_data(monkeypatch, username):
+    """What a demo role can click opens, loads nothing from outside the server and is
+    closed to anonymous visitors; after 60 members and two years of sessions more,
+    every one of those pages makes no more queries than before.
+
+    One crawl per role for all three (the secretary's is 500 pages).
+    """
+    load_demo_at(monkeypatch)
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    result = crawl(client)
+    assert result.problems == []
+    assert len(result.queries) > {"member": 20, "leader": 60, "secretary": 200}[username]
+    # Links out of Chibo are the documents' own addresses, never an asset.
+    assert result.outside_links <= {"https://tulieuvankien.dangcongsan.vn/"}
+
+    anonymous = Client()
+    open_to_anonymous = []
+    for path in result.queries:
+        if path.startswith("/sessions/calendar/feed/"):
+            continue  # the member's secret calendar address, for a phone's calendar
+        response = anonymous.get(path)
+        if not (
+            response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        ):
+            open_to_anonymous.append((path, response.status_code))
+    assert open_to_anonymous == []
+
+    before = result.queries
+    grow_cell(60, [2025, 2026], sessions_per_year=10)
+    after = {path: fetch(client, path)[1] for path in before}
+    grown = {path: (before[path], after[path]) for path in before if after[path] > before[path]}
+    assert grown == {}
