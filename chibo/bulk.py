@@ -515,6 +515,7 @@ class BulkLoader:
                 previous = start - dt.timedelta(days=rng.randint(7, 30))
                 session.status = ThematicSession.Status.POSTPONED
                 session.status_reason = "Trùng lịch hội nghị của cấp trên"
+                session.calendar_sequence = 1
                 postponements.append(
                     Postponement(
                         session=session,
@@ -527,6 +528,7 @@ class BulkLoader:
         if rng.random() < 0.04:
             session.status = ThematicSession.Status.CANCELLED
             session.status_reason = "Cấp ủy cấp trên tổ chức hội nghị quán triệt thay thế"
+            session.calendar_sequence = 1
             return session
         if rng.random() < 0.05:
             postponements.append(
@@ -537,6 +539,7 @@ class BulkLoader:
                     reason="Tập trung cho nhiệm vụ đột xuất của cơ quan",
                 )
             )
+            session.calendar_sequence = 1
         score = rng.randint(68, 98)
         session.status = ThematicSession.Status.HELD
         session.draft_sent_at = start - dt.timedelta(days=3)

@@ -540,6 +540,7 @@ class DemoLoader:
             )
             session.status = ThematicSession.Status.POSTPONED
             session.status_reason = reason
+            session.calendar_sequence = 1
             self.created += 1
         if spec.by_group:
             for group, g_month, g_day, g_hour, location, presiding in GROUP_MEETINGS_2020:

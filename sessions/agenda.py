@@ -40,8 +40,8 @@ class AgendaItem:
 
     @property
     def sequence(self) -> int:
-        """How many times the session changed for a calendar: each move, and cancelling."""
-        return len(self.session.postponements.all()) + (self.session.status == Status.CANCELLED)
+        """The session's iCalendar SEQUENCE: how many times it was edited, moved or cancelled."""
+        return self.session.calendar_sequence
 
 
 def _start_of(day: dt.date) -> dt.datetime:

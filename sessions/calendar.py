@@ -2,7 +2,7 @@
 
 Times are written in Asia/Ho_Chi_Minh with its VTIMEZONE, so that a phone set
 to another zone still shows the right hour. Each session keeps one UID for its
-whole life; its SEQUENCE rises each time it is postponed and when it is
+whole life; its SEQUENCE rises each time it is edited, postponed or
 cancelled, so that a calendar that subscribed moves or strikes the event.
 """
 

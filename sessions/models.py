@@ -386,6 +386,9 @@ class ThematicSession(models.Model):
     # Raised by every save of the attendance sheet, so that a second person
     # saving a stale copy of the sheet is told instead of overwriting.
     attendance_version = models.PositiveIntegerField(default=0, editable=False)
+    # The iCalendar SEQUENCE of the session: raised by every edit, postponement
+    # and cancellation, so that a subscribed calendar takes the new version.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -124,6 +124,8 @@ def save_session(
     for one held group by group, ``meetings`` are saved and ``removed_meetings``
     deleted.
     """
+    if session.pk is not None:
+        session.calendar_sequence += 1
     with transaction.atomic():
         session.save()
         if session.is_by_group:
@@ -140,9 +142,18 @@ def save_session(
 
 
 def postpone_session(
-    *, session: ThematicSession, start: dt.datetime, end: dt.datetime, reason: str, user=None
+    *,
+    session: ThematicSession,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    reason: str,
+    user=None,
 ) -> Postponement:
-    """Move a session to a new time; the old time and the reason are kept."""
+    """Move a session to a new time, or postpone it with no new date yet (``start`` None).
+
+    The old time and the reason are kept. A session held group by group moves
+    with every group's meeting, by as much as the session itself.
+    """
     if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
         raise ServiceError(_("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
     with transaction.atomic():
@@ -153,9 +164,16 @@ def postpone_session(
             reason=reason,
             created_by=user,
         )
-        session.start, session.end = start, end
+        if start is not None:
+            shift = start - session.start
+            for meeting in session.group_meetings.all():
+                meeting.start += shift
+                meeting.end += shift
+                meeting.save(update_fields=["start", "end"])
+            session.start, session.end = start, end
         session.status = ThematicSession.Status.POSTPONED
         session.status_reason = reason
+        session.calendar_sequence += 1
         session.save()
     return postponement
 
@@ -165,6 +183,7 @@ def cancel_session(*, session: ThematicSession, reason: str) -> None:
         raise ServiceError(_("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
     session.status = ThematicSession.Status.CANCELLED
     session.status_reason = reason
+    session.calendar_sequence += 1
     session.save()
 
 

@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from members.models import Member
 from sessions.models import Postponement, ThematicSession
+from sessions.services import cancel_session, postpone_session, save_session
 from tests.builders import grow_cell
 from tests.factories import (
     at,
@@ -49,18 +50,11 @@ def sessions_2020(groups, now):
     )
     make_group_meeting(by_group, groups[0], at(2020, 6, 16, 8), location="Phòng Văn phòng")
     make_group_meeting(by_group, groups[1], at(2020, 6, 17, 14), location="Phòng Tổ chức")
-    moved = make_session(
-        plan, at(2020, 9, 10, 8), topic="Điều lệ Công đoàn", status=Status.POSTPONED
-    )
-    Postponement.objects.create(
-        session=moved, previous_start=at(2020, 8, 20, 8), new_start=moved.start, reason="Bão"
-    )
-    make_session(
-        plan,
-        at(2020, 10, 22, 8),
-        topic="Nghị quyết tỉnh",
-        status=Status.CANCELLED,
-        status_reason="Trùng lịch Đại hội",
+    moved = make_session(plan, at(2020, 8, 20, 8), topic="Điều lệ Công đoàn")
+    postpone_session(session=moved, start=at(2020, 9, 10, 8), end=at(2020, 9, 10, 10), reason="Bão")
+    cancel_session(
+        session=make_session(plan, at(2020, 10, 22, 8), topic="Nghị quyết tỉnh"),
+        reason="Trùng lịch Đại hội",
     )
     make_session(plan, at(2020, 3, 12, 8), topic="Chỉ thị 35", status=Status.HELD)
     return plan
@@ -102,15 +96,37 @@ def test_postponed_session_moves_with_the_same_uid_and_a_higher_sequence(
     assert before["SEQUENCE"] == 1
     assert "Đã hoãn từ 20/08/2020" in str(before["DESCRIPTION"])
     session = ThematicSession.objects.get(topic="Điều lệ Công đoàn")
-    Postponement.objects.create(
-        session=session, previous_start=session.start, new_start=at(2020, 11, 5, 8), reason="Lũ"
+    postpone_session(
+        session=session, start=at(2020, 11, 5, 8), end=at(2020, 11, 5, 10), reason="Lũ"
     )
-    session.start, session.end = at(2020, 11, 5, 8), at(2020, 11, 5, 10)
-    session.save()
     after = events_of(client.get(feed_url(member.member)))["Điều lệ Công đoàn"]
     assert after["UID"] == before["UID"]
     assert after["SEQUENCE"] == 2
     assert after.decoded("DTSTART") == dt.datetime(2020, 11, 5, 8, 0, tzinfo=HANOI)
+
+
+def test_an_edited_session_has_a_higher_sequence(client, member, sessions_2020):
+    """A calendar takes a changed time or place only from a higher SEQUENCE."""
+    before = events_of(client.get(feed_url(member.member)))["Chỉ thị 35"]
+    session = ThematicSession.objects.get(topic="Chỉ thị 35")
+    session.location = "Phòng họp tầng 3"
+    save_session(session=session)
+    after = events_of(client.get(feed_url(member.member)))["Chỉ thị 35"]
+    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
+    assert str(after["LOCATION"]) == "Phòng họp tầng 3"
+
+
+def test_a_postponed_group_session_moves_each_groups_meeting(client, member, sessions_2020):
+    """Each group meets as much later as the session was moved, in the feed too."""
+    session = ThematicSession.objects.get(topic="Học tập theo tổ")
+    postpone_session(
+        session=session, start=at(2020, 6, 25, 14), end=at(2020, 6, 25, 16), reason="Covid-19"
+    )
+    event = events_of(client.get(feed_url(member.member)))["Học tập theo tổ"]
+    assert event.decoded("DTSTART") == dt.datetime(2020, 6, 23, 8, 0, tzinfo=HANOI)
+    assert event["SEQUENCE"] == 1
+    starts = sorted(session.group_meetings.values_list("start", flat=True))
+    assert starts == [at(2020, 6, 23, 8), at(2020, 6, 24, 14)]
 
 
 def test_cancelled_session_is_marked_cancelled(client, member, sessions_2020):
