@@ -7,14 +7,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.roles import LEADER, MEMBER, SECRETARY
 from chibo.uploads import EMPTY_FILE
 from chibo.widgets import DateInput
 from members.importing import IMPORT_MAX_BYTES
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, PartyGroup, member_date_errors
 
 ROLE_CHOICES = [
     (MEMBER, _("Đảng viên: xem lịch sinh hoạt, tài liệu và việc dự sinh hoạt của mình")),
@@ -64,12 +63,14 @@ class MemberForm(forms.ModelForm):
             self.add_error("group", _("Đảng viên của chi bộ phải thuộc một tổ Đảng."))
         if cleaned.get("temporary") and not cleaned.get("home_cell"):
             self.add_error("home_cell", _("Ghi chi bộ nơi đồng chí này sinh hoạt chính thức."))
-        party, cell = cleaned.get("joined_party_on"), cleaned.get("joined_cell_on")
-        today = timezone.localdate()
-        if party and party > today:
-            self.add_error("joined_party_on", _("Ngày vào Đảng không thể ở tương lai."))
-        if cell and self.instance.left_cell_on and cell > self.instance.left_cell_on:
-            self.add_error("joined_cell_on", _("Ngày về chi bộ phải trước ngày thôi sinh hoạt."))
+        errors = member_date_errors(
+            joined_party_on=cleaned.get("joined_party_on"),
+            joined_cell_on=cleaned.get("joined_cell_on"),
+            left_cell_on=self.instance.left_cell_on,
+        )
+        for name, message in errors.items():
+            if name in self.fields:
+                self.add_error(name, message)
         return cleaned
 
 
@@ -112,11 +113,9 @@ class LeaveForm(forms.ModelForm):
 
     def clean_left_cell_on(self):
         day = self.cleaned_data["left_cell_on"]
-        if day < self.instance.joined_cell_on:
-            raise ValidationError(
-                _("Ngày thôi sinh hoạt phải sau ngày về chi bộ (%(day)s).")
-                % {"day": self.instance.joined_cell_on.strftime("%d/%m/%Y")}
-            )
+        errors = member_date_errors(joined_cell_on=self.instance.joined_cell_on, left_cell_on=day)
+        if "left_cell_on" in errors:
+            raise ValidationError(errors["left_cell_on"])
         return day
 
 

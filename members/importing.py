@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from members.models import Member, PartyGroup
+from members.models import Member, PartyGroup, member_date_errors
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 2000
@@ -312,6 +312,10 @@ def check_rows(rows: list[ImportRow]) -> list[ImportRow]:
                     _("%(label)s “%(value)s” không đúng dạng ngày/tháng/năm.")
                     % {"label": label, "value": text}
                 )
+        dates = member_date_errors(
+            joined_party_on=data["joined_party_on"], joined_cell_on=data["joined_cell_on"]
+        )
+        errors.extend(str(message) for message in dates.values())
 
         data["phone"] = raw.get("phone", "")[:30]
         email = raw.get("email", "")

@@ -5,10 +5,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.widgets import FIRST_YEAR
 from members.names import vietnamese_sort_key
+
+# The Communist Party of Viet Nam was founded on 3 February 1930.
+PARTY_FOUNDED = date(FIRST_YEAR, 2, 3)
 
 
 class PartyGroup(models.Model):
@@ -72,6 +77,55 @@ class MemberQuerySet(models.QuerySet):
         return self.in_cell_on(day).exclude(
             Exists(Exemption.objects.covering(day).filter(member=OuterRef("pk")))
         )
+
+
+def member_date_errors(*, joined_party_on=None, joined_cell_on=None, left_cell_on=None) -> dict:
+    """What is wrong with a member's dates, by field (Vietnamese messages); empty if nothing.
+
+    No date of a member's life in the Party is before its founding. Joining the
+    Party and leaving the cell are recorded once they have happened, so neither
+    is after today (in the cell's time zone): a departure recorded ahead would
+    close the member's login at once. The cell is joined on or after the day of
+    joining the Party, and left on or after the day of joining the cell; this
+    last pair is told on both fields, because the edit form changes only the
+    one and the leave form only the other. Shared by the member forms and the
+    member import, which keep the messages of the fields they have.
+    """
+    today = timezone.localdate()
+    founded = {"day": PARTY_FOUNDED.strftime("%d/%m/%Y")}
+    errors = {}
+    party_ok = False
+    if joined_party_on:
+        if joined_party_on < PARTY_FOUNDED:
+            errors["joined_party_on"] = (
+                _("Ngày vào Đảng không thể trước ngày thành lập Đảng (%(day)s).") % founded
+            )
+        elif joined_party_on > today:
+            errors["joined_party_on"] = _("Ngày vào Đảng không thể ở tương lai.")
+        else:
+            party_ok = True
+    if joined_cell_on:
+        if joined_cell_on < PARTY_FOUNDED:
+            errors["joined_cell_on"] = (
+                _("Ngày về chi bộ không thể trước ngày thành lập Đảng (%(day)s).") % founded
+            )
+        elif party_ok and joined_cell_on < joined_party_on:
+            errors["joined_cell_on"] = _(
+                "Ngày về chi bộ không thể trước ngày vào Đảng (%(day)s)."
+            ) % {"day": joined_party_on.strftime("%d/%m/%Y")}
+    if left_cell_on:
+        if left_cell_on > today:
+            errors["left_cell_on"] = _(
+                "Ngày thôi sinh hoạt không thể ở tương lai: chỉ ghi khi đồng chí đã thôi "
+                "sinh hoạt tại chi bộ."
+            )
+        elif joined_cell_on and left_cell_on < joined_cell_on:
+            errors["left_cell_on"] = _("Ngày thôi sinh hoạt phải sau ngày về chi bộ (%(day)s).") % {
+                "day": joined_cell_on.strftime("%d/%m/%Y")
+            }
+        if joined_cell_on and joined_cell_on > left_cell_on and "joined_cell_on" not in errors:
+            errors["joined_cell_on"] = _("Ngày về chi bộ phải trước ngày thôi sinh hoạt.")
+    return errors
 
 
 class Member(models.Model):
@@ -226,3 +280,7 @@ class Exemption(models.Model):
 
     def __str__(self):
         return f"{self.member} — {self.get_kind_display()}"
+
+    def covers(self, day) -> bool:
+        """In force on ``day``: what ``Exemption.objects.covering(day)`` selects."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -1,7 +1,9 @@
 """Writes on members, groups and logins that must be all-or-nothing."""
 
 import datetime as dt
+import logging
 import re
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -18,6 +20,9 @@ from chibo.roles import ROLE_GROUPS, SECRETARY
 from members.importing import ImportRow, fold
 from members.models import Member, PartyGroup
 from members.names import vietnamese_sort_key
+
+logger = logging.getLogger(__name__)
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class ServiceError(Exception):
@@ -211,7 +216,11 @@ def password_link(request, user: User) -> str:
 
 
 def send_password_link(*, member: Member, link: str) -> bool:
-    """Email the link when the member has an address; True if a mail was sent."""
+    """Email the link when the member has an address; True if a mail was sent.
+
+    Raises ServiceError when the mail server refuses or cannot be reached:
+    the login exists by then, and the secretary still has the link to hand over.
+    """
     if not member.email:
         return False
     days = settings.PASSWORD_RESET_TIMEOUT // 86400
@@ -222,10 +231,20 @@ def send_password_link(*, member: Member, link: str) -> bool:
         "trong %(days)s ngày):\n\n%(link)s\n\n"
         "Nếu đồng chí không chờ thư này, xin bỏ qua.\n"
     ) % {"name": member.full_name, "username": member.user.username, "days": days, "link": link}
-    send_mail(
-        _("Chibo: đặt mật khẩu cho tài khoản của đồng chí"),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [member.email],
-    )
+    try:
+        send_mail(
+            _("Chibo: đặt mật khẩu cho tài khoản của đồng chí"),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [member.email],
+        )
+    except MAIL_ERRORS as error:
+        logger.warning("Password link to member %s not sent: %r", member.pk, error)
+        raise ServiceError(
+            _(
+                "Chưa gửi được thư tới %(email)s vì lỗi máy chủ thư: hãy trao đường dẫn "
+                "dưới đây tận tay."
+            )
+            % {"email": member.email}
+        ) from error
     return True

@@ -249,7 +249,9 @@ def role_name(user):
 
 @permission_required("members.add_member", raise_exception=True)
 def member_create(request):
-    form = MemberForm(request.POST or None)
+    # ?temporary=1: from the attendance sheet, for a member attending from another cell.
+    initial = {"temporary": request.GET.get("temporary") == "1"}
+    form = MemberForm(request.POST or None, initial=initial)
     if form.is_valid():
         member = form.save()
         messages.success(request, _("Đã thêm đồng chí %(name)s.") % {"name": member})
@@ -378,7 +380,12 @@ def share_password_link(request, member):
     """Show the one-time link to the secretary (once), and email it if we can."""
     link = services.password_link(request, member.user)
     request.session[LINK_SESSION_KEY] = link
-    if services.send_password_link(member=member, link=link):
+    try:
+        sent = services.send_password_link(member=member, link=link)
+    except services.ServiceError as error:
+        messages.warning(request, str(error))
+        return
+    if sent:
         messages.success(
             request,
             _("Đã gửi đường dẫn đặt mật khẩu tới %(email)s.") % {"email": member.email},

@@ -4,7 +4,8 @@
 recorded as a ``Reminder`` row, claimed *before* sending under a unique
 constraint: a second run, even a concurrent one, finds the claim and sends
 nothing twice. If sending fails, the claim is removed so that the next run
-tries again.
+tries again. A mail the server refuses is skipped and the run carries on; a
+server that cannot be reached or drops the connection stops the run.
 
 - A member hears about each session that concerns them once per start time,
   when it is at most ``CHIBO_REMINDER_DAYS_AHEAD`` days away (by date) (their own group's
@@ -14,6 +15,7 @@ tries again.
   still unrecorded: held without an attendance sheet, or never marked held.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -48,8 +50,28 @@ class Outcome:
     session_reminders: int = 0
     attendance_reminders: int = 0
     failed: int = 0
+    errors: list[str] = field(default_factory=list)  # what failed, in Vietnamese
+    stopped: str = ""  # why the run stopped before the end, in Vietnamese
     without_email: set[str] = field(default_factory=set)
     planned: list[str] = field(default_factory=list)  # a dry run's list
+
+
+class MailServerDown(Exception):
+    """The mail server cannot be reached, or dropped the connection: stop the run."""
+
+
+def _server(connection) -> str:
+    host = getattr(connection, "host", None)
+    if host:
+        return f"{host}:{connection.port}"
+    return settings.EMAIL_BACKEND
+
+
+def _connection_lost(error: Exception) -> bool:
+    """Whether ``error`` means the server is gone, not that it refused this one mail."""
+    return isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(
+        error, smtplib.SMTPException
+    )
 
 
 def site_url(path: str) -> str:
@@ -158,10 +180,21 @@ def _claim(**fields) -> Reminder | None:
 def _send(message: EmailMessage, claims: list[Reminder], connection, outcome: Outcome) -> bool:
     try:
         connection.send_messages([message])
-    except SEND_ERRORS:
-        logger.exception("Reminder to %s not sent; the next run will try again.", message.to)
+    except SEND_ERRORS as error:
+        logger.warning(
+            "Reminder to %s not sent (%r); the next run will try again.", message.to, error
+        )
         Reminder.objects.filter(pk__in=[claim.pk for claim in claims]).delete()
         outcome.failed += 1
+        outcome.errors.append(
+            _("Không gửi được thư tới %(to)s: %(error)s.")
+            % {"to": ", ".join(message.to), "error": error}
+        )
+        if _connection_lost(error):
+            raise MailServerDown(
+                _("Mất kết nối với máy chủ thư %(server)s: đã dừng gửi.")
+                % {"server": _server(connection)}
+            ) from error
         return False
     return True
 
@@ -263,7 +296,24 @@ def send_reminders(*, now=None, days=None, dry_run=False) -> Outcome:
     now = now or timezone.now()
     days = settings.CHIBO_REMINDER_DAYS_AHEAD if days is None else days
     outcome = Outcome()
-    with translation.override(settings.LANGUAGE_CODE), get_connection() as connection:
-        send_session_reminders(now, days, connection, outcome, dry_run=dry_run)
-        send_attendance_reminders(now, connection, outcome, dry_run=dry_run)
+    with translation.override(settings.LANGUAGE_CODE):
+        connection = get_connection()
+        if not dry_run:
+            try:
+                connection.open()
+            except SEND_ERRORS as error:
+                logger.warning("Mail server %s unreachable: %r", _server(connection), error)
+                outcome.stopped = _(
+                    "Không kết nối được máy chủ thư %(server)s (%(error)s): chưa gửi thư nào."
+                ) % {"server": _server(connection), "error": error}
+                return outcome
+        try:
+            send_session_reminders(now, days, connection, outcome, dry_run=dry_run)
+            send_attendance_reminders(now, connection, outcome, dry_run=dry_run)
+        except MailServerDown as error:
+            outcome.stopped = str(error)
+        finally:
+            # Every mail was handed over or given up by then: a failed goodbye changes nothing.
+            with contextlib.suppress(*SEND_ERRORS):
+                connection.close()
     return outcome

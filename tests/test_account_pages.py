@@ -1,11 +1,13 @@
 """Giving a member a login with a role, the one-time set-password link, taking it away."""
 
 import re
+import smtplib
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -71,6 +73,41 @@ def test_without_an_email_the_link_is_only_shown(client, secretary, groups):
     assert shown_link(response)
     assert "chưa có thư điện tử" in response.text
     assert mail.outbox == []
+
+
+class FailingMailBackend(BaseEmailBackend):
+    """A mail server that cannot be reached, or that refuses the mail."""
+
+    error = ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, email_messages):
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionRefusedError(111, "Connection refused"),
+        smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication failed"),
+    ],
+)
+def test_when_the_mail_fails_the_link_is_still_shown(
+    client, secretary, nga, settings, monkeypatch, error
+):
+    """The login is made and its link shown, with a word that the mail did not go."""
+    settings.EMAIL_BACKEND = "tests.test_account_pages.FailingMailBackend"
+    monkeypatch.setattr(FailingMailBackend, "error", error)
+    client.force_login(secretary)
+    response = client.post(account_url(nga), {"username": "ngaht", "role": "member"}, follow=True)
+    assert response.status_code == 200
+    assert shown_link(response)
+    assert (
+        "Chưa gửi được thư tới nga@example.org vì lỗi máy chủ thư: hãy trao đường dẫn "
+        "dưới đây tận tay." in response.text
+    )
+    assert "Đã gửi đường dẫn" not in response.text
+    nga.refresh_from_db()
+    assert nga.user.username == "ngaht" and nga.user.is_active
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,9 @@ def test_an_empty_group_is_archived_and_restored(client, secretary, groups):
     empty = make_group("Tổ tạm")
     client.force_login(secretary)
     assert client.get(reverse("members:group_archive", args=[empty.pk])).status_code == 405
+    page = client.get(reverse("members:groups")).text
+    assert 'data-confirm="Giải thể Tổ tạm? Tổ được giữ lại trong lịch sử' in page
+    assert "js/confirm.js" in page
     client.post(reverse("members:group_archive", args=[empty.pk]))
     empty.refresh_from_db()
     assert not empty.is_active

@@ -136,6 +136,29 @@ def test_each_bad_row_gets_its_own_message_and_nothing_is_imported(client, secre
     assert Member.objects.count() == 2
 
 
+def test_dates_the_member_form_refuses_are_refused_too(client, secretary, cell):
+    client.force_login(secretary)
+    response = preview(
+        client,
+        csv_file(
+            HEADER,
+            "Vi Thị Thu Hà,Tổ 1,,,01/01/0001,16/04/2012,,",
+            "Lăng Văn Hùng,Tổ 1,,,01/01/9999,05/05/2008,,",
+            "Hoàng Minh Đức,Tổ 1,,,02/09/2008,16/04/2007,,",
+            "Chu Thị Hằng,Tổ 1,,,,31/12/1929,,",
+        ),
+    )
+    rows = {row.line: row.errors for row in response.context["rows"]}
+    assert rows == {
+        2: ["Ngày vào Đảng không thể trước ngày thành lập Đảng (03/02/1930)."],
+        3: ["Ngày vào Đảng không thể ở tương lai."],
+        4: ["Ngày về chi bộ không thể trước ngày vào Đảng (02/09/2008)."],
+        5: ["Ngày về chi bộ không thể trước ngày thành lập Đảng (03/02/1930)."],
+    }
+    assert response.context["token"] is None
+    assert Member.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [

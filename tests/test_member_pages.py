@@ -174,6 +174,22 @@ def test_secretary_adds_a_member(client, secretary, groups, now):
         ({}, "Đảng viên của chi bộ phải thuộc một tổ Đảng."),
         ({"group": "G", "full_name": ""}, "Trường này là bắt buộc."),
         ({"group": "G", "joined_party_on": "2030-01-01"}, "Ngày vào Đảng không thể ở tương lai."),
+        (
+            {"group": "G", "joined_party_on": "01/01/0001"},
+            "Ngày vào Đảng không thể trước ngày thành lập Đảng (03/02/1930).",
+        ),
+        (
+            {"group": "G", "joined_party_on": "02/02/1930"},
+            "Ngày vào Đảng không thể trước ngày thành lập Đảng (03/02/1930).",
+        ),
+        (
+            {"group": "G", "joined_cell_on": "01/03/2020"},
+            "Ngày về chi bộ không thể trước ngày vào Đảng (02/03/2020).",
+        ),
+        (
+            {"group": "G", "joined_party_on": "", "joined_cell_on": "01/01/0001"},
+            "Ngày về chi bộ không thể trước ngày thành lập Đảng (03/02/1930).",
+        ),
         ({"group": "G", "joined_cell_on": ""}, "Trường này là bắt buộc."),
         ({"group": "G", "email": "khong-phai-thu"}, "Hãy nhập một địa chỉ thư điện tử hợp lệ."),
         ({"temporary": "on"}, "Ghi chi bộ nơi đồng chí này sinh hoạt chính thức."),
@@ -279,6 +295,40 @@ def test_marking_a_member_as_left_keeps_them_and_closes_their_login(
     assert Member.objects.filter(pk=target.pk).exists()
     assert not target.is_expected_on(dt.date(2020, 7, 1))
     assert names(client.get(reverse("members:list") + "?filter=left")) == ["Lương Văn Tuấn"]
+
+
+@pytest.mark.parametrize("day", ["02/06/2020", "01/01/9999"])
+def test_leaving_is_recorded_once_it_has_happened(client, secretary, member, now, day):
+    """A date after today is refused on the field, and the member keeps their login."""
+    target = member.member
+    client.force_login(secretary)
+    url = reverse("members:leave", args=[target.pk])
+    response = client.post(url, {"left_cell_on": day, "left_reason": "transfer"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["left_cell_on"] == [
+        "Ngày thôi sinh hoạt không thể ở tương lai: chỉ ghi khi đồng chí đã thôi "
+        "sinh hoạt tại chi bộ."
+    ]
+    target.refresh_from_db()
+    member.refresh_from_db()
+    assert target.left_cell_on is None
+    assert member.is_active
+
+
+def test_an_edit_cannot_put_joining_the_cell_before_joining_the_party(
+    client, secretary, member, now
+):
+    target = member.member
+    client.force_login(secretary)
+    response = client.post(
+        reverse("members:edit", args=[target.pk]),
+        member_data(full_name="Lương Văn Tuấn", joined_party_on="05/05/2020"),
+    )
+    assert response.context["form"].errors["joined_cell_on"] == [
+        "Ngày về chi bộ không thể trước ngày vào Đảng (05/05/2020)."
+    ]
+    target.refresh_from_db()
+    assert target.joined_party_on != dt.date(2020, 5, 5)
 
 
 @pytest.mark.parametrize("role", ["member", "leader"])

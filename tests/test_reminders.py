@@ -2,10 +2,12 @@
 
 import datetime as dt
 import smtplib
+import socket
 from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from icalendar import Calendar
@@ -202,6 +204,52 @@ def test_a_failed_send_is_tried_again_next_time(emails, now, monkeypatch):
     assert mail.outbox == []
     run()
     assert len(mail.outbox) == 2
+
+
+@pytest.fixture
+def unreachable_smtp(settings):
+    """An SMTP server that refuses connections: a bound port nobody listens on."""
+    with socket.socket() as reserved:
+        reserved.bind(("127.0.0.1", 0))
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = reserved.getsockname()
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield f"127.0.0.1:{settings.EMAIL_PORT}"
+
+
+def test_an_unreachable_mail_server_is_named_and_nothing_is_recorded(emails, now, unreachable_smtp):
+    make_session(start=at(2020, 6, 3, 14))
+    with pytest.raises(CommandError) as raised:
+        run()
+    assert str(raised.value) == (
+        f"Không kết nối được máy chủ thư {unreachable_smtp} ([Errno 111] Connection refused): "
+        "chưa gửi thư nào. Thư nào chưa gửi được, lần chạy sau sẽ gửi lại."
+    )
+    assert not Reminder.objects.exists()
+    # A dry run needs no server.
+    assert "Chạy thử: 2 thư sẽ được gửi." in run(dry_run=True)
+
+
+def test_a_refused_mail_is_named_and_the_others_still_go(emails, now, monkeypatch):
+    make_session(start=at(2020, 6, 3, 14))
+    send = LocmemBackend.send_messages
+
+    def refuse_tuan(self, messages):
+        if messages[0].to == ["tuan@example.vn"]:
+            raise smtplib.SMTPRecipientsRefused({"tuan@example.vn": (550, b"No such user")})
+        return send(self, messages)
+
+    out, err = StringIO(), StringIO()
+    with monkeypatch.context() as patched:
+        patched.setattr(LocmemBackend, "send_messages", refuse_tuan)
+        with pytest.raises(CommandError, match=r"^1 thư chưa gửi được; lần chạy sau sẽ gửi lại"):
+            call_command("send_reminders", stdout=out, stderr=err)
+    assert "Đã gửi 1 thư nhắc lịch sinh hoạt" in out.getvalue()
+    assert "Không gửi được thư tới tuan@example.vn: " in err.getvalue()
+    assert [message.to for message in mail.outbox] == [["hoa@example.vn"]]
+    assert list(Reminder.objects.values_list("email", flat=True)) == ["hoa@example.vn"]
+    run()
+    assert [message.to for message in mail.outbox][1:] == [["tuan@example.vn"]]
 
 
 def test_the_reminder_log_refuses_a_duplicate(emails, member, now):

@@ -49,6 +49,13 @@ class Command(BaseCommand):
                 _("Chưa có địa chỉ thư điện tử: %(names)s.")
                 % {"names": ", ".join(sorted(outcome.without_email))}
             )
+        for line in outcome.errors:
+            self.stderr.write(line)
+        if outcome.stopped:
+            raise CommandError(
+                _("%(reason)s Thư nào chưa gửi được, lần chạy sau sẽ gửi lại.")
+                % {"reason": outcome.stopped}
+            )
         if outcome.failed:
             raise CommandError(
                 _("%(count)s thư chưa gửi được; lần chạy sau sẽ gửi lại.")
