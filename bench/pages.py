@@ -269,8 +269,7 @@ class Objects:
         """The members on the attendance sheet shown (its roster)."""
         pk = self.recorded.pk
         if pk not in self._sheet_members:
-            roster, _temporaries = self.recorded.roster()
-            self._sheet_members[pk] = [row.member.pk for row in roster]
+            self._sheet_members[pk] = [row.member.pk for row in self.recorded.roster().rows]
         return self._sheet_members[pk]
 
     def user(self, role):

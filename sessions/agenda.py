@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from members.models import Member
+from members.models import Exemption, Member
 from sessions.models import Document, GroupMeeting, Postponement, Schedule, ThematicSession
 
 Status = ThematicSession.Status
@@ -19,10 +19,15 @@ Status = ThematicSession.Status
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """A session as one member sees it: their schedule and, if moved, from when."""
+    """A session as one member sees it: their schedule and, if moved, from when.
+
+    ``exemption``: the member's exemption (miễn, tạm miễn sinh hoạt) in force on
+    the day, if any: they are not expected at the session, but may still come.
+    """
 
     session: ThematicSession
     schedule: Schedule
+    exemption: Exemption | None = None
 
     @property
     def postponement(self) -> Postponement | None:
@@ -81,7 +86,13 @@ def sessions_for(member: Member, related=("presiding", "preparer")):
 
 
 def items_for(member: Member, sessions) -> list[AgendaItem]:
-    items = [AgendaItem(session, session.schedule_for(member)) for session in sessions]
+    exemptions = list(member.exemptions.all())
+    items = []
+    for session in sessions:
+        schedule = session.schedule_for(member)
+        day = timezone.localdate(schedule.start)
+        exemption = next((e for e in exemptions if e.covers(day)), None)
+        items.append(AgendaItem(session, schedule, exemption))
     items.sort(key=lambda item: (item.schedule.start, item.session.pk))
     return items
 

@@ -132,17 +132,12 @@ class AnnualReport:
         return sentence + "."
 
     def changes_sentence(self) -> str:
-        """Postponed, cancelled and not yet held sessions; empty when there are none."""
+        """Cancelled and not yet held sessions, then postponed ones; empty when there are none.
+
+        Held, cancelled and not yet held add up to the plan; a postponed session
+        is one of those too (held later, or still to hold), so it is said apart.
+        """
         totals, parts = self.summary.totals, []
-        if totals.postponed:
-            parts.append(
-                ngettext(
-                    "%(count)s kỳ phải hoãn sang thời gian khác",
-                    "%(count)s kỳ phải hoãn sang thời gian khác",
-                    totals.postponed,
-                )
-                % {"count": totals.postponed}
-            )
         if totals.cancelled:
             parts.append(
                 ngettext("%(count)s kỳ bị hủy", "%(count)s kỳ bị hủy", totals.cancelled)
@@ -153,9 +148,19 @@ class AnnualReport:
                 ngettext("%(count)s kỳ chưa tổ chức", "%(count)s kỳ chưa tổ chức", totals.pending)
                 % {"count": totals.pending}
             )
-        if not parts:
-            return ""
-        return _("Theo kế hoạch: %(parts)s.") % {"parts": join_words(parts, "; ")}
+        sentences = []
+        if parts:
+            sentences.append(_("Theo kế hoạch: %(parts)s.") % {"parts": join_words(parts, "; ")})
+        if totals.postponed:
+            sentences.append(
+                ngettext(
+                    "Có %(count)s kỳ phải hoãn sang thời gian khác.",
+                    "Có %(count)s kỳ phải hoãn sang thời gian khác.",
+                    totals.postponed,
+                )
+                % {"count": totals.postponed}
+            )
+        return " ".join(sentences)
 
     def quarters_sentence(self) -> str:
         minimum = settings.CHIBO_MIN_SESSIONS_PER_QUARTER

@@ -37,6 +37,11 @@ def _description(item: AgendaItem, url: str) -> str:
         lines.append(_("Kỳ sinh hoạt đã bị hủy."))
     if session.status_reason:
         lines.append(_("Lý do: %(reason)s") % {"reason": session.status_reason})
+    if item.exemption is not None:
+        lines.append(
+            _("Đồng chí đang được %(kind)s vào ngày này: không bắt buộc dự kỳ sinh hoạt này.")
+            % {"kind": item.exemption.get_kind_display().lower()}
+        )
     if schedule.group is not None:
         lines.append(_("Sinh hoạt theo tổ: lịch riêng của %(group)s.") % {"group": schedule.group})
     if schedule.presiding:

@@ -2,11 +2,13 @@
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
 from django.template.defaultfilters import filesizeformat
@@ -18,6 +20,9 @@ from chibo.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, sh
 from members.models import Member
 from sessions.documents import checked_document
 from sessions.models import (
+    MAX_GUESTS,
+    MAX_RANK,
+    MAX_TEAM_SCORE,
     AnnualPlan,
     Attendance,
     Award,
@@ -278,8 +283,15 @@ def meeting_formset(data, *, session, groups):
 
 
 class PostponeForm(forms.Form):
-    start = DateTimeField(label=_("Thời gian mới (ngày, giờ)"))
-    end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput)
+    """A new time, or none yet (``no_new_date``: the session waits, in its old quarter)."""
+
+    no_new_date = forms.BooleanField(
+        label=_("Chưa định được ngày mới"),
+        required=False,
+        help_text=_("Kỳ sinh hoạt được hoãn lại; khi có ngày mới, hãy hoãn tiếp sang ngày đó."),
+    )
+    start = DateTimeField(label=_("Thời gian mới (ngày, giờ)"), required=False)
+    end = forms.TimeField(label=_("Giờ kết thúc"), widget=TimeInput, required=False)
     reason = forms.CharField(
         label=_("Lý do hoãn"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -290,7 +302,19 @@ class PostponeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("no_new_date"):
+            latest = self.session.postponements.order_by("created_at", "pk").last()
+            waiting = latest is not None and latest.new_start is None
+            if waiting and self.session.status == ThematicSession.Status.POSTPONED:
+                self.add_error(
+                    "no_new_date", _("Kỳ sinh hoạt này đã được hoãn và đang chờ ngày mới.")
+                )
+            cleaned["start"] = cleaned["end"] = None
+            return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
+        for name in ("start", "end"):
+            if name not in self.errors and not cleaned.get(name):
+                self.add_error(name, forms.Field.default_error_messages["required"])
         if not (start and end):
             return cleaned
         cleaned["end"] = with_time(start, end)
@@ -455,8 +479,15 @@ class TeamForm(forms.ModelForm):
         self.fields["group"].disabled = True
         self.fields["group"].widget = forms.HiddenInput()
         self.fields["score"].min_value = 0
-        self.fields["score"].widget.attrs["min"] = 0
-        self.fields["rank"].widget.attrs["min"] = 1
+        self.fields["score"].widget.attrs.update({"min": 0, "max": MAX_TEAM_SCORE})
+        # Said even when the number is too long for the column as well.
+        self.fields["score"].validators.append(
+            MaxValueValidator(MAX_TEAM_SCORE, _("Điểm tối đa là %(limit_value)s."))
+        )
+        self.fields["rank"].widget.attrs.update({"min": 1, "max": MAX_RANK})
+        if not self.instance.rank_by_hand:
+            # A rank that follows the scores is not shown as typed: a new score re-ranks it.
+            self.initial["rank"] = None
         if not self.instance.pk:
             # An untouched row is a group that did not compete: no score yet.
             self.fields["score"].initial = None
@@ -471,6 +502,12 @@ class TeamForm(forms.ModelForm):
         rank = self.cleaned_data.get("rank")
         if rank is not None and rank < 1:
             raise ValidationError(_("Xếp hạng bắt đầu từ 1."))
+        if rank is not None and rank > MAX_RANK:
+            # Checked here, before the model's own range (a 64-bit one on SQLite) adds its message.
+            raise ValidationError(
+                _("Xếp hạng tối đa là %(limit_value)s.") % {"limit_value": MAX_RANK}
+            )
+        self.instance.rank_by_hand = rank is not None
         return rank
 
 
@@ -543,12 +580,26 @@ AwardFormSet = inlineformset_factory(
 
 # --- The attendance sheet ------------------------------------------------------
 
+NOT_RECORDED = _("— chưa ghi —")
+
+
+@dataclass(frozen=True)
+class SheetSection:
+    """A list of lines on the attendance sheet: a group's, or the missing members'."""
+
+    title: str
+    entries: list
+    choices: list[tuple[str, str]]
+    missing: bool = False
+
 
 class AttendanceSheetForm(forms.Form):
-    """Every expected member with a status and a reason, and the session's record.
+    """Every member on the sheet with a status and a reason, and the session's record.
 
     Fields are made per member (``status_<id>``, ``reason_<id>``) from the
-    roster the view built; nothing here queries the database.
+    roster the view built; nothing here queries the database. Members expected
+    by the rules but missing from a saved sheet get a status that starts
+    empty: they are written only if the secretary chooses one.
     """
 
     temporary = forms.MultipleChoiceField(
@@ -556,7 +607,13 @@ class AttendanceSheetForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    guest_count = forms.IntegerField(label=_("Số quần chúng, khách mời"), min_value=0, initial=0)
+    guest_count = forms.IntegerField(
+        label=_("Số quần chúng, khách mời"),
+        min_value=0,
+        max_value=MAX_GUESTS,
+        initial=0,
+        error_messages={"max_value": _("Số quần chúng, khách mời tối đa là %(limit_value)s.")},
+    )
     guest_names = forms.CharField(
         label=_("Tên quần chúng, khách mời"),
         required=False,
@@ -581,9 +638,10 @@ class AttendanceSheetForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, session, roster, temporaries, **kwargs):
+    def __init__(self, *args, session, roster, missing=(), temporaries, **kwargs):
         self.session = session
         self.roster = roster
+        self.missing = list(missing)
         super().__init__(*args, **kwargs)
         top = max_score()
         self.fields["score"].widget.attrs.update({"max": top, "step": "0.5"})
@@ -615,26 +673,57 @@ class AttendanceSheetForm(forms.Form):
                 max_length=255,
                 initial=saved.reason if saved else "",
             )
+        for row in self.missing:
+            self.fields[f"status_{row.member.pk}"] = forms.ChoiceField(
+                label=row.member.full_name,
+                choices=[("", NOT_RECORDED), *Attendance.Status.choices],
+                required=False,
+                initial="",
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+            )
+            self.fields[f"reason_{row.member.pk}"] = forms.CharField(
+                label=_("Lý do vắng"), required=False, max_length=255
+            )
 
     @functools.cached_property
     def status_choices(self):
         """(value, label) of each status, in the active language, for the sheet's radios."""
         return [(value, str(label)) for value, label in Attendance.Status.choices]
 
+    def _entry(self, row):
+        return row, self[f"status_{row.member.pk}"], self[f"reason_{row.member.pk}"]
+
     def groups(self):
         """The roster as (group, [(row, status field, reason field)]), in group order."""
         grouped = []
         for row in self.roster:
-            entry = (row, self[f"status_{row.member.pk}"], self[f"reason_{row.member.pk}"])
+            entry = self._entry(row)
             if grouped and grouped[-1][0] == row.group:
                 grouped[-1][1].append(entry)
             else:
                 grouped.append((row.group, [entry]))
         return grouped
 
+    def sections(self) -> list[SheetSection]:
+        """What the sheet shows: one section per group, then the missing members apart."""
+        sections = [
+            SheetSection(str(group) if group else _("Chưa thuộc tổ"), entries, self.status_choices)
+            for group, entries in self.groups()
+        ]
+        if self.missing:
+            sections.append(
+                SheetSection(
+                    _("Đảng viên chưa có trong bảng điểm danh đã lưu"),
+                    [self._entry(row) for row in self.missing],
+                    [("", str(NOT_RECORDED)), *self.status_choices],
+                    missing=True,
+                )
+            )
+        return sections
+
     def clean(self):
         cleaned = super().clean()
-        for row in self.roster:
+        for row in [*self.roster, *self.missing]:
             pk = row.member.pk
             status = cleaned.get(f"status_{pk}")
             reason = (cleaned.get(f"reason_{pk}") or "").strip()
@@ -648,6 +737,7 @@ class AttendanceSheetForm(forms.Form):
         return cleaned
 
     def entries(self) -> list[AttendanceEntry]:
+        """The rows to save: the sheet's, and the missing members given a status."""
         return [
             AttendanceEntry(
                 member_id=row.member.pk,
@@ -655,7 +745,8 @@ class AttendanceSheetForm(forms.Form):
                 status=self.cleaned_data[f"status_{row.member.pk}"],
                 reason=self.cleaned_data[f"reason_{row.member.pk}"],
             )
-            for row in self.roster
+            for row in [*self.roster, *self.missing]
+            if self.cleaned_data[f"status_{row.member.pk}"]
         ]
 
     def temporary_ids(self) -> list[int]:

@@ -1,20 +1,29 @@
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractQuarter
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.widgets import FIRST_YEAR, LAST_YEAR
 from members.models import Member, PartyGroup
 
 QUARTERS = (1, 2, 3, 4)
+# Numbers typed into the forms are bounded far above any real session and far
+# below what an integer column holds: a larger one gets a message, not a 500.
+MAX_GUESTS = 10_000
+MAX_TEAM_SCORE = 10_000
+MAX_RANK = 100
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -117,6 +126,14 @@ class RosterRow:
     attendance: "Attendance | None" = None
 
 
+class Roster(NamedTuple):
+    """The attendance sheet's lines: see ThematicSession.roster."""
+
+    rows: list[RosterRow]
+    missing: list[RosterRow]
+    temporaries: list[tuple[Member, bool]]
+
+
 @dataclass(frozen=True)
 class Schedule:
     """When and where a member meets for a session: their group's meeting, if any."""
@@ -217,6 +234,28 @@ class AnnualPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:plan", args=[self.year])
+
+    def clean(self):
+        """The approval and report dates have happened, and not before the year before the plan's.
+
+        A plan is approved at the end of the year before, or early in its own.
+        """
+        today = timezone.localdate()
+        earliest = None
+        if self.year and FIRST_YEAR <= self.year <= LAST_YEAR:
+            earliest = dt.date(self.year - 1, 1, 1)
+        errors = {}
+        for name in ("approved_on", "reported_on"):
+            day = getattr(self, name)
+            label = capfirst(self._meta.get_field(name).verbose_name)
+            if day and day > today:
+                errors[name] = _("%(field)s không thể ở tương lai.") % {"field": label}
+            elif day and earliest and day < earliest:
+                errors[name] = _(
+                    "%(field)s của kế hoạch năm %(year)s không thể trước ngày %(day)s."
+                ) % {"field": label, "year": self.year, "day": earliest.strftime("%d/%m/%Y")}
+        if errors:
+            raise ValidationError(errors)
 
     def sessions_by_quarter(self):
         """The plan's sessions in quarters 1–4, each list in date order (one query).
@@ -377,7 +416,13 @@ class ThematicSession(models.Model):
     draft_sent_at = models.DateTimeField(_("ngày gửi dự thảo cho đảng viên"), null=True, blank=True)
     conclusion = models.TextField(_("kết luận"), blank=True)
     minutes = models.TextField(_("biên bản"), blank=True)
-    guest_count = models.PositiveIntegerField(_("số quần chúng, khách mời"), default=0)
+    guest_count = models.PositiveIntegerField(
+        _("số quần chúng, khách mời"),
+        default=0,
+        validators=[
+            MaxValueValidator(MAX_GUESTS, _("Số quần chúng, khách mời tối đa là %(limit_value)s."))
+        ],
+    )
     guest_names = models.TextField(_("tên quần chúng, khách mời"), blank=True)
     grade = models.CharField(_("xếp loại"), max_length=20, choices=Grade, blank=True)
     score = models.DecimalField(
@@ -473,30 +518,40 @@ class ThematicSession(models.Model):
         """Members expected at this session, from the member list as of its date."""
         return Member.objects.expected_on(self.day)
 
-    def roster(self) -> tuple[list[RosterRow], list[tuple[Member, bool]]]:
+    def roster(self) -> Roster:
         """The attendance sheet's lines, in three queries whatever the cell's size.
 
-        Rows already saved come with the group they were saved with; expected
-        members without a row yet come with their current group. Sorted by
-        group, then name. Also returns the members attending temporarily from
-        another cell who could be on the sheet, each with whether they are.
+        Once the sheet is saved, its rows are the saved ones, each with the
+        group it was saved with: the snapshot, never rewritten. Members the
+        rules would expect today but who are not on it (imported later with
+        an earlier date, say) are ``missing``, for the secretary to add by
+        choice. A sheet never saved lists every expected member, with their
+        current group. Sorted by group, then name. Also returns the members
+        attending temporarily from another cell who could be on the sheet,
+        each with whether they are.
         """
         saved = list(self.attendances.select_related("member", "group"))
         on_sheet = {row.member_id for row in saved}
         rows = [RosterRow(row.member, row.group, row) for row in saved if not row.temporary]
-        rows += [
+        others = [
             RosterRow(member, member.group)
             for member in self.expected_members().select_related("group")
             if member.pk not in on_sheet
         ]
-        rows.sort(
-            key=lambda row: (
-                row.group is None,
-                row.group.order if row.group else 0,
-                row.group.name if row.group else "",
-                row.member.sort_name,
+        missing = []
+        if saved or self.attendance_version:
+            missing = others
+        else:
+            rows = others
+        for lines in (rows, missing):
+            lines.sort(
+                key=lambda row: (
+                    row.group is None,
+                    row.group.order if row.group else 0,
+                    row.group.name if row.group else "",
+                    row.member.sort_name,
+                )
             )
-        )
         present = {row.member_id for row in saved if row.temporary}
         day = self.day
         temporaries = Member.objects.filter(
@@ -504,7 +559,7 @@ class ThematicSession(models.Model):
             & (Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day))
             | Q(pk__in=present)
         )
-        return rows, [(member, member.pk in present) for member in temporaries]
+        return Roster(rows, missing, [(member, member.pk in present) for member in temporaries])
 
     def attendance_figures(self) -> AttendanceFigures:
         return AttendanceFigures.from_row(self.attendances.figures())
@@ -798,8 +853,21 @@ class ContestTeam(models.Model):
         PartyGroup, verbose_name=_("tổ Đảng"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("tên đội"), max_length=150, blank=True)
-    score = models.DecimalField(_("điểm"), max_digits=7, decimal_places=1, default=0)
-    rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
+    score = models.DecimalField(
+        _("điểm"),
+        max_digits=7,
+        decimal_places=1,
+        default=0,
+        validators=[MaxValueValidator(MAX_TEAM_SCORE, _("Điểm tối đa là %(limit_value)s."))],
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("xếp hạng"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_RANK, _("Xếp hạng tối đa là %(limit_value)s."))],
+    )
+    # A rank typed by the secretary (a tie broken by hand); the others follow the scores.
+    rank_by_hand = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords()
 

@@ -1,18 +1,33 @@
 """One member's attendance record: a year's sessions with their status, and past years."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from members.models import Member
-from sessions.models import Attendance, AttendanceFigures, ThematicSession
+from sessions.models import Attendance, AttendanceFigures, GroupMeeting, ThematicSession
 from sessions.summaries import ABSENT
 
 
 @dataclass(frozen=True)
 class RecordLine:
+    """A session of the member's year; ``start``: their own group's meeting, if by group."""
+
     session: ThematicSession
     attendance: Attendance | None
+    start: dt.datetime
+
+    @classmethod
+    def of(cls, session: ThematicSession, member: Member) -> "RecordLine":
+        row = session.own_rows[0] if session.own_rows else None
+        start = session.start
+        if session.is_by_group:
+            # The group the member was in that day, as the row keeps it.
+            group_id = row.group_id if row is not None and row.group_id else member.group_id
+            meeting = session.meeting_for(group_id)
+            start = meeting.start if meeting is not None else start
+        return cls(session, row, start)
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,8 @@ class MemberRecord:
 
 
 def member_record(member: Member, year: int) -> MemberRecord:
-    """Four queries: the year's sessions with the member's own row, and the yearly counts.
+    """Five queries: the year's sessions with the member's own row and the group
+    meetings, and the yearly counts.
 
     The year's sessions are those of the member's time in the cell, and any
     other one at which they have a row (they attended temporarily, say).
@@ -58,13 +74,13 @@ def member_record(member: Member, year: int) -> MemberRecord:
     sessions = (
         ThematicSession.objects.for_year(year)
         .filter(in_cell | Exists(own.filter(session=OuterRef("pk"))))
-        .prefetch_related(Prefetch("attendances", queryset=own, to_attr="own_rows"))
+        .prefetch_related(
+            Prefetch("attendances", queryset=own, to_attr="own_rows"),
+            Prefetch("group_meetings", queryset=GroupMeeting.objects.order_by()),
+        )
         .order_by("start", "pk")
     )
-    lines = [
-        RecordLine(session, session.own_rows[0] if session.own_rows else None)
-        for session in sessions
-    ]
+    lines = [RecordLine.of(session, member) for session in sessions]
     figures = AttendanceFigures.from_row(own.for_year(year).figures())
     years = [
         YearLine(row["session__start__year"], AttendanceFigures.from_row(row))

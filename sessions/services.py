@@ -278,10 +278,11 @@ def save_contest(
     awards: list,
     removed_awards: list,
 ) -> None:
-    """Save a staged contest's teams and awards; teams without a rank are ranked by score.
+    """Save a staged contest's teams and awards; ranks not typed follow the scores.
 
-    Ranks follow the usual rule for ties: two teams with the same score share
-    a rank and the next rank is skipped.
+    Every team whose rank was not typed by hand is ranked again from all the
+    scores, as they are now, by the usual rule for ties: two teams with the
+    same score share a rank and the next rank is skipped.
     """
     with transaction.atomic():
         for obj in [*removed_teams, *removed_awards]:
@@ -296,8 +297,11 @@ def save_contest(
             award.save()
         all_teams = list(session.contest_teams.all())
         for team in all_teams:
-            if team.rank is None:
-                team.rank = 1 + sum(1 for other in all_teams if other.score > team.score)
+            if team.rank_by_hand:
+                continue
+            rank = 1 + sum(1 for other in all_teams if other.score > team.score)
+            if team.rank != rank:
+                team.rank = rank
                 team.save(update_fields=["rank"])
 
 
@@ -355,6 +359,11 @@ def save_attendance_sheet(
     record (guests, conclusion, minutes, score, grade) saved, one row per
     member written or updated (never duplicated), members attending
     temporarily recorded apart, and the new version returned.
+
+    ``entries`` are the sheet's lines: its saved rows, or every expected
+    member on a first save, and any member the secretary chose to add. Only
+    they are written: a member expected by the rules but left off a saved
+    sheet is never added here unasked.
     """
     now = timezone.now()
     refusal = attendance_refusal(session, now)

@@ -162,7 +162,12 @@ def session_detail(request, pk):
 def session_form_page(request, session, *, title):
     """Create or edit a session with its group meetings (a formset)."""
     form = SessionForm(request.POST or None, instance=session)
-    meetings = meeting_formset(request.POST or None, session=session, groups=active_groups())
+    # A whole-cell session keeps no group meetings: their rows are neither
+    # checked nor shown with errors, only with what is saved.
+    by_group = form["scope"].value() == ThematicSession.Scope.GROUPS
+    meetings = meeting_formset(
+        (request.POST or None) if by_group else None, session=session, groups=active_groups()
+    )
     if request.method == "POST" and form.is_valid():
         if not form.instance.is_by_group:
             services.save_session(session=form.instance)
@@ -213,7 +218,10 @@ def session_postpone(request, pk):
             reason=data["reason"],
             user=request.user,
         )
-        messages.success(request, _("Đã hoãn kỳ sinh hoạt sang thời gian mới."))
+        if data["start"] is None:
+            messages.success(request, _("Đã hoãn kỳ sinh hoạt; ngày mới sẽ định sau."))
+        else:
+            messages.success(request, _("Đã hoãn kỳ sinh hoạt sang thời gian mới."))
         return redirect(session)
     return render(request, "sessions/session_postpone.html", {"session": session, "form": form})
 
@@ -388,8 +396,14 @@ def session_contest(request, pk):
 
 
 def attendance_form(session, data=None):
-    roster, temporaries = session.roster()
-    return AttendanceSheetForm(data, session=session, roster=roster, temporaries=temporaries)
+    roster = session.roster()
+    return AttendanceSheetForm(
+        data,
+        session=session,
+        roster=roster.rows,
+        missing=roster.missing,
+        temporaries=roster.temporaries,
+    )
 
 
 @permission_required("thematic.change_attendance", raise_exception=True)

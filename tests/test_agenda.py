@@ -1,11 +1,14 @@
 """A member's next sessions: their own group's time, the status of each, what to read."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from members.models import Exemption
 from sessions.agenda import upcoming_for
 from sessions.models import Document, Postponement, ThematicSession
-from tests.factories import at, make_group_meeting, make_plan, make_session
+from tests.factories import at, make_exemption, make_group_meeting, make_plan, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +130,14 @@ def test_member_pages_make_the_same_queries_for_few_and_many_sessions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["agenda"]) >= 5
+
+
+def test_an_exempt_member_is_told_they_need_not_come(client, agenda_2020, member, now):
+    """The sessions stay on the list (they may still come), each one marked."""
+    make_exemption(member.member, dt.date(2020, 7, 1), kind=Exemption.Kind.TEMPORARY)
+    items = {item.session.topic: item for item in upcoming_for(member.member, now)}
+    assert items["Đã hủy"].exemption is None  # 25 June, before the exemption
+    assert items["Hội thi Olympia"].exemption is not None
+    client.force_login(member)
+    text = client.get("/").text
+    assert text.count("Đồng chí đang được tạm miễn sinh hoạt vào ngày này") == 2

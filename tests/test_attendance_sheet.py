@@ -1,9 +1,11 @@
 """The attendance sheet: every expected member on one page, saved in one submit."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,7 +13,7 @@ from django.urls import reverse
 from members.models import Member
 from members.names import vietnamese_sort_key
 from sessions.models import Attendance, ThematicSession
-from tests.factories import at, make_exemption, make_member, make_session
+from tests.factories import at, make_exemption, make_member, make_session, record
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +159,10 @@ def test_excused_absence_needs_a_reason_and_nothing_is_saved(client, secretary, 
         ("score", "101", "Điểm chất lượng tối đa là 100."),
         ("score", "-1", "Giá trị phải lớn hơn hoặc bằng 0."),
         ("guest_count", "-2", "Giá trị phải lớn hơn hoặc bằng 0."),
+        ("guest_count", "10001", "Số quần chúng, khách mời tối đa là 10000."),
+        # An OverflowError on SQLite once; PostgreSQL's column ends at 2,147,483,647.
+        ("guest_count", "99999999999999999999", "Số quần chúng, khách mời tối đa là 10000."),
+        ("score", "99999999999999999999", "Điểm chất lượng tối đa là 100."),
         ("grade", "excellent", "Hãy chọn một lựa chọn hợp lệ."),
     ],
 )
@@ -166,6 +172,13 @@ def test_bad_result_fields_are_refused(client, secretary, session, field, value,
     assert response.status_code == 200
     assert message in response.text
     assert Attendance.objects.count() == 0
+
+
+def test_the_guest_count_is_bounded_in_the_model_too(session):
+    session.guest_count = 10_001
+    with pytest.raises(ValidationError) as error:
+        session.full_clean()
+    assert error.value.message_dict["guest_count"] == ["Số quần chúng, khách mời tối đa là 10000."]
 
 
 def test_reopening_shows_what_was_saved(client, secretary, session):
@@ -179,6 +192,91 @@ def test_reopening_shows_what_was_saved(client, secretary, session):
     assert form[f"status_{tuan.pk}"].value() == E
     assert form[f"reason_{tuan.pk}"].value() == "Nghỉ ốm"
     assert form["version"].value() == 1
+
+
+def as_shown(response):
+    """The sheet's POST data as the page shows it: saving again without a change."""
+    form = response.context["form"]
+    return {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+
+
+def test_a_saved_sheet_shows_exactly_its_rows_and_the_missing_apart(
+    client, secretary, groups, session
+):
+    """A member added later with an earlier date is shown apart, not counted, not saved."""
+    client.force_login(secretary)
+    client.post(url(session), sheet(session, statuses={"Phùng Thị Hoa": U}))
+    before = saved(session)
+    opened = queries_to_open(client, session)
+    late = make_member(groups[1], "Vi Văn Nam", joined=dt.date(2019, 1, 1))
+    assert late in session.expected_members()
+
+    response = client.get(url(session))
+    form = response.context["form"]
+    assert [row.member.full_name for row in form.roster] == [
+        "Nông Thị Hương",
+        "Lương Văn Tuấn",
+        "Lâm Văn Cường",
+        "Phùng Thị Hoa",
+    ]
+    assert [row.member for row in form.missing] == [late]
+    assert form[f"status_{late.pk}"].value() == ""
+    assert '<strong data-count="all">4</strong>' in response.text
+    heading = response.text.index("Đảng viên chưa có trong bảng điểm danh đã lưu")
+    assert heading < response.text.index("Vi Văn Nam")
+    assert "Họ không được tính và không được lưu" in response.text
+    checked = re.search(rf'<input[^>]*name="status_{late.pk}"[^>]*checked[^>]*>', response.text)
+    assert 'value=""' in checked[0]
+    assert "— chưa ghi —" in response.text
+    assert queries_to_open(client, session) == opened
+
+    # Saved again as shown: the same rows, the same figures.
+    assert client.post(url(session), as_shown(response)).status_code == 302
+    assert saved(session) == before
+    figures = session.attendance_figures()
+    assert (figures.present, figures.expected) == (3, 4)
+
+    # Only a status chosen for him puts him on the sheet.
+    session.refresh_from_db()
+    data = as_shown(client.get(url(session)))
+    data[f"status_{late.pk}"] = E
+    response = client.post(url(session), data)
+    assert "Vắng có lý do thì cần ghi lý do." in response.text
+    data[f"reason_{late.pk}"] = "Chưa nhận quyết định"
+    assert client.post(url(session), data).status_code == 302
+    assert saved(session) == {**before, "Vi Văn Nam": (E, "Chưa nhận quyết định", False)}
+    assert Attendance.objects.get(session=session, member=late).group == groups[1]
+    assert client.get(url(session)).context["form"].missing == []
+
+
+def test_rows_written_before_the_sheet_existed_are_its_snapshot(client, secretary, session):
+    """Rows saved without the sheet (an import, say) count as saved: no one is added to them."""
+    record(session)
+    late = make_member(None, "Vi Văn Nam", joined=dt.date(2019, 1, 1))
+    client.force_login(secretary)
+    form = client.get(url(session)).context["form"]
+    assert len(form.roster) == 4
+    assert [row.member for row in form.missing] == [late]
+
+
+def test_the_sheet_always_offers_to_add_a_member_attending_temporarily(
+    client, secretary, groups, now
+):
+    session = make_session(start=at(2020, 5, 19))
+    client.force_login(secretary)
+    response = client.get(url(session))
+    assert response.context["form"].fields["temporary"].choices == []
+    assert "Đảng viên sinh hoạt tạm thời có mặt" in response.text
+    assert "chưa có đồng chí nào trong danh sách." in response.text
+    assert "đánh dấu “Sinh hoạt tạm thời”" in response.text
+    assert "không sau 19/05/2020" in response.text
+    add = reverse("members:create") + "?temporary=1"
+    assert re.search(
+        rf'<a href="{re.escape(add)}"[^>]*>Thêm đảng viên sinh hoạt tạm thời</a>', response.text
+    )
+    # The link opens the member form with "attending temporarily" already ticked.
+    form = client.get(add).context["form"]
+    assert form["temporary"].value() is True
 
 
 def test_saving_again_updates_and_never_duplicates(client, secretary, session):

@@ -86,6 +86,14 @@ def test_an_untouched_group_row_is_not_a_team(client, secretary, contest):
     [
         ([{"name": "A", "score": "-5"}], [], "Điểm không được âm."),
         ([{"name": "A", "score": "5", "rank": "0"}], [], "Xếp hạng bắt đầu từ 1."),
+        ([{"name": "A", "score": "10000.5"}], [], "Điểm tối đa là 10000."),
+        ([{"name": "A", "score": "99999999999999999999"}], [], "Điểm tối đa là 10000."),
+        ([{"name": "A", "score": "5", "rank": "101"}], [], "Xếp hạng tối đa là 100."),
+        (
+            [{"name": "A", "score": "5", "rank": "99999999999999999999"}],
+            [],
+            "Xếp hạng tối đa là 100.",
+        ),
         (
             [],
             [{"prize": "Giải Nhì", "member": "", "guest_name": ""}],
@@ -107,6 +115,7 @@ def test_bad_results_are_refused(client, secretary, contest, teams, awards, mess
     response = client.post(url(contest), contest_data(teams, awards))
     assert response.status_code == 200
     assert message in response.text
+    assert "9223372036854775807" not in response.text  # SQLite's range, said in our words
     assert ContestTeam.objects.count() == 0
     assert Award.objects.count() == 0
 
@@ -122,3 +131,60 @@ def test_leader_cannot_record_results(client, leader, contest):
     response = client.post(url(contest), contest_data([{"name": "A", "score": "5"}], []))
     assert response.status_code == 403
     assert ContestTeam.objects.count() == 0
+
+
+def saved_teams_data(rows):
+    """The results form as saved, with ``rows`` ({team: {field: value}}) changed."""
+    teams = list(ContestTeam.objects.order_by("pk"))
+    data = contest_data(teams=[], awards=[])
+    data["teams-TOTAL_FORMS"] = data["teams-INITIAL_FORMS"] = str(len(teams))
+    for index, team in enumerate(teams):
+        fields = {
+            "id": team.pk,
+            "group": team.group_id,
+            "name": team.name,
+            "score": team.score,
+            "rank": team.rank if team.rank_by_hand else "",
+        }
+        fields.update(rows.get(team.name, {}))
+        data.update({f"teams-{index}-{key}": value for key, value in fields.items()})
+    return data
+
+
+def test_a_corrected_score_ranks_every_team_again(client, secretary, groups, contest):
+    """Ranks not typed by hand follow the scores as they are now, not as they were."""
+    client.force_login(secretary)
+    client.post(
+        url(contest),
+        contest_data(
+            teams=[
+                {"group": groups[0].pk, "name": "A", "score": "90", "rank": ""},
+                {"group": groups[1].pk, "name": "B", "score": "80", "rank": ""},
+            ],
+            awards=[],
+        ),
+    )
+    assert dict(ContestTeam.objects.values_list("name", "rank")) == {"A": 1, "B": 2}
+    form = client.get(url(contest)).text
+    assert 'name="teams-0-rank" value="1"' not in form  # shown empty: it follows the scores
+    response = client.post(url(contest), saved_teams_data({"B": {"score": "95"}}))
+    assert response.status_code == 302
+    assert dict(ContestTeam.objects.values_list("name", "rank")) == {"A": 2, "B": 1}
+
+
+def test_a_rank_typed_by_hand_stays(client, secretary, groups, contest):
+    """A tie broken by hand is kept when the other team's score changes."""
+    client.force_login(secretary)
+    client.post(
+        url(contest),
+        contest_data(
+            teams=[
+                {"group": groups[0].pk, "name": "A", "score": "90", "rank": "2"},
+                {"group": groups[1].pk, "name": "B", "score": "90", "rank": "1"},
+            ],
+            awards=[],
+        ),
+    )
+    client.post(url(contest), saved_teams_data({"B": {"score": "85", "rank": "1"}}))
+    assert dict(ContestTeam.objects.values_list("name", "rank")) == {"A": 2, "B": 1}
+    assert ContestTeam.objects.filter(rank_by_hand=True).count() == 2

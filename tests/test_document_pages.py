@@ -1,6 +1,9 @@
 """Documents of a session: files or links, and when the draft went to members."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -91,6 +94,22 @@ def test_removing_a_document_needs_a_post(client, secretary, session):
     assert client.get(delete).status_code == 405
     client.post(delete)
     assert Document.objects.count() == 0
+
+
+def test_removing_a_document_asks_first_in_the_users_language(client, secretary, session):
+    """The remove form names the document in the question the page's own script asks."""
+    document = Document.objects.create(
+        session=session, title="Chỉ thị 05", url="https://example.org"
+    )
+    client.force_login(secretary)
+    delete = reverse("sessions:document_delete", args=[session.pk, document.pk])
+    response = client.get(url(session))
+    form = re.search(rf'<form method="post" action="{delete}"[^>]*>', response.text)[0]
+    assert 'data-confirm="Gỡ tài liệu “Chỉ thị 05” khỏi kỳ sinh hoạt?"' in form
+    assert "/static/js/confirm.js" in response.text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url(session))
+    assert 'data-confirm="Remove the document “Chỉ thị 05” from the session?"' in response.text
 
 
 def test_draft_sent_date_is_recorded_with_a_warning_when_late(client, secretary, session):

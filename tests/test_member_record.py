@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from sessions.models import Attendance, ThematicSession
 from tests.builders import grow_cell
-from tests.factories import at, make_exemption, make_member, make_plan, make_session, record
+from tests.factories import (
+    at,
+    make_exemption,
+    make_group_meeting,
+    make_member,
+    make_plan,
+    make_session,
+    record,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +36,21 @@ def year_2020(groups, member, other_member):
     make_session(plan, at(2020, 10, 22), topic="Đã hủy", status=ThematicSession.Status.CANCELLED)
     record(make_session(start=at(2019, 6, 18), topic="Năm trước"), {tuan: U})
     return plan
+
+
+def test_a_session_held_group_by_group_shows_the_members_own_groups_day(
+    client, member, groups, year_2020
+):
+    """Each group met on its own day: the record gives the one the member attended."""
+    session = make_session(year_2020, at(2020, 5, 14), topic="Theo tổ", scope="groups")
+    make_group_meeting(session, groups[0], at(2020, 5, 12, 14))
+    make_group_meeting(session, groups[1], at(2020, 5, 13, 8))
+    record(session)
+    client.force_login(member)
+    response = client.get(record_url(member.member))
+    [line] = [line for line in response.context["record"].lines if line.session == session]
+    assert line.start == at(2020, 5, 12, 14)
+    assert "12/05/2020" in response.text and "14/05/2020" not in response.text
 
 
 def test_my_record_goes_to_my_own_page_for_this_year(client, member, now):

@@ -197,6 +197,22 @@ def test_secretary_edits_a_caption_and_deletes_a_photo(
     assert stored_files(settings) == []
 
 
+def test_deleting_a_photo_asks_first_and_sits_apart_from_the_caption(client, secretary, session):
+    """The delete form carries the question the page's own script asks before sending it."""
+    client.force_login(secretary)
+    post_photos(client, session, (upload("a.jpg", image_bytes()), "Toàn cảnh"))
+    photo = Photo.objects.get()
+    response = client.get(reverse("sessions:photos", args=[session.pk]))
+    delete_url = reverse("sessions:photo_delete", args=[session.pk, photo.pk])
+    caption_url = reverse("sessions:photo_caption", args=[session.pk, photo.pk])
+    form = re.search(rf'<form method="post" action="{delete_url}"[^>]*>', response.text)
+    assert 'data-confirm="Xóa hẳn ảnh này khỏi kỳ sinh hoạt? Không thể khôi phục."' in form[0]
+    # Below the caption's form and its Save button, under a rule, not beside them.
+    assert "border-top" in form[0]
+    assert response.text.index(caption_url) < form.start()
+    assert "/static/js/confirm.js" in response.text
+
+
 def test_member_sees_the_gallery_but_cannot_upload(client, member, session):
     client.force_login(member)
     response = client.get(reverse("sessions:photos", args=[session.pk]))

@@ -46,6 +46,17 @@ def test_secretary_creates_a_plan_with_a_default_title(client, secretary, now):
         ({"year": "1800"}, "Năm của kế hoạch không hợp lệ."),
         ({"year": "hai nghìn"}, "Hãy nhập một số nguyên."),
         ({"approved_on": "31/02/2021"}, "Nhập một ngày hợp lệ."),
+        (
+            {"status": "approved", "approved_on": "01/01/0001"},
+            "Ngày thông qua của kế hoạch năm 2021 không thể trước ngày 01/01/2020.",
+        ),
+        ({"approved_on": "31/12/2019"}, "không thể trước ngày 01/01/2020."),
+        ({"approved_on": "02/06/2020"}, "Ngày thông qua không thể ở tương lai."),
+        ({"reported_on": "01/01/9999"}, "Ngày báo cáo cấp ủy cấp trên không thể ở tương lai."),
+        (
+            {"reported_on": "01/01/0001"},
+            "Ngày báo cáo cấp ủy cấp trên của kế hoạch năm 2021 không thể trước ngày 01/01/2020.",
+        ),
     ],
 )
 def test_plan_form_refuses_bad_input(client, secretary, now, fields, message):
@@ -76,6 +87,26 @@ def test_secretary_approves_a_plan_and_the_page_shows_it(client, secretary, now)
     assert "Đã được chi ủy thông qua" in page
     assert "08/01/2020" in page and "13/01/2020" in page
     assert "Đã báo cáo Đảng ủy Khối" in page
+
+
+def test_editing_a_plan_checks_its_dates_against_its_year(client, secretary, now):
+    plan = make_plan(2020)
+    client.force_login(secretary)
+    response = client.post(
+        reverse("sessions:plan_edit", args=[2020]),
+        {"title": "Kế hoạch 2020", "status": "approved", "approved_on": "31/12/2018"},
+    )
+    assert response.context["form"].errors["approved_on"] == [
+        "Ngày thông qua của kế hoạch năm 2020 không thể trước ngày 01/01/2019."
+    ]
+    plan.refresh_from_db()
+    assert (plan.status, plan.approved_on) == ("draft", None)
+    client.post(
+        reverse("sessions:plan_edit", args=[2020]),
+        {"title": "Kế hoạch 2020", "status": "approved", "approved_on": "15/12/2019"},
+    )
+    plan.refresh_from_db()
+    assert plan.approved_on.isoformat() == "2019-12-15"
 
 
 def test_plan_page_groups_sessions_by_quarter_and_marks_empty_quarters(client, secretary, now):

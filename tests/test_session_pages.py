@@ -214,6 +214,32 @@ def test_group_by_group_needs_at_least_one_meeting(client, secretary, groups, pl
     assert ThematicSession.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ((("", ""), ("", "")), "Sinh hoạt theo tổ Đảng cần lịch của ít nhất một tổ."),
+        ((("2020-07-13T14:00", "13:00"), ("", "")), "Giờ kết thúc phải sau giờ bắt đầu."),
+    ],
+)
+def test_group_meeting_errors_show_only_for_a_group_by_group_session(
+    client, secretary, groups, plan, rows, message
+):
+    """A whole-cell session with an error shows that error, not the group meetings' rules."""
+    client.force_login(secretary)
+    meetings = [meeting(group, *row) for group, row in zip(groups, rows, strict=True)]
+    response = client.post(create_url(plan), session_data(topic="", meetings=meetings))
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc." in response.text
+    assert message not in response.text
+
+    response = client.post(
+        create_url(plan), session_data(scope="groups", topic="", meetings=meetings)
+    )
+    assert "Trường này là bắt buộc." in response.text
+    assert message in response.text
+    assert ThematicSession.objects.count() == 0
+
+
 def test_the_form_offers_one_row_per_active_group(client, secretary, groups, plan):
     make_group("Tổ cũ", is_active=False)
     client.force_login(secretary)
@@ -295,10 +321,33 @@ def test_postponing_keeps_the_old_time_and_the_reason(client, secretary, plan):
     assert page.text.count("→") == 2
 
 
+def test_postponing_without_a_new_date_keeps_the_old_one_until_it_is_set(client, secretary, plan):
+    """ "No new date yet": the session waits, then a later postponement sets its date."""
+    session = make_session(plan, at(2020, 7, 15, 8))
+    client.force_login(secretary)
+    url = reverse("sessions:postpone", args=[session.pk])
+    response = client.post(url, {"no_new_date": "on", "reason": "Dịch Covid-19"}, follow=True)
+    assert "ngày mới sẽ định sau" in response.text
+    assert "chưa có ngày mới" in response.text
+    session.refresh_from_db()
+    assert (session.status, session.start) == ("postponed", at(2020, 7, 15, 8))
+    assert Postponement.objects.get().new_start is None
+    again = client.post(url, {"no_new_date": "on", "reason": "Lần nữa"})
+    assert "đang chờ ngày mới" in again.text
+    client.post(url, {"start": "2020-09-02T08:00", "end": "10:00", "reason": "Hết giãn cách"})
+    session.refresh_from_db()
+    assert session.start == at(2020, 9, 2, 8)
+    assert list(Postponement.objects.values_list("new_start", flat=True)) == [
+        None,
+        at(2020, 9, 2, 8),
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         ({"start": "2020-08-05T14:00", "end": "16:00", "reason": ""}, "Trường này là bắt buộc."),
+        ({"start": "", "end": "16:00", "reason": "x"}, "Trường này là bắt buộc."),
         ({"start": "2020-07-15T08:00", "end": "10:00", "reason": "x"}, "phải khác thời gian"),
         ({"start": "2021-01-05T08:00", "end": "10:00", "reason": "x"}, "trong năm 2020"),
         ({"start": "2020-08-05T14:00", "end": "14:30", "reason": "x"}, "ít nhất 90 phút"),

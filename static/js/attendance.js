@@ -1,5 +1,6 @@
 // The attendance sheet: count statuses as they change, and show a member's
 // reason box only when they are absent (or already have a reason or an error).
+// A member missing from a saved sheet counts only once given a status.
 (function () {
   "use strict";
   var sheet = document.getElementById("attendance-sheet");
@@ -12,14 +13,18 @@
   }
 
   function update() {
-    var counts = { present: 0, excused: 0, unexcused: 0 };
+    var counts = { all: 0, present: 0, excused: 0, unexcused: 0 };
     rows.forEach(function (row) {
       var status = statusOf(row);
-      if (status in counts) counts[status] += 1;
+      if (status in counts) {
+        counts[status] += 1;
+        counts.all += 1;
+      }
       var box = row.querySelector(".attendance-reason");
       var input = box && box.querySelector("input");
       if (box) {
-        box.hidden = status === "present" && !input.value && !input.classList.contains("is-invalid");
+        var absent = status === "excused" || status === "unexcused";
+        box.hidden = !absent && !input.value && !input.classList.contains("is-invalid");
       }
     });
     Object.keys(counts).forEach(function (key) {

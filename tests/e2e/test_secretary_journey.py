@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
@@ -161,3 +162,32 @@ def test_secretary_pages_fit_a_phone(login, page, demo_site):
     expect(page.locator(".attendance-row").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "secretary-attendance-sheet-phone")
+
+
+def test_deleting_a_photo_asks_first_on_a_phone(login, page, demo_site):
+    """Dismissing the question keeps the photo; accepting it deletes the photo."""
+    from sessions.models import Photo
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("secretary")
+    session = Photo.objects.first().session
+    before = session.photos.count()
+    page.goto(f"{demo_site.url}{reverse('sessions:photos', args=[session.pk])}")
+    asked = []
+
+    def answer(accept):
+        def handle(dialog):
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        page.once("dialog", handle)
+
+    answer(accept=False)
+    page.get_by_role("button", name="Xóa ảnh").first.click()
+    expect(page.locator(".alert-success")).to_have_count(0)
+    assert session.photos.count() == before
+    answer(accept=True)
+    page.get_by_role("button", name="Xóa ảnh").first.click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã xóa ảnh.")
+    assert session.photos.count() == before - 1
+    assert asked == ["Xóa hẳn ảnh này khỏi kỳ sinh hoạt? Không thể khôi phục."] * 2
