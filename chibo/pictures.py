@@ -7,6 +7,7 @@ not photographs, in a few kinds: a meeting, a contest, a prize-giving.
 """
 
 import io
+import math
 import random
 
 from PIL import Image, ImageDraw
@@ -51,12 +52,12 @@ def scene_jpeg(seed: str, kind: str = MEETING, size: tuple[int, int] = (960, 640
 
 
 def _star(draw, cx, cy, radius, fill):
+    """A five-pointed star, point up: outer and inner corners in turn."""
     points = []
     for n in range(10):
         r = radius if n % 2 == 0 else radius * 0.4
-        angle = -90 + n * 36
-        vector = complex(0, 1) ** (angle / 90)
-        points.append((cx + r * vector.real, cy + r * vector.imag))
+        angle = math.radians(-90 + n * 36)
+        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
     draw.polygon(points, fill=fill)
 
 

@@ -31,17 +31,11 @@ class AgendaItem:
 
     @property
     def postponement(self) -> Postponement | None:
-        """The latest postponement, when the session is postponed (prefetched)."""
-        if self.session.status != Status.POSTPONED:
-            return None
-        postponements = list(self.session.postponements.all())
-        return postponements[-1] if postponements else None
+        return self.session.postponement
 
     @property
     def date_unknown(self) -> bool:
-        """Postponed without a new date yet: the start shown is the old one."""
-        postponement = self.postponement
-        return postponement is not None and postponement.new_start is None
+        return self.session.awaits_new_date
 
     @property
     def sequence(self) -> int:

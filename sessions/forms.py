@@ -303,9 +303,7 @@ class PostponeForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("no_new_date"):
-            latest = self.session.postponements.order_by("created_at", "pk").last()
-            waiting = latest is not None and latest.new_start is None
-            if waiting and self.session.status == ThematicSession.Status.POSTPONED:
+            if self.session.awaits_new_date:
                 self.add_error(
                     "no_new_date", _("Kỳ sinh hoạt này đã được hoãn và đang chờ ngày mới.")
                 )

@@ -561,6 +561,20 @@ class ThematicSession(models.Model):
         )
         return Roster(rows, missing, [(member, member.pk in present) for member in temporaries])
 
+    @property
+    def postponement(self) -> "Postponement | None":
+        """The latest postponement while the session is postponed (uses a prefetch)."""
+        if self.status != self.Status.POSTPONED:
+            return None
+        postponements = list(self.postponements.all())
+        return postponements[-1] if postponements else None
+
+    @property
+    def awaits_new_date(self) -> bool:
+        """Postponed without a new date yet: its start is still the old one."""
+        postponement = self.postponement
+        return postponement is not None and postponement.new_start is None
+
     def attendance_figures(self) -> AttendanceFigures:
         return AttendanceFigures.from_row(self.attendances.figures())
 
