@@ -155,7 +155,7 @@ def prepare_load(out):
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from chibo.roles import LEADER, MEMBER
+    from chibo.lib.roles import LEADER, MEMBER
 
     objects = Objects()
     users = {

@@ -227,7 +227,7 @@ class Objects:
         from django.db.models import Count
         from django.utils import timezone
 
-        from chibo.roles import LEADER, MEMBER, SECRETARY
+        from chibo.lib.roles import LEADER, MEMBER, SECRETARY
         from members.models import Member
         from sessions.models import ThematicSession
 

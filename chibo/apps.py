@@ -9,8 +9,8 @@ class ChiboConfig(AppConfig):
     verbose_name = _("Chi bộ")
 
     def ready(self):
-        from chibo import converters  # noqa: F401 (registers <id:…> for the URLconfs)
         from chibo.db import use_sqlite_parameter_limit
+        from chibo.lib import converters  # noqa: F401 (registers <id:…> for the URLconfs)
         from chibo.middleware import IdleSessionMiddleware
 
         connection_created.connect(use_sqlite_parameter_limit, dispatch_uid="chibo-sqlite-limit")

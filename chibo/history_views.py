@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from chibo.history import member_history, recent_changes, session_history
-from chibo.widgets import FIRST_YEAR, LAST_YEAR
+from chibo.lib.dates import valid_year
 from members.models import Member
-from members.views import VIEW_MEMBER, own_record_or_404
 from sessions.models import ThematicSession
+from sessions.reports.views import VIEW_MEMBER, own_record_or_404
 
 VIEW_HISTORY = (VIEW_MEMBER, "thematic.view_attendance")
 
@@ -29,7 +29,7 @@ def parse_cursor(raw: str | None) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(raw or "")
     except ValueError:
         return None
-    if moment.tzinfo is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+    if moment.tzinfo is None or not valid_year(moment.year):
         return None
     return moment
 

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.history import member_history
-from chibo.roles import LEADER, MEMBER, SECRETARY, member_of
-from members.models import Exemption, Member, PartyGroup
+from chibo.lib.roles import LEADER, MEMBER, SECRETARY
+from members.models import Exemption, Member, PartyGroup, member_of
 from sessions.models import (
     Attendance,
     Award,

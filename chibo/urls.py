@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from chibo import health, my_data, security, views
+from members import urls as members_urls
+from sessions.reports import urls as reports_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -36,7 +38,12 @@ urlpatterns = [
     ),
     # The language switch is on the login page too; it changes a cookie, so POST only.
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
-    path("members/", include("members.urls")),
+    # The member page shows the member's attendance, which the reports count:
+    # it joins the members' namespace here, so that members/ imports no sessions.
+    path(
+        "members/",
+        include(([*members_urls.urlpatterns, *reports_urls.member_patterns], "members")),
+    ),
     path("sessions/", include("sessions.urls")),
     path("history/", include("chibo.history_urls")),
     # A member's own data, as one file (docs/security.md).

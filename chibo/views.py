@@ -1,9 +1,9 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from chibo.roles import LEADER, SECRETARY, member_of, role_of
+from chibo.lib.roles import LEADER, MANAGE_SESSIONS, MEMBER, SECRETARY, VIEW_SUMMARY
+from members.models import member_of
 from sessions.agenda import upcoming_for
-from sessions.charts import session_chart
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -12,9 +12,21 @@ from sessions.models import (
     ThematicSession,
     year_bounds,
 )
-from sessions.summaries import year_glance
+from sessions.reports.charts import session_chart
+from sessions.reports.summaries import year_glance
 
 UPCOMING_ON_HOME = 5
+
+
+def role_of(user) -> str | None:
+    """The role whose home page ``user`` sees."""
+    if user.has_perm(MANAGE_SESSIONS):
+        return SECRETARY
+    if user.has_perm(VIEW_SUMMARY):
+        return LEADER
+    if member_of(user) is not None:
+        return MEMBER
+    return None
 
 
 def home(request):

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from chibo.roles import LEADER, MEMBER, SECRETARY
-from chibo.uploads import EMPTY_FILE
-from chibo.widgets import DateInput
+from chibo.lib.roles import LEADER, MEMBER, SECRETARY
+from chibo.lib.uploads import EMPTY_FILE
+from chibo.lib.widgets import DateInput
 from members.importing import IMPORT_MAX_BYTES
 from members.models import Exemption, Member, PartyGroup, member_date_errors
 

@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from chibo.lib.text import fold
 from members.models import Member, PartyGroup, member_date_errors
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -25,13 +26,6 @@ IMPORT_MAX_ROWS = 2000
 # An .xlsx is a zip: a small file can inflate to gigabytes (a zip bomb). A
 # list of 2,000 members takes a few megabytes unzipped.
 IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
-
-
-def fold(text) -> str:
-    """Lower case without accents or extra spaces: "Tổ  Đảng" → "to dang"."""
-    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(char for char in text if unicodedata.category(char) != "Mn")
-    return " ".join(text.lower().split())
 
 
 # Each column of the file, by the headers a secretary is likely to write (folded).

@@ -9,11 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.widgets import FIRST_YEAR
-from members.names import vietnamese_sort_key
-
-# The Communist Party of Viet Nam was founded on 3 February 1930.
-PARTY_FOUNDED = date(FIRST_YEAR, 2, 3)
+from chibo.lib.dates import PARTY_FOUNDED
+from chibo.lib.roles import ROLE_GROUPS
+from chibo.lib.text import vietnamese_sort_key
 
 
 class PartyGroup(models.Model):
@@ -284,3 +282,23 @@ class Exemption(models.Model):
     def covers(self, day) -> bool:
         """In force on ``day``: what ``Exemption.objects.covering(day)`` selects."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+def member_of(user) -> Member | None:
+    """The Member linked to ``user``, or None for an account without one."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+def role_name(user) -> str | None:
+    """The role ``user`` holds (one of ``ROLE_GROUPS``), or None for no open login."""
+    if user is None or not user.is_active:
+        return None
+    for group in user.groups.all():
+        if group.name in ROLE_GROUPS:
+            return group.name
+    return None

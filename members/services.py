@@ -16,10 +16,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chibo.roles import ROLE_GROUPS, SECRETARY
-from members.importing import ImportRow, fold
+from chibo.lib.roles import ROLE_GROUPS, SECRETARY
+from chibo.lib.text import fold, vietnamese_sort_key
+from members.importing import ImportRow
 from members.models import Member, PartyGroup
-from members.names import vietnamese_sort_key
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)

@@ -9,7 +9,6 @@ urlpatterns = [
     path("import/", views.member_import, name="import"),
     path("import/confirm/", views.member_import_confirm, name="import_confirm"),
     path("import/template.csv", views.member_import_template, name="import_template"),
-    path("<id:pk>/", views.member_detail, name="detail"),
     path("<id:pk>/edit/", views.member_edit, name="edit"),
     path("<id:pk>/move/", views.member_move, name="move"),
     path("<id:pk>/leave/", views.member_leave, name="leave"),

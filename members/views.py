@@ -1,4 +1,3 @@
-import unicodedata
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,17 +6,18 @@ from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chibo.roles import ROLE_GROUPS, member_of
+from chibo.lib.query import number_from
+from chibo.lib.roles import ROLE_GROUPS
+from chibo.lib.text import fold
 from members import services
 from members.forms import (
-    ROLE_CHOICES,
     AccountForm,
     ExemptionForm,
     GroupForm,
@@ -28,8 +28,7 @@ from members.forms import (
     MoveForm,
 )
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
-from members.models import Exemption, Member, PartyGroup
-from sessions.models import Attendance, AttendanceFigures
+from members.models import Exemption, Member, PartyGroup, role_name
 
 CHANGE_MEMBER = "members.change_member"
 VIEW_MEMBER = "members.view_member"
@@ -75,33 +74,14 @@ def filter_counts(today):
     return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
-def chosen_group(raw: str) -> int | None:
-    """The group filter's id; anything that is no id of ours (a number past what
-    the database holds included) shows every group."""
-    return number_from(raw)
-
-
-def number_from(raw: str) -> int | None:
-    """A number from a query string, or None for anything else (a huge one included)."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
-        return int(raw)
-    return None
-
-
-def folded(text: str) -> str:
-    """``text`` without case or Vietnamese diacritics: "Tuấn" and "tuan" match."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def matching(members, search: str):
     """Members whose name contains ``search``, whatever the case and the diacritics.
 
     Names are compared in Python (one narrow query of ids and names), the same
     way on SQLite and PostgreSQL, where the database's own comparison differs.
     """
-    wanted = folded(search)
-    ids = [pk for pk, name in members.values_list("pk", "full_name") if wanted in folded(name)]
+    wanted = fold(search)
+    ids = [pk for pk, name in members.values_list("pk", "full_name") if wanted in fold(name)]
     return members.filter(pk__in=ids)
 
 
@@ -118,7 +98,8 @@ def member_list(request):
         chosen = "active"
     search = request.GET.get("q", "").strip()[:100]
     groups = list(PartyGroup.objects.all())
-    group_id = chosen_group(request.GET.get("group", ""))
+    # Anything that is no id of ours shows every group.
+    group_id = number_from(request.GET.get("group"))
     members = filtered_members(chosen, today)
     if group_id is not None:
         members = members.filter(group_id=group_id)
@@ -158,93 +139,6 @@ def member_list(request):
         "total": page.paginator.count,
     }
     return render(request, "members/member_list.html", context)
-
-
-def own_record_or_404(request, pk):
-    """What a member without the member list gets for a member's page.
-
-    Another member's record is not theirs to know about: 404, whether it
-    exists or not (the same answer as for a number that is nobody's). Their
-    own is on their own record page, where they are sent.
-    """
-    own = member_of(request.user)
-    if own is None or own.pk != pk:
-        raise Http404
-    return redirect("sessions:member_record", member_pk=pk, year=timezone.localdate().year)
-
-
-def member_years(member) -> list[tuple[int, AttendanceFigures]]:
-    """Each year the member has attendance rows in, newest first, with its figures.
-
-    One grouped query. A member attending temporarily has rows but no counted
-    ones: their years are listed too, with empty figures.
-    """
-    counted = Q(temporary=False)
-    rows = (
-        Attendance.objects.filter(member=member)
-        .values("session__start__year")
-        .order_by("-session__start__year")
-        .annotate(
-            expected=Count("pk", filter=counted),
-            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
-            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
-            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
-        )
-    )
-    return [(row["session__start__year"], AttendanceFigures.from_row(row)) for row in rows]
-
-
-def member_detail(request, pk):
-    """A member's details, their groups over time, and their attendance one year at a time.
-
-    The year is ``?year=``, by default this year or, for a member without a
-    row this year (who left, say), their latest year; a table lists every
-    year's figures, each a link to that year's rows.
-    """
-    if not request.user.has_perm(VIEW_MEMBER):
-        return own_record_or_404(request, pk)
-    member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
-    years = member_years(member)
-    figures_of = dict(years)
-    this_year = timezone.localdate().year
-    default = this_year if this_year in figures_of or not years else years[0][0]
-    year = number_from(request.GET.get("year", ""))
-    if year is None or year not in figures_of:
-        year = default
-    records = (
-        Attendance.objects.for_year(year)
-        .filter(member=member)
-        .select_related("session", "group")
-        .order_by("-session__start")
-    )
-    history = member.history.select_related("group").order_by("history_date", "history_id")
-    moves, previous = [], object()
-    for entry in history:
-        if entry.group_id != previous:
-            moves.append(entry)
-            previous = entry.group_id
-    context = {
-        "member": member,
-        "exemptions": member.exemptions.all(),
-        "year": year,
-        "years": years,
-        "year_choices": sorted({y for y, _figures in years} | {year}, reverse=True),
-        "records": records,
-        "figures": figures_of.get(year, AttendanceFigures()),
-        "moves": moves,
-        "role": role_name(member.user),
-    }
-    return render(request, "members/member_detail.html", context)
-
-
-def role_name(user):
-    if user is None or not user.is_active:
-        return None
-    names = dict(ROLE_CHOICES)
-    for group in user.groups.all():
-        if group.name in names:
-            return group.name
-    return None
 
 
 @permission_required("members.add_member", raise_exception=True)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from chibo.uploads import holds_markup
+from chibo.lib.uploads import holds_markup
 from sessions.photos import clean_photo
 
 ZIP = (b"PK\x03\x04",)

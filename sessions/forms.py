@@ -15,8 +15,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.uploads import EMPTY_FILE
-from chibo.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
+from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
+from chibo.lib.uploads import EMPTY_FILE
+from chibo.lib.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
 from members.models import Member
 from sessions.documents import checked_document
 from sessions.models import (
@@ -119,12 +120,12 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         if "year" in self.fields:
-            self.fields["year"].min_value = 1930
-            self.fields["year"].widget.attrs.update({"min": 1930, "max": 2200})
+            self.fields["year"].min_value = FIRST_YEAR
+            self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": LAST_YEAR})
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if not 1930 <= year <= 2200:
+        if not valid_year(year):
             raise ValidationError(_("Năm của kế hoạch không hợp lệ."))
         return year
 

@@ -19,66 +19,25 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from chibo.roles import member_of
-from members.models import Member, new_calendar_token
+from members.models import Member, member_of, new_calendar_token
 from sessions import calendar
 from sessions.agenda import AgendaItem, items_for, sessions_for, upcoming_for
 from sessions.models import GroupMeeting, ThematicSession
-from sessions.records import member_record
-from sessions.summaries import valid_year
 
 # The feed carries the past year too, so that a phone keeps recent sessions.
 FEED_HISTORY = dt.timedelta(days=366)
 
 
-def _own_member(request) -> Member:
+def own_member(request) -> Member:
     member = member_of(request.user)
     if member is None:
         raise Http404(_("Tài khoản chưa được gắn với đảng viên nào."))
     return member
 
 
-def _year_from(request, default: int) -> int | None:
-    """The ``year`` of a year selector, or None (and a message) when it is not a year."""
-    raw = request.GET.get("year")
-    if raw is None:
-        return default
-    try:
-        year = int(raw)
-    except ValueError:
-        year = 0
-    if not valid_year(year):
-        messages.error(request, _("Năm không hợp lệ: hãy chọn một năm trong danh sách."))
-        return None
-    return year
-
-
-def my_record(request):
-    """The signed-in member's own record, for the current or the chosen year."""
-    member = _own_member(request)
-    year = _year_from(request, timezone.localdate().year) or timezone.localdate().year
-    return redirect("sessions:member_record", member_pk=member.pk, year=year)
-
-
-def member_record_view(request, member_pk, year):
-    member = get_object_or_404(Member.objects.select_related("group"), pk=member_pk)
-    is_own = member.user_id is not None and member.user_id == request.user.pk
-    if not (is_own or request.user.has_perm("thematic.view_attendance")) or not valid_year(year):
-        raise Http404
-    if "year" in request.GET:
-        chosen = _year_from(request, year)
-        return redirect("sessions:member_record", member_pk=member.pk, year=chosen or year)
-    record = member_record(member, year)
-    return render(
-        request,
-        "sessions/reports/member_record.html",
-        {"record": record, "member": member, "year": year, "is_own": is_own},
-    )
-
-
 def calendar_page(request):
     """The member's next sessions and how to put them in their phone's calendar."""
-    member = _own_member(request)
+    member = own_member(request)
     feed_path = reverse("sessions:calendar_feed", args=[member.calendar_token])
     https_url = request.build_absolute_uri(feed_path)
     context = {
@@ -93,7 +52,7 @@ def calendar_page(request):
 @require_POST
 def calendar_renew(request):
     """A new secret address for the member's feed; the old one stops working at once."""
-    member = _own_member(request)
+    member = own_member(request)
     # The token is not part of the member's history: update it alone.
     Member.objects.filter(pk=member.pk).update(calendar_token=new_calendar_token())
     messages.success(

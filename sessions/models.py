@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.widgets import FIRST_YEAR, LAST_YEAR
+from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
 from members.models import Member, PartyGroup
 
 QUARTERS = (1, 2, 3, 4)
@@ -218,7 +218,7 @@ class AnnualPlan(models.Model):
         verbose_name_plural = _("kế hoạch sinh hoạt chuyên đề năm")
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=1930) & Q(year__lte=2200),
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="plan_year_in_range",
                 violation_error_message=_("Năm của kế hoạch không hợp lệ."),
             ),
@@ -242,7 +242,7 @@ class AnnualPlan(models.Model):
         """
         today = timezone.localdate()
         earliest = None
-        if self.year and FIRST_YEAR <= self.year <= LAST_YEAR:
+        if self.year and valid_year(self.year):
             earliest = dt.date(self.year - 1, 1, 1)
         errors = {}
         for name in ("approved_on", "reported_on"):

@@ -17,7 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from chibo.uploads import holds_markup
+from chibo.lib.uploads import holds_markup
 
 # Pillow format → file extension of the stored photo.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}

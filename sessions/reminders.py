@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chibo.roles import MANAGE_SESSIONS
+from chibo.lib.roles import MANAGE_SESSIONS
 from members.models import Member
 from sessions import calendar
 from sessions.agenda import AgendaItem

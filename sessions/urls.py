@@ -1,6 +1,7 @@
 from django.urls import path
 
-from sessions import views
+from sessions import member_views, views
+from sessions.reports import urls as reports
 
 app_name = "sessions"
 urlpatterns = [
@@ -28,10 +29,11 @@ urlpatterns = [
     path("<id:pk>/photos/<id:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("<id:pk>/contest/", views.session_contest, name="contest"),
     path("<id:pk>/minutes/", views.session_minutes, name="minutes"),
+    # A member's calendar.
+    path("calendar/", member_views.calendar_page, name="calendar"),
+    path("calendar/renew/", member_views.calendar_renew, name="calendar_renew"),
+    path("calendar/feed/<str:token>.ics", member_views.calendar_feed, name="calendar_feed"),
+    path("<id:pk>/ics/", member_views.session_ics, name="session_ics"),
+    # The members' and leaders' reading: own record, summaries, exports, report.
+    *reports.urlpatterns,
 ]
-
-# --- Members' and leaders' pages: own record, calendar, summaries, exports, report.
-# They live in sessions/report_urls.py and are appended here, in this namespace.
-from sessions.report_urls import urlpatterns as report_urlpatterns  # noqa: E402
-
-urlpatterns += report_urlpatterns

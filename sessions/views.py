@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.roles import member_of
-from members.models import PartyGroup
+from members.models import PartyGroup, member_of
 from sessions import services
 from sessions.forms import (
     AttendanceSheetForm,

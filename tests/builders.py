@@ -7,8 +7,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
+from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, PartyGroup
-from members.names import vietnamese_sort_key
 from sessions.models import (
     AnnualPlan,
     Attendance,

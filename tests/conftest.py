@@ -5,7 +5,7 @@ import shutil
 import pytest
 from django.utils import timezone
 
-from chibo.roles import LEADER, MEMBER, SECRETARY
+from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from tests.factories import make_group, make_member, make_user
 
 CHROMIUM = "/usr/bin/chromium"

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from chibo.lib.text import vietnamese_sort_key
 from members.models import Member
-from members.names import vietnamese_sort_key
 from sessions.models import Attendance, ThematicSession
 from tests.factories import at, make_exemption, make_member, make_session, record
 

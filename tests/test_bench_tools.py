@@ -5,7 +5,7 @@ from django.test import Client
 
 from bench.django_side import PROXY_HEADERS, fill_form
 from bench.pages import PAGES, PAGES_BY_KEY, TOKEN, Objects, form_fields, resolve
-from chibo.bulk import BulkLoader, Size
+from chibo.demo.bulk import BulkLoader, Size
 from sessions.models import Attendance
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from PIL import Image
 
-from chibo import bulk
-from chibo.bulk import BulkLoader, Size
+from chibo.demo import bulk
+from chibo.demo.bulk import BulkLoader, Size
 from chibo.management.commands import load_bulk
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import (

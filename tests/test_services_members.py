@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError
 
+from chibo.lib.text import fold
 from members import services
-from members.importing import ImportRow, check_rows, fold
+from members.importing import ImportRow, check_rows
 from members.models import Member, PartyGroup
 from tests.factories import make_group, make_member, make_user
 

@@ -7,7 +7,7 @@ import pytest
 
 from members.models import Member
 from sessions.models import Attendance, AttendanceFigures, Postponement, ThematicSession
-from sessions.summaries import longest_absence_runs, year_summary
+from sessions.reports.summaries import longest_absence_runs, year_summary
 from tests.factories import (
     at,
     make_exemption,
@@ -259,8 +259,8 @@ def test_groups_without_rows_are_not_listed(cell):
 
 def test_the_leaders_home_glance_counts_what_the_summary_does(db, now, settings):
     """Years of generated data: the same totals, sessions, groups and flags."""
-    from chibo.bulk import BulkLoader, Size
-    from sessions.summaries import year_glance
+    from chibo.demo.bulk import BulkLoader, Size
+    from sessions.reports.summaries import year_glance
 
     settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR = 1
     settings.CHIBO_MAX_ABSENCES_IN_A_ROW = 1

@@ -25,7 +25,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from chibo.roles import MEMBER
+from chibo.lib.roles import MEMBER
 from sessions.models import Attendance, Document, Photo
 
 from .factories import (

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.bulk import SIZES, BulkLoader, NotEmptyError
+from chibo.demo.bulk import SIZES, BulkLoader, NotEmptyError
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from chibo.demo import DEMO_PASSWORD, DemoLoader
-from chibo.roles import ROLE_GROUPS
+from chibo.demo.cell import DEMO_PASSWORD, DemoLoader
+from chibo.lib.roles import ROLE_GROUPS
 
 
 class Command(BaseCommand):

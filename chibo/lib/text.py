@@ -1,4 +1,4 @@
-"""Sorting Vietnamese names the way a cell's lists are sorted."""
+"""Vietnamese text: names sorted as a cell's lists are, words compared without diacritics."""
 
 import unicodedata
 
@@ -46,3 +46,14 @@ def vietnamese_sort_key(full_name: str) -> str:
         return ""
     ordered = [words[-1], *words[:-1]]
     return " ".join(_word_key(word) for word in ordered)
+
+
+def fold(text) -> str:
+    """Without case, diacritics or extra spaces, to compare: "Tổ  Đảng" → "to dang".
+
+    A search for "tuan" finds "Tuấn", and an imported header "Họ và tên"
+    matches "ho va ten".
+    """
+    decomposed = unicodedata.normalize("NFD", str(text or "").casefold().replace("đ", "d"))
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(kept.split())

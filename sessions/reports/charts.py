@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import formats, timezone
 
-from sessions.summaries import GroupRow, SessionRow
+from sessions.reports.summaries import GroupRow, SessionRow
 
 
 def _n(value: float) -> str:

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from members.models import Member
 from sessions.models import Attendance, AttendanceFigures, GroupMeeting, ThematicSession
-from sessions.summaries import ABSENT
+from sessions.reports.summaries import ABSENT
 
 
 @dataclass(frozen=True)

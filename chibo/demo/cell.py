@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from chibo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
-from chibo.roles import LEADER, MEMBER, SECRETARY
+from chibo.demo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
+from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import (
     AnnualPlan,

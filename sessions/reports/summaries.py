@@ -52,12 +52,6 @@ from sessions.models import (
 
 Status = ThematicSession.Status
 ABSENT = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
-FIRST_YEAR, LAST_YEAR = 1930, 2200
-
-
-def valid_year(year: int) -> bool:
-    """Years a summary can be asked for (the Party was founded in 1930)."""
-    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def _attendance_counts(rows) -> dict:

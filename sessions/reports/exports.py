@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sessions.models import Attendance
-from sessions.summaries import MemberRow, YearSummary, groups_of_year
+from sessions.reports.summaries import MemberRow, YearSummary, groups_of_year
 
 MARKS = {
     Attendance.Status.PRESENT: "x",

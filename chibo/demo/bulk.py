@@ -27,10 +27,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chibo.pictures import draw_scene
-from chibo.roles import LEADER, MEMBER, SECRETARY
+from chibo.demo.pictures import draw_scene
+from chibo.lib.roles import LEADER, MEMBER, SECRETARY
+from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, PartyGroup
-from members.names import vietnamese_sort_key
 from sessions.models import (
     AnnualPlan,
     Attendance,

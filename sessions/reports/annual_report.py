@@ -22,7 +22,7 @@ from sessions.models import (
     Photo,
     ThematicSession,
 )
-from sessions.summaries import (
+from sessions.reports.summaries import (
     MemberRow,
     SessionRow,
     YearSummary,

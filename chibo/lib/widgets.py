@@ -10,8 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Years a date and time of the cell's life can fall in (the Party was founded in 1930).
-FIRST_YEAR, LAST_YEAR = 1930, 2200
+from chibo.lib.dates import FIRST_YEAR, LAST_YEAR
 
 
 def _attrs(attrs, placeholder, size):

@@ -1,0 +1,230 @@
+"""The leaders' pages: the year's summary, its exports and the printable annual report.
+
+All of them need ``thematic.view_summary`` (leaders and the secretary).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.lib.dates import valid_year
+from chibo.lib.query import number_from
+from members.models import Member, member_of, role_name
+from sessions.member_views import own_member
+from sessions.models import Attendance, AttendanceFigures
+from sessions.reports.annual_report import annual_report
+from sessions.reports.charts import group_chart, session_chart
+from sessions.reports.exports import attendance_csv, attendance_workbook
+from sessions.reports.records import member_record
+from sessions.reports.summaries import year_summary, years_with_data
+
+VIEW_SUMMARY = "thematic.view_summary"
+VIEW_MEMBER = "members.view_member"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _check_year(year: int) -> None:
+    if not valid_year(year):
+        raise Http404(_("Năm không hợp lệ."))
+
+
+def charts_for(summary) -> dict:
+    """The two charts and the thresholds they are drawn against."""
+    return {
+        "session_chart": session_chart(summary.sessions),
+        "group_chart": group_chart(summary.groups, no_group=_("Không thuộc tổ nào")),
+        "rules": {
+            "unexcused": settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR,
+            "in_a_row": settings.CHIBO_MAX_ABSENCES_IN_A_ROW,
+            "good": settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
+            "per_quarter": settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
+        },
+    }
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def summary_current(request):
+    """The year selector's target: the chosen year's summary, this year's by default."""
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", this_year)
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        year = 0
+    if not valid_year(year):
+        messages.error(request, _("Năm không hợp lệ: hãy chọn một năm trong danh sách."))
+        year = this_year
+    return redirect("sessions:summary", year=year)
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def summary(request, year):
+    _check_year(year)
+    data = year_summary(year)
+    context = {
+        "year": year,
+        "summary": data,
+        "years": years_with_data(year, timezone.localdate().year),
+        **charts_for(data),
+    }
+    return render(request, "sessions/reports/summary.html", context)
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def export_csv(request, year):
+    _check_year(year)
+    return _download(attendance_csv(year), "text/csv; charset=utf-8", f"chibo-diem-danh-{year}.csv")
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def export_xlsx(request, year):
+    _check_year(year)
+    return _download(attendance_workbook(year_summary(year)), XLSX, f"chibo-diem-danh-{year}.xlsx")
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def report(request, year):
+    """The annual report, laid out for A4 through the browser's print."""
+    _check_year(year)
+    data = annual_report(year)
+    context = {
+        "year": year,
+        "report": data,
+        "summary": data.summary,
+        "today": timezone.localdate(),
+        "cell_heading": {
+            "superior": settings.CHIBO_SUPERIOR_COMMITTEE,
+            "cell": settings.CHIBO_CELL_NAME,
+        },
+        **charts_for(data.summary),
+    }
+    return render(request, "sessions/reports/annual_report.html", context)
+
+
+# --- A member's page and their attendance record ---------------------------------
+
+
+def own_record_or_404(request, pk):
+    """What a member without the member list gets for a member's page.
+
+    Another member's record is not theirs to know about: 404, whether it
+    exists or not (the same answer as for a number that is nobody's). Their
+    own is on their own record page, where they are sent.
+    """
+    own = member_of(request.user)
+    if own is None or own.pk != pk:
+        raise Http404
+    return redirect("sessions:member_record", member_pk=pk, year=timezone.localdate().year)
+
+
+def member_years(member) -> list[tuple[int, AttendanceFigures]]:
+    """Each year the member has attendance rows in, newest first, with its figures.
+
+    One grouped query. A member attending temporarily has rows but no counted
+    ones: their years are listed too, with empty figures.
+    """
+    counted = Q(temporary=False)
+    rows = (
+        Attendance.objects.filter(member=member)
+        .values("session__start__year")
+        .order_by("-session__start__year")
+        .annotate(
+            expected=Count("pk", filter=counted),
+            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
+            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
+            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
+        )
+    )
+    return [(row["session__start__year"], AttendanceFigures.from_row(row)) for row in rows]
+
+
+def member_detail(request, pk):
+    """A member's details, their groups over time, and their attendance one year at a time.
+
+    The year is ``?year=``, by default this year or, for a member without a
+    row this year (who left, say), their latest year; a table lists every
+    year's figures, each a link to that year's rows.
+    """
+    if not request.user.has_perm(VIEW_MEMBER):
+        return own_record_or_404(request, pk)
+    member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
+    years = member_years(member)
+    figures_of = dict(years)
+    this_year = timezone.localdate().year
+    default = this_year if this_year in figures_of or not years else years[0][0]
+    year = number_from(request.GET.get("year", ""))
+    if year is None or year not in figures_of:
+        year = default
+    records = (
+        Attendance.objects.for_year(year)
+        .filter(member=member)
+        .select_related("session", "group")
+        .order_by("-session__start")
+    )
+    history = member.history.select_related("group").order_by("history_date", "history_id")
+    moves, previous = [], object()
+    for entry in history:
+        if entry.group_id != previous:
+            moves.append(entry)
+            previous = entry.group_id
+    context = {
+        "member": member,
+        "exemptions": member.exemptions.all(),
+        "year": year,
+        "years": years,
+        "year_choices": sorted({y for y, _figures in years} | {year}, reverse=True),
+        "records": records,
+        "figures": figures_of.get(year, AttendanceFigures()),
+        "moves": moves,
+        "role": role_name(member.user),
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+def _year_from(request, default: int) -> int | None:
+    """The ``year`` of a year selector, or None (and a message) when it is not a year."""
+    raw = request.GET.get("year")
+    if raw is None:
+        return default
+    try:
+        year = int(raw)
+    except ValueError:
+        year = 0
+    if not valid_year(year):
+        messages.error(request, _("Năm không hợp lệ: hãy chọn một năm trong danh sách."))
+        return None
+    return year
+
+
+def my_record(request):
+    """The signed-in member's own record, for the current or the chosen year."""
+    member = own_member(request)
+    year = _year_from(request, timezone.localdate().year) or timezone.localdate().year
+    return redirect("sessions:member_record", member_pk=member.pk, year=year)
+
+
+def member_record_view(request, member_pk, year):
+    member = get_object_or_404(Member.objects.select_related("group"), pk=member_pk)
+    is_own = member.user_id is not None and member.user_id == request.user.pk
+    if not (is_own or request.user.has_perm("thematic.view_attendance")) or not valid_year(year):
+        raise Http404
+    if "year" in request.GET:
+        chosen = _year_from(request, year)
+        return redirect("sessions:member_record", member_pk=member.pk, year=chosen or year)
+    record = member_record(member, year)
+    return render(
+        request,
+        "sessions/reports/member_record.html",
+        {"record": record, "member": member, "year": year, "is_own": is_own},
+    )
