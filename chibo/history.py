@@ -197,9 +197,6 @@ def changes_between(model, previous, row, labels: Labels) -> list[Change]:
 # --- Subjects and links -----------------------------------------------------------
 
 
-SESSION_PARTS = (GroupMeeting, Attendance, ContestTeam, Award)
-
-
 def subject(model, row, labels: Labels, page: str) -> str:
     """What an entry is about, as the ``page`` ("cell", "member", "session") needs it."""
     name = labels.name

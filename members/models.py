@@ -62,9 +62,6 @@ class MemberQuerySet(models.QuerySet):
             Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
         )
 
-    def exempt_on(self, day):
-        return self.filter(Exists(Exemption.objects.covering(day).filter(member=OuterRef("pk"))))
-
     def expected_on(self, day):
         """Members expected at a thematic session held on ``day``.
 

@@ -66,24 +66,15 @@ class AttendanceFigures:
         )
 
     @property
-    def is_good(self) -> bool:
-        """Above the attendance threshold and with no unexcused absence."""
+    def below_good_rate(self) -> bool:
+        """Attendance not above the good-session threshold (``CHIBO_GOOD_ATTENDANCE_PERCENT``)."""
         rate = self.rate
-        return (
-            rate is not None
-            and rate > settings.CHIBO_GOOD_ATTENDANCE_PERCENT
-            and self.unexcused == 0
-        )
+        return rate is not None and rate <= settings.CHIBO_GOOD_ATTENDANCE_PERCENT
 
-    @classmethod
-    def from_annotated(cls, obj) -> "AttendanceFigures":
-        """From an object annotated by ``with_attendance_figures()``."""
-        return cls(
-            expected=obj.expected,
-            present=obj.present,
-            excused=obj.excused,
-            unexcused=obj.unexcused,
-        )
+    @property
+    def too_many_unexcused(self) -> bool:
+        """As many unexcused absences as the rule flags in a year, or more."""
+        return self.unexcused >= settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR
 
     @classmethod
     def total(cls, parts) -> "AttendanceFigures":
@@ -109,6 +100,7 @@ class AttendanceFigures:
 
     @classmethod
     def from_row(cls, row) -> "AttendanceFigures":
+        """From a row of ``AttendanceQuerySet.figures()`` or ``figures_by()``."""
         return cls(
             expected=row.get("expected") or 0,
             present=row.get("present") or 0,
@@ -329,19 +321,6 @@ class ThematicSessionQuerySet(models.QuerySet):
             .order_by("start", "pk")
         )
 
-    def with_attendance_figures(self):
-        """Annotate expected / present / excused / unexcused from the saved sheet."""
-        counted = Q(attendances__temporary=False)
-        status = "attendances__status"
-        return self.annotate(
-            expected=Count("attendances", filter=counted),
-            present=Count("attendances", filter=counted & Q(**{status: Attendance.Status.PRESENT})),
-            excused=Count("attendances", filter=counted & Q(**{status: Attendance.Status.EXCUSED})),
-            unexcused=Count(
-                "attendances", filter=counted & Q(**{status: Attendance.Status.UNEXCUSED})
-            ),
-        )
-
 
 class ThematicSession(models.Model):
     """One thematic session (kỳ sinh hoạt chuyên đề) of the annual plan.
@@ -472,14 +451,6 @@ class ThematicSession(models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.pk])
-
-    @property
-    def duration_minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
-
-    @property
-    def min_duration_minutes(self) -> int:
-        return min_duration_minutes(self.with_regular_meeting)
 
     @property
     def quarter(self) -> int:
@@ -661,6 +632,38 @@ class GroupMeeting(models.Model):
             raise ValidationError(errors)
 
 
+def figure_counts() -> dict:
+    """How attendance rows are counted, everywhere Chibo counts them.
+
+    ``expected``, ``present``, ``excused``, ``unexcused``: the figures of
+    ``AttendanceFigures``, which never include members attending temporarily
+    from another cell; those are counted apart, as ``temporary``.
+    """
+    counted = Q(temporary=False)
+    status = Attendance.Status
+    return {
+        "expected": Count("pk", filter=counted),
+        "present": Count("pk", filter=counted & Q(status=status.PRESENT)),
+        "excused": Count("pk", filter=counted & Q(status=status.EXCUSED)),
+        "unexcused": Count("pk", filter=counted & Q(status=status.UNEXCUSED)),
+        "temporary": Count("pk", filter=~counted),
+    }
+
+
+def longest_run(statuses) -> int:
+    """The most absences (excused or not) in a row in ``statuses``, taken in session order."""
+    longest = run = 0
+    for status in statuses:
+        run = run + 1 if status in ABSENT else 0
+        longest = max(longest, run)
+    return longest
+
+
+def too_many_in_a_row(run: int) -> bool:
+    """More absences in a row than the rule allows (``CHIBO_MAX_ABSENCES_IN_A_ROW``)."""
+    return run > settings.CHIBO_MAX_ABSENCES_IN_A_ROW
+
+
 class AttendanceQuerySet(models.QuerySet):
     def counted(self):
         """Rows that count in a rate: not members attending temporarily."""
@@ -676,28 +679,16 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(session__in=ThematicSession.objects.for_year(year).values("pk"))
 
     def figures(self) -> dict:
-        """Aggregate expected / present / excused / unexcused in one query."""
-        counted = Q(temporary=False)
-        return self.aggregate(
-            expected=Count("pk", filter=counted),
-            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
-            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
-            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
-        )
+        """The counts of ``FIGURE_COUNTS`` over these rows, in one query."""
+        return self.aggregate(**figure_counts())
 
     def figures_by(self, *fields):
-        """The same counts grouped by ``fields`` (for example ``"group"``)."""
-        return (
-            self.counted()
-            .values(*fields)
-            .order_by(*fields)
-            .annotate(
-                expected=Count("pk"),
-                present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)),
-                excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
-                unexcused=Count("pk", filter=Q(status=Attendance.Status.UNEXCUSED)),
-            )
-        )
+        """The counts of ``FIGURE_COUNTS`` per value of ``fields`` (``"group"``, ``"member"``…).
+
+        A value whose rows are all of members attending temporarily comes
+        with ``expected`` 0: callers that list values call ``counted()`` first.
+        """
+        return self.values(*fields).order_by(*fields).annotate(**figure_counts())
 
 
 class Attendance(models.Model):
@@ -758,6 +749,10 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} — {self.session}: {self.get_status_display()}"
+
+
+# The statuses of an absence, excused or not: what a run of absences is made of.
+ABSENT = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
 
 
 class Postponement(models.Model):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from members.models import Member
-from sessions.models import Attendance, AttendanceFigures
+from sessions.models import Attendance, AttendanceFigures, longest_run, too_many_in_a_row
 from tests.factories import at, make_member, make_session, record
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +21,52 @@ def test_rate_is_present_over_expected():
 
 def test_rate_is_none_when_nobody_was_expected():
     assert AttendanceFigures().rate is None
-    assert not AttendanceFigures().is_good
+    assert not AttendanceFigures().below_good_rate
 
 
-def test_good_attendance_needs_rate_above_threshold_and_no_unexcused(settings):
+def test_a_rate_not_above_the_good_threshold_is_below_it(settings):
     settings.CHIBO_GOOD_ATTENDANCE_PERCENT = 85
-    assert AttendanceFigures(expected=20, present=18, excused=2).is_good  # 90 %
-    assert not AttendanceFigures(expected=20, present=17, excused=3).is_good  # 85 %: not above
-    assert not AttendanceFigures(expected=20, present=19, unexcused=1).is_good
+    assert not AttendanceFigures(expected=20, present=18, excused=2).below_good_rate  # 90 %
+    assert AttendanceFigures(expected=20, present=17, excused=3).below_good_rate  # 85 %
     settings.CHIBO_GOOD_ATTENDANCE_PERCENT = 95
-    assert not AttendanceFigures(expected=20, present=18, excused=2).is_good
+    assert AttendanceFigures(expected=20, present=18, excused=2).below_good_rate
+
+
+def test_unexcused_absences_are_flagged_from_the_yearly_threshold(settings):
+    settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR = 3
+    assert not AttendanceFigures(expected=9, present=7, unexcused=2).too_many_unexcused
+    assert AttendanceFigures(expected=9, present=6, unexcused=3).too_many_unexcused
+    settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR = 4
+    assert not AttendanceFigures(expected=9, present=6, unexcused=3).too_many_unexcused
+
+
+@pytest.mark.parametrize(
+    ("statuses", "longest"),
+    [
+        ([], 0),
+        ([P, P], 0),
+        ([E, U, E], 3),
+        ([E, P, U, U, P, E], 2),
+        ([U, U, P, E, E, E, E], 4),
+    ],
+)
+def test_the_longest_run_counts_absences_excused_or_not_in_a_row(statuses, longest):
+    assert longest_run(statuses) == longest
+
+
+def test_more_absences_in_a_row_than_the_rule_allows_are_flagged(settings):
+    settings.CHIBO_MAX_ABSENCES_IN_A_ROW = 3
+    assert not too_many_in_a_row(3)
+    assert too_many_in_a_row(4)
+
+
+def test_members_attending_temporarily_are_counted_apart(groups):
+    regular = make_member(groups[0])
+    visitor = make_member(groups[0], temporary=True)
+    session = make_session(start=at(2020, 3, 12))
+    record(session, {regular: U}, temporary=[visitor])
+    counts = Attendance.objects.filter(session=session).figures()
+    assert counts == {"expected": 1, "present": 0, "excused": 0, "unexcused": 1, "temporary": 1}
 
 
 def test_session_figures_count_statuses_apart(groups):

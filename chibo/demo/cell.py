@@ -129,7 +129,6 @@ MEMBERS = [
         temporary_from="Chi bộ Trường Chính trị Hoàng Văn Thụ",
     ),
 ]
-MEMBERS_IN_2020 = 30
 
 # Tạm miễn sinh hoạt for half of 2020, for long medical treatment.
 EXEMPTION = ("Nguyễn Văn Hải", d(2020, 7, 1), d(2020, 12, 31), "Điều trị bệnh dài ngày")

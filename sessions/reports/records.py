@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from members.models import Member
-from sessions.models import Attendance, AttendanceFigures, GroupMeeting, ThematicSession
-from sessions.reports.summaries import ABSENT
+from sessions.models import (
+    Attendance,
+    AttendanceFigures,
+    GroupMeeting,
+    ThematicSession,
+    longest_run,
+)
 
 
 @dataclass(frozen=True)
@@ -46,18 +51,27 @@ class MemberRecord:
 
     @property
     def longest_absence_run(self) -> int:
-        longest = run = 0
-        for line in self.lines:
-            row = line.attendance
-            if row is None or row.temporary:
-                continue
-            run = run + 1 if row.status in ABSENT else 0
-            longest = max(longest, run)
-        return longest
+        """Sessions without a counted row (not expected then) neither break nor extend a run."""
+        return longest_run(
+            line.attendance.status
+            for line in self.lines
+            if line.attendance is not None and not line.attendance.temporary
+        )
 
     @property
     def year_choices(self) -> list[int]:
         return sorted({line.year for line in self.years} | {self.year}, reverse=True)
+
+
+def member_years(member: Member) -> list[YearLine]:
+    """Each year the member has attendance rows in, newest first, with its figures.
+
+    One grouped query. A member attending temporarily has rows but no counted
+    ones: their years are listed too, with empty figures.
+    """
+    rows = Attendance.objects.filter(member=member).figures_by("session__start__year")
+    lines = [YearLine(row["session__start__year"], AttendanceFigures.from_row(row)) for row in rows]
+    return sorted(lines, key=lambda line: -line.year)
 
 
 def member_record(member: Member, year: int) -> MemberRecord:
@@ -82,9 +96,6 @@ def member_record(member: Member, year: int) -> MemberRecord:
     )
     lines = [RecordLine.of(session, member) for session in sessions]
     figures = AttendanceFigures.from_row(own.for_year(year).figures())
-    years = [
-        YearLine(row["session__start__year"], AttendanceFigures.from_row(row))
-        for row in own.figures_by("session__start__year")
-    ]
-    years.sort(key=lambda line: -line.year)
-    return MemberRecord(member=member, year=year, lines=lines, figures=figures, years=years)
+    return MemberRecord(
+        member=member, year=year, lines=lines, figures=figures, years=member_years(member)
+    )

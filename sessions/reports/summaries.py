@@ -24,6 +24,8 @@ The rules behind the figures are those of the design:
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import (
@@ -47,23 +49,12 @@ from sessions.models import (
     AttendanceFigures,
     Postponement,
     ThematicSession,
+    longest_run,
+    too_many_in_a_row,
     year_bounds,
 )
 
 Status = ThematicSession.Status
-ABSENT = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
-
-
-def _attendance_counts(rows) -> dict:
-    """expected / present / excused / unexcused / temporary of ``rows``, in one query."""
-    counted = Q(temporary=False)
-    return rows.aggregate(
-        expected=Count("pk", filter=counted),
-        present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
-        excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
-        unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
-        temporary=Count("pk", filter=Q(temporary=True)),
-    )
 
 
 def _was_postponed():
@@ -110,7 +101,7 @@ class YearTotals:
     def of(cls, year: int) -> "YearTotals":
         """Two queries: one over the year's sessions, one over its attendance rows."""
         sessions = _session_counts(ThematicSession.objects.for_year(year))
-        attendance = _attendance_counts(Attendance.objects.for_year(year))
+        attendance = Attendance.objects.for_year(year).figures()
         return cls(
             year=year,
             temporary=attendance["temporary"],
@@ -157,9 +148,7 @@ class SessionRow:
 
     @property
     def below_threshold(self) -> bool:
-        """Attendance not above the "good session" threshold."""
-        rate = self.figures.rate
-        return rate is not None and rate <= settings.CHIBO_GOOD_ATTENDANCE_PERCENT
+        return self.figures.below_good_rate
 
 
 @dataclass(frozen=True)
@@ -178,11 +167,11 @@ class MemberRow:
 
     @property
     def too_many_unexcused(self) -> bool:
-        return self.figures.unexcused >= settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR
+        return self.figures.too_many_unexcused
 
     @property
     def too_many_in_a_row(self) -> bool:
-        return self.longest_absence_run > settings.CHIBO_MAX_ABSENCES_IN_A_ROW
+        return too_many_in_a_row(self.longest_absence_run)
 
     @property
     def is_flagged(self) -> bool:
@@ -201,15 +190,18 @@ class TemporaryRow:
 
 
 @dataclass
-class YearSummary:
+class YearView:
+    """A year's totals, quarters, sessions and groups, and the flags they raise.
+
+    ``YearSummary`` (the leaders' summary) and ``YearGlance`` (the leader's
+    home) both are one; they differ in how they know the flagged members.
+    """
+
     year: int
     totals: YearTotals
-    previous: YearTotals
     quarters: list[QuarterRow]
     sessions: list[SessionRow]
     groups: list[GroupRow]
-    members: list[MemberRow]
-    temporary: list[TemporaryRow]
 
     @property
     def figures(self) -> AttendanceFigures:
@@ -220,6 +212,26 @@ class YearSummary:
         return [row.quarter for row in self.quarters if row.meets_rule is False]
 
     @property
+    def sessions_below(self) -> list[SessionRow]:
+        return [row for row in self.sessions if row.below_threshold]
+
+    @property
+    def flagged_members(self) -> tuple[int, int]:
+        """How many members have too many unexcused absences, and too many in a row."""
+        raise NotImplementedError
+
+    @property
+    def flag_count(self) -> int:
+        return sum(self.flagged_members) + len(self.sessions_below) + len(self.quarters_missing)
+
+
+@dataclass
+class YearSummary(YearView):
+    previous: YearTotals
+    members: list[MemberRow]
+    temporary: list[TemporaryRow]
+
+    @property
     def members_unexcused(self) -> list[MemberRow]:
         return [row for row in self.members if row.too_many_unexcused]
 
@@ -228,17 +240,8 @@ class YearSummary:
         return [row for row in self.members if row.too_many_in_a_row]
 
     @property
-    def sessions_below(self) -> list[SessionRow]:
-        return [row for row in self.sessions if row.below_threshold]
-
-    @property
-    def flag_count(self) -> int:
-        return (
-            len(self.members_unexcused)
-            + len(self.members_in_a_row)
-            + len(self.sessions_below)
-            + len(self.quarters_missing)
-        )
+    def flagged_members(self) -> tuple[int, int]:
+        return len(self.members_unexcused), len(self.members_in_a_row)
 
     @property
     def rate_change(self) -> Decimal | None:
@@ -294,19 +297,8 @@ def session_rows(year: int) -> list[SessionRow]:
         .select_related("preparer")
         .order_by("start", "pk")
     )
-    counted = Q(temporary=False)
     counts = {
-        row["session"]: row
-        for row in Attendance.objects.for_year(year)
-        .values("session")
-        .order_by("session")
-        .annotate(
-            expected=Count("pk", filter=counted),
-            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
-            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
-            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
-            temporary=Count("pk", filter=Q(temporary=True)),
-        )
+        row["session"]: row for row in Attendance.objects.for_year(year).figures_by("session")
     }
     empty = {"expected": 0, "present": 0, "excused": 0, "unexcused": 0, "temporary": 0}
     rows = []
@@ -318,7 +310,7 @@ def session_rows(year: int) -> list[SessionRow]:
 
 def group_rows(year: int, groups: dict) -> list[GroupRow]:
     """One query: counts by the group each member was in at the session."""
-    rows = Attendance.objects.for_year(year).figures_by("group")
+    rows = Attendance.objects.for_year(year).counted().figures_by("group")
     result = [GroupRow(groups.get(row["group"]), AttendanceFigures.from_row(row)) for row in rows]
     result.sort(key=lambda row: (row.group is None, *_group_key(row.group)))
     return result
@@ -411,16 +403,10 @@ def longest_absence_runs(year: int) -> dict[int, int]:
         .order_by("member_id", "session__start", "session_id")
         .values_list("member_id", "status")
     )
-    longest: dict[int, int] = {}
-    current_member, run = None, 0
-    for member_id, status in pairs.iterator(chunk_size=5000):
-        if member_id != current_member:
-            current_member, run = member_id, 0
-            longest.setdefault(member_id, 0)
-        run = run + 1 if status in ABSENT else 0
-        if run > longest[member_id]:
-            longest[member_id] = run
-    return longest
+    return {
+        member_id: longest_run(status for _member, status in rows)
+        for member_id, rows in groupby(pairs.iterator(chunk_size=5000), key=itemgetter(0))
+    }
 
 
 def member_rows(year: int, groups: dict) -> list[MemberRow]:
@@ -493,30 +479,19 @@ def year_summary(year: int, today: dt.date | None = None) -> YearSummary:
 
 
 @dataclass
-class YearGlance:
+class YearGlance(YearView):
     """What the leader's home shows of a year: its totals, sessions, groups and flags.
 
     The same figures as ``YearSummary``, without the member-by-member table:
     the flags about members are counted from the year's rows alone.
     """
 
-    year: int
-    totals: YearTotals
-    quarters: list[QuarterRow]
-    sessions: list[SessionRow]
-    groups: list[GroupRow]
-    members_unexcused: int
-    members_in_a_row: int
+    members_unexcused: int = 0
+    members_in_a_row: int = 0
 
     @property
-    def figures(self) -> AttendanceFigures:
-        return self.totals.figures
-
-    @property
-    def flag_count(self) -> int:
-        quarters_missing = sum(row.meets_rule is False for row in self.quarters)
-        sessions_below = sum(row.below_threshold for row in self.sessions)
-        return self.members_unexcused + self.members_in_a_row + sessions_below + quarters_missing
+    def flagged_members(self) -> tuple[int, int]:
+        return self.members_unexcused, self.members_in_a_row
 
 
 def year_glance(year: int, today: dt.date | None = None) -> YearGlance:
@@ -528,12 +503,10 @@ def year_glance(year: int, today: dt.date | None = None) -> YearGlance:
     """
     today = today or timezone.localdate()
     unexcused = sum(
-        row["unexcused"] >= settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR
+        AttendanceFigures.from_row(row).too_many_unexcused
         for row in Attendance.objects.for_year(year).figures_by("member")
     )
-    in_a_row = sum(
-        run > settings.CHIBO_MAX_ABSENCES_IN_A_ROW for run in longest_absence_runs(year).values()
-    )
+    in_a_row = sum(too_many_in_a_row(run) for run in longest_absence_runs(year).values())
     return YearGlance(
         year=year,
         totals=YearTotals.of(year),

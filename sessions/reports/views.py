@@ -6,7 +6,6 @@ All of them need ``thematic.view_summary`` (leaders and the secretary).
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from sessions.models import Attendance, AttendanceFigures
 from sessions.reports.annual_report import annual_report
 from sessions.reports.charts import group_chart, session_chart
 from sessions.reports.exports import attendance_csv, attendance_workbook
-from sessions.reports.records import member_record
+from sessions.reports.records import member_record, member_years
 from sessions.reports.summaries import year_summary, years_with_data
 
 VIEW_SUMMARY = "thematic.view_summary"
@@ -128,27 +127,6 @@ def own_record_or_404(request, pk):
     return redirect("sessions:member_record", member_pk=pk, year=timezone.localdate().year)
 
 
-def member_years(member) -> list[tuple[int, AttendanceFigures]]:
-    """Each year the member has attendance rows in, newest first, with its figures.
-
-    One grouped query. A member attending temporarily has rows but no counted
-    ones: their years are listed too, with empty figures.
-    """
-    counted = Q(temporary=False)
-    rows = (
-        Attendance.objects.filter(member=member)
-        .values("session__start__year")
-        .order_by("-session__start__year")
-        .annotate(
-            expected=Count("pk", filter=counted),
-            present=Count("pk", filter=counted & Q(status=Attendance.Status.PRESENT)),
-            excused=Count("pk", filter=counted & Q(status=Attendance.Status.EXCUSED)),
-            unexcused=Count("pk", filter=counted & Q(status=Attendance.Status.UNEXCUSED)),
-        )
-    )
-    return [(row["session__start__year"], AttendanceFigures.from_row(row)) for row in rows]
-
-
 def member_detail(request, pk):
     """A member's details, their groups over time, and their attendance one year at a time.
 
@@ -159,7 +137,7 @@ def member_detail(request, pk):
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
     member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
-    years = member_years(member)
+    years = [(line.year, line.figures) for line in member_years(member)]
     figures_of = dict(years)
     this_year = timezone.localdate().year
     default = this_year if this_year in figures_of or not years else years[0][0]
