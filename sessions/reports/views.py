@@ -46,19 +46,24 @@ def charts_for(summary) -> dict:
     }
 
 
+def chosen_year(request, default: int) -> int | None:
+    """The ``year`` of a year selector (``default`` without one), or None and a
+    message when it is no year a page can show."""
+    raw = request.GET.get("year")
+    if raw is None:
+        return default
+    year = number_from(raw)
+    if year is None or not valid_year(year):
+        messages.error(request, _("Năm không hợp lệ: hãy chọn một năm trong danh sách."))
+        return None
+    return year
+
+
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def summary_current(request):
     """The year selector's target: the chosen year's summary, this year's by default."""
     this_year = timezone.localdate().year
-    raw = request.GET.get("year", this_year)
-    try:
-        year = int(raw)
-    except (TypeError, ValueError):
-        year = 0
-    if not valid_year(year):
-        messages.error(request, _("Năm không hợp lệ: hãy chọn một năm trong danh sách."))
-        year = this_year
-    return redirect("sessions:summary", year=year)
+    return redirect("sessions:summary", year=chosen_year(request, this_year) or this_year)
 
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
@@ -170,25 +175,10 @@ def member_detail(request, pk):
     return render(request, "members/member_detail.html", context)
 
 
-def _year_from(request, default: int) -> int | None:
-    """The ``year`` of a year selector, or None (and a message) when it is not a year."""
-    raw = request.GET.get("year")
-    if raw is None:
-        return default
-    try:
-        year = int(raw)
-    except ValueError:
-        year = 0
-    if not valid_year(year):
-        messages.error(request, _("Năm không hợp lệ: hãy chọn một năm trong danh sách."))
-        return None
-    return year
-
-
 def my_record(request):
     """The signed-in member's own record, for the current or the chosen year."""
     member = own_member(request)
-    year = _year_from(request, timezone.localdate().year) or timezone.localdate().year
+    year = chosen_year(request, timezone.localdate().year) or timezone.localdate().year
     return redirect("sessions:member_record", member_pk=member.pk, year=year)
 
 
@@ -198,7 +188,7 @@ def member_record_view(request, member_pk, year):
     if not (is_own or request.user.has_perm("thematic.view_attendance")) or not valid_year(year):
         raise Http404
     if "year" in request.GET:
-        chosen = _year_from(request, year)
+        chosen = chosen_year(request, year)
         return redirect("sessions:member_record", member_pk=member.pk, year=chosen or year)
     record = member_record(member, year)
     return render(
