@@ -1,11 +1,15 @@
-"""What a developer or an operator reads on the console: each log line once."""
+"""What a developer or an operator reads on the console: each log line once, a
+shell that starts without warnings."""
 
 import os
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command, get_commands, load_command_class
 
 EMIT = """
 import logging
@@ -53,3 +57,16 @@ def test_each_log_record_is_written_once(debug):
     assert requests[0].startswith("[")
     assert lines.count("watching for file changes") == 1
     assert len(lines) == 5
+
+
+def test_shell_imports_every_model_without_a_warning(capsys):
+    out = StringIO()
+    call_command("shell", "-c", "print(HistoricalAttendance.instance_type.__name__)", stdout=out)
+    assert "could not be automatically imported" not in out.getvalue()
+    assert capsys.readouterr().out == "Attendance\n"
+    history_models = [model for model in apps.get_models() if hasattr(model, "instance_type")]
+    assert len(history_models) >= 9
+    shell = load_command_class(get_commands()["shell"], "shell")
+    namespace = shell.get_namespace(verbosity=0)
+    for model in history_models:
+        assert namespace[model.__name__] is model
