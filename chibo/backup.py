@@ -38,6 +38,7 @@ def table_counts() -> dict[str, int]:
 def backup_database(path: Path) -> None:
     """Write a backup of the default database to ``path``, replacing it atomically."""
     path = Path(path)
+    _make_folder(path.parent)
     partial = path.with_name(path.name + ".part")
     partial.unlink(missing_ok=True)
     try:
@@ -60,6 +61,22 @@ def backup_database(path: Path) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the backup's folder and its parents, or stop with one clear line.
+
+    A folder Chibo creates is readable by its owner only: backups hold the
+    whole member list.
+    """
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(
+            f"Không tạo được thư mục {folder} cho bản sao lưu: {error.strerror}."
+        ) from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CommandError(f"Không ghi được vào thư mục {folder}: không có quyền ghi.")
 
 
 def restore_database(path: Path) -> None:

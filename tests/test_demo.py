@@ -115,6 +115,14 @@ def test_current_year_has_recorded_and_upcoming_sessions(demo):
     assert AnnualPlan.objects.get(year=2026).quarters_without_session() == []
 
 
+def test_the_year_end_review_names_its_year(demo):
+    (review,) = ThematicSession.objects.for_year(2026).filter(topic__startswith="Tổng kết")
+    assert review.topic == (
+        "Tổng kết công tác xây dựng Đảng năm 2026 và nâng cao chất lượng sinh hoạt chi bộ"
+    )
+    assert not ThematicSession.objects.filter(topic__contains="{")
+
+
 def test_demo_logins_have_their_roles(demo):
     for username, perm in [
         ("secretary", "thematic.change_thematicsession"),

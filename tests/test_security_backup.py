@@ -118,3 +118,25 @@ def test_a_failed_backup_leaves_no_partial_file(demo, tmp_path, monkeypatch):
         call_command("backup", backup)
     assert backup.read_text() == "the previous backup"
     assert not (tmp_path / "chibo.backup.part").exists()
+
+
+def test_backup_creates_its_folder_as_the_readme_example_needs(demo, tmp_path):
+    # The README's example writes under /var/backups/chibo/, which a fresh
+    # server does not have: the folder and its parents are made, private.
+    backup = tmp_path / "var" / "backups" / "chibo" / "chibo-2026-11-24.backup"
+    call_command("backup", backup, stdout=StringIO())
+    assert backup.stat().st_size > 0
+    assert backup.parent.stat().st_mode & 0o077 == 0
+    call_command("restore", backup, "--no-input", stdout=StringIO())
+
+
+def test_backup_into_a_folder_it_cannot_make_says_so_in_one_line(demo, tmp_path):
+    blocker = tmp_path / "var" / "backups"
+    blocker.parent.mkdir()
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(CommandError) as error:
+        call_command("backup", blocker / "chibo" / "chibo.backup")
+    message = str(error.value)
+    assert message.startswith(f"Không tạo được thư mục {blocker / 'chibo'}")
+    assert "\n" not in message
+    assert list(blocker.parent.iterdir()) == [blocker]

@@ -138,7 +138,7 @@ F = ThematicSession.Format
 
 @dataclass
 class DemoSession:
-    topic: str
+    topic: str  # "{year}" in it is replaced by the plan's year
     when: tuple  # (month, day, hour, minute)
     minutes: int
     format: str = F.PRESENTATION
@@ -389,7 +389,7 @@ CURRENT_YEAR_SESSIONS = [
         postponed_from=(10, 15, 8, 0, "Tập trung chuẩn bị Đại hội Công đoàn tỉnh"),
     ),
     DemoSession(
-        "Tổng kết công tác xây dựng Đảng năm và nâng cao chất lượng sinh hoạt chi bộ",
+        "Tổng kết công tác xây dựng Đảng năm {year} và nâng cao chất lượng sinh hoạt chi bộ",
         (12, 17, 14, 0),
         150,
         F.SEMINAR,
@@ -511,7 +511,7 @@ class DemoLoader:
         is_past = end < self.now
         session = ThematicSession.objects.create(
             plan=plan,
-            topic=spec.topic,
+            topic=spec.topic.replace("{year}", str(plan.year)),
             description=spec.description,
             scope=ThematicSession.Scope.GROUPS if spec.by_group else ThematicSession.Scope.CELL,
             format=spec.format,
