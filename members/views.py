@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chibo.lib.query import number_from
-from chibo.lib.roles import ROLE_GROUPS
+from chibo.lib.roles import (
+    ADD_EXEMPTION,
+    ADD_GROUP,
+    ADD_MEMBER,
+    CHANGE_EXEMPTION,
+    CHANGE_GROUP,
+    CHANGE_MEMBER,
+    ROLE_GROUPS,
+    VIEW_GROUP,
+    VIEW_MEMBER,
+)
 from chibo.lib.text import fold
 from members import services
 from members.forms import (
@@ -30,8 +40,6 @@ from members.forms import (
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
 from members.models import Exemption, Member, PartyGroup, role_name
 
-CHANGE_MEMBER = "members.change_member"
-VIEW_MEMBER = "members.view_member"
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
 LINK_SESSION_KEY = "chibo_password_link"
@@ -141,7 +149,7 @@ def member_list(request):
     return render(request, "members/member_list.html", context)
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 def member_create(request):
     # ?temporary=1: from the attendance sheet, for a member attending from another cell.
     initial = {"temporary": request.GET.get("temporary") == "1"}
@@ -204,7 +212,7 @@ def member_leave(request, pk):
     return render(request, "members/member_leave.html", {"form": form, "member": member})
 
 
-@permission_required("members.add_exemption", raise_exception=True)
+@permission_required(ADD_EXEMPTION, raise_exception=True)
 def exemption_create(request, pk):
     member = get_object_or_404(Member, pk=pk)
     form = ExemptionForm(request.POST or None, instance=Exemption(member=member))
@@ -216,7 +224,7 @@ def exemption_create(request, pk):
     return render(request, "members/exemption_form.html", context)
 
 
-@permission_required("members.change_exemption", raise_exception=True)
+@permission_required(CHANGE_EXEMPTION, raise_exception=True)
 def exemption_edit(request, pk, exemption_pk):
     exemption = get_object_or_404(
         Exemption.objects.select_related("member"), member_id=pk, pk=exemption_pk
@@ -325,7 +333,7 @@ def member_account_revoke(request, pk):
 # --- Groups --------------------------------------------------------------------
 
 
-@permission_required("members.view_partygroup", raise_exception=True)
+@permission_required(VIEW_GROUP, raise_exception=True)
 def group_list(request):
     current = Q(members__temporary=False, members__left_cell_on__isnull=True)
     groups = PartyGroup.objects.select_related("leader").annotate(
@@ -334,7 +342,7 @@ def group_list(request):
     return render(request, "members/group_list.html", {"groups": groups})
 
 
-@permission_required("members.add_partygroup", raise_exception=True)
+@permission_required(ADD_GROUP, raise_exception=True)
 def group_create(request):
     form = GroupForm(request.POST or None)
     if form.is_valid():
@@ -346,7 +354,7 @@ def group_create(request):
     return render(request, "members/group_form.html", {"form": form})
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 def group_edit(request, pk):
     group = get_object_or_404(PartyGroup, pk=pk)
     form = GroupForm(request.POST or None, instance=group)
@@ -357,7 +365,7 @@ def group_edit(request, pk):
     return render(request, "members/group_form.html", {"form": form, "group": group})
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_move(request, pk, direction):
     group = get_object_or_404(PartyGroup, pk=pk)
@@ -365,7 +373,7 @@ def group_move(request, pk, direction):
     return redirect("members:groups")
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_archive(request, pk):
     group = get_object_or_404(PartyGroup, pk=pk)
@@ -378,7 +386,7 @@ def group_archive(request, pk):
     return redirect("members:groups")
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_restore(request, pk):
     group = get_object_or_404(PartyGroup, pk=pk)
@@ -390,7 +398,7 @@ def group_restore(request, pk):
 # --- Import --------------------------------------------------------------------
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 def member_import(request):
     """Upload a list, see every row checked, import nothing yet."""
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -419,7 +427,7 @@ def import_context(form, rows, token):
     }
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 @require_POST
 def member_import_confirm(request):
     """Import the previewed rows, checked again: the cell may have changed since."""
@@ -443,7 +451,7 @@ def member_import_confirm(request):
     return redirect("members:list")
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 def member_import_template(request):
     """A CSV with the expected columns and one example row."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -19,6 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from chibo.lib.roles import VIEW_SESSION
 from members.models import Member, member_of, new_calendar_token
 from sessions import calendar
 from sessions.agenda import AgendaItem, items_for, sessions_for, upcoming_for
@@ -91,7 +92,7 @@ def calendar_feed(request, token):
     return response
 
 
-@permission_required("thematic.view_thematicsession", raise_exception=True)
+@permission_required(VIEW_SESSION, raise_exception=True)
 def session_ics(request, pk):
     """One session as a calendar file, at the signed-in member's own group's time."""
     meetings = GroupMeeting.objects.select_related("group", "presiding")

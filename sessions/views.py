@@ -8,6 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.lib.roles import (
+    ADD_DOCUMENT,
+    ADD_PHOTO,
+    ADD_PLAN,
+    ADD_SESSION,
+    CHANGE_ATTENDANCE,
+    CHANGE_CONTEST,
+    CHANGE_PHOTO,
+    CHANGE_PLAN,
+    CHANGE_SESSION,
+    DELETE_DOCUMENT,
+    DELETE_PHOTO,
+    DELETE_SESSION,
+    VIEW_ATTENDANCE,
+    VIEW_PLAN,
+    VIEW_SESSION,
+)
 from members.models import PartyGroup, member_of
 from sessions import services
 from sessions.forms import (
@@ -37,8 +54,6 @@ from sessions.models import (
     max_score,
 )
 
-CHANGE_SESSION = "thematic.change_thematicsession"
-
 
 def active_groups():
     return list(PartyGroup.objects.filter(is_active=True))
@@ -51,7 +66,7 @@ def session_or_404(pk, *related):
 # --- Plans ---------------------------------------------------------------------
 
 
-@permission_required("thematic.view_annualplan", raise_exception=True)
+@permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
     plans = AnnualPlan.objects.annotate(
         session_count=Count("sessions", filter=~Q(sessions__status="cancelled"))
@@ -59,7 +74,7 @@ def plan_list(request):
     return render(request, "sessions/plan_list.html", {"plans": plans})
 
 
-@permission_required("thematic.view_annualplan", raise_exception=True)
+@permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
     by_quarter = plan.sessions_by_quarter()
@@ -73,7 +88,7 @@ def plan_detail(request, year):
     return render(request, "sessions/plan_detail.html", context)
 
 
-@permission_required("thematic.add_annualplan", raise_exception=True)
+@permission_required(ADD_PLAN, raise_exception=True)
 def plan_create(request):
     years = set(AnnualPlan.objects.values_list("year", flat=True))
     year = timezone.localdate().year
@@ -87,7 +102,7 @@ def plan_create(request):
     return render(request, "sessions/plan_form.html", {"form": form})
 
 
-@permission_required("thematic.change_annualplan", raise_exception=True)
+@permission_required(CHANGE_PLAN, raise_exception=True)
 def plan_edit(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
     form = PlanEditForm(request.POST or None, instance=plan)
@@ -98,7 +113,7 @@ def plan_edit(request, year):
     return render(request, "sessions/plan_form.html", {"form": form, "plan": plan})
 
 
-@permission_required("thematic.add_thematicsession", raise_exception=True)
+@permission_required(ADD_SESSION, raise_exception=True)
 def plan_copy(request, year):
     """Start next year's plan from this year's topics (confirm, then POST)."""
     plan = get_object_or_404(AnnualPlan, year=year)
@@ -122,7 +137,7 @@ def plan_copy(request, year):
 # --- Sessions ------------------------------------------------------------------
 
 
-@permission_required("thematic.view_thematicsession", raise_exception=True)
+@permission_required(VIEW_SESSION, raise_exception=True)
 def session_detail(request, pk):
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
@@ -146,7 +161,7 @@ def session_detail(request, pk):
             Attendance.objects.filter(session=session, member=member).first() if member else None
         ),
     }
-    if request.user.has_perm("thematic.view_attendance"):
+    if request.user.has_perm(VIEW_ATTENDANCE):
         context["figures"] = session.attendance_figures()
         context["absences"] = (
             session.attendances.counted()
@@ -188,7 +203,7 @@ def saved_session(request, session):
     return redirect(session)
 
 
-@permission_required("thematic.add_thematicsession", raise_exception=True)
+@permission_required(ADD_SESSION, raise_exception=True)
 def session_create(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
     session = ThematicSession(plan=plan)
@@ -239,7 +254,7 @@ def session_cancel(request, pk):
     return render(request, "sessions/session_cancel.html", {"session": session, "form": form})
 
 
-@permission_required("thematic.delete_thematicsession", raise_exception=True)
+@permission_required(DELETE_SESSION, raise_exception=True)
 def session_delete(request, pk):
     """Ask, then delete a session that was never held."""
     session = session_or_404(pk)
@@ -269,7 +284,7 @@ def documents_page(request, session, *, form=None, draft_form=None, status=200):
     return render(request, "sessions/session_documents.html", context, status=status)
 
 
-@permission_required("thematic.add_document", raise_exception=True)
+@permission_required(ADD_DOCUMENT, raise_exception=True)
 def session_documents(request, pk):
     session = session_or_404(pk)
     if request.method != "POST":
@@ -306,7 +321,7 @@ def session_draft_sent(request, pk):
     return redirect("sessions:documents", pk=session.pk)
 
 
-@permission_required("thematic.delete_document", raise_exception=True)
+@permission_required(DELETE_DOCUMENT, raise_exception=True)
 @require_POST
 def document_delete(request, pk, document_pk):
     document = get_object_or_404(Document, session_id=pk, pk=document_pk)
@@ -321,7 +336,7 @@ def document_delete(request, pk, document_pk):
 # --- Photos --------------------------------------------------------------------
 
 
-@permission_required("thematic.add_photo", raise_exception=True)
+@permission_required(ADD_PHOTO, raise_exception=True)
 def session_photos(request, pk):
     session = session_or_404(pk)
     formset = PhotoFormSet(request.POST or None, request.FILES or None, prefix="photos")
@@ -339,7 +354,7 @@ def session_photos(request, pk):
     return render(request, "sessions/session_photos.html", context)
 
 
-@permission_required("thematic.change_photo", raise_exception=True)
+@permission_required(CHANGE_PHOTO, raise_exception=True)
 @require_POST
 def photo_caption(request, pk, photo_pk):
     photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
@@ -353,7 +368,7 @@ def photo_caption(request, pk, photo_pk):
     return redirect("sessions:photos", pk=pk)
 
 
-@permission_required("thematic.delete_photo", raise_exception=True)
+@permission_required(DELETE_PHOTO, raise_exception=True)
 @require_POST
 def photo_delete(request, pk, photo_pk):
     photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
@@ -365,7 +380,7 @@ def photo_delete(request, pk, photo_pk):
 # --- Contests ------------------------------------------------------------------
 
 
-@permission_required("thematic.change_contestteam", raise_exception=True)
+@permission_required(CHANGE_CONTEST, raise_exception=True)
 def session_contest(request, pk):
     session = session_or_404(pk)
     if session.format != ThematicSession.Format.CONTEST:
@@ -405,7 +420,7 @@ def attendance_form(session, data=None):
     )
 
 
-@permission_required("thematic.change_attendance", raise_exception=True)
+@permission_required(CHANGE_ATTENDANCE, raise_exception=True)
 def session_attendance(request, pk):
     """The attendance sheet: every expected member on one page, saved in one submit."""
     session = session_or_404(pk)
@@ -437,7 +452,7 @@ def session_attendance(request, pk):
     return render(request, "sessions/attendance_sheet.html", context, status=status)
 
 
-@permission_required("thematic.view_attendance", raise_exception=True)
+@permission_required(VIEW_ATTENDANCE, raise_exception=True)
 def session_minutes(request, pk):
     """The minutes (biên bản) of a held session, laid out for A4."""
     meetings = GroupMeeting.objects.select_related("group", "presiding")
