@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chibo.lib.files import delete_after_commit, discard
 from members.models import Member
 from sessions.models import (
     AnnualPlan,
     Attendance,
     ContestTeam,
+    Document,
     GroupMeeting,
     Photo,
     Postponement,
@@ -211,13 +213,18 @@ def delete_session(*, session: ThematicSession) -> None:
     ]
     with transaction.atomic():
         session.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+        delete_after_commit(files)
 
 
-def _delete_files(names):
-    for name in names:
-        if name:
-            default_storage.delete(name)
+# --- Documents -----------------------------------------------------------------
+
+
+def delete_document(*, document: Document) -> None:
+    """Remove a document from its session, and its file once that is committed."""
+    name = document.file.name if document.file else ""
+    with transaction.atomic():
+        document.delete()
+        delete_after_commit([name], storage=document.file.storage)
 
 
 # --- Photos --------------------------------------------------------------------
@@ -256,15 +263,16 @@ def add_photos(
                 )
             return Photo.objects.bulk_create(rows)
     except BaseException:
-        _delete_files(written)
+        discard(written)
         raise
 
 
 def delete_photo(*, photo: Photo) -> None:
+    """Delete a photo, and its image and thumbnail once that is committed."""
     files = [photo.image.name, photo.thumbnail.name]
     with transaction.atomic():
         photo.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+        delete_after_commit(files)
 
 
 # --- Contests ------------------------------------------------------------------

@@ -325,10 +325,7 @@ def session_draft_sent(request, pk):
 @require_POST
 def document_delete(request, pk, document_pk):
     document = get_object_or_404(Document, session_id=pk, pk=document_pk)
-    name = document.file.name if document.file else ""
-    document.delete()
-    if name:
-        document.file.storage.delete(name)
+    services.delete_document(document=document)
     messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": document})
     return redirect("sessions:documents", pk=pk)
 

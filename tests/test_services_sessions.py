@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from sessions import services
 from sessions.models import (
@@ -12,6 +13,7 @@ from sessions.models import (
     ContestTeam,
     Document,
     GroupMeeting,
+    Photo,
     Postponement,
     ThematicSession,
 )
@@ -123,3 +125,47 @@ def test_save_contest_ranks_teams_by_score_with_ties(groups):
         ("Giải Nhất", 0),
         ("Giải khán giả", 1),
     ]
+
+
+# --- Files go after the commit ---------------------------------------------------
+
+
+def stored_document(session):
+    document = Document(session=session, title="Đề dẫn", kind="draft")
+    document.file.save("de-dan.txt", ContentFile(b"noi dung"), save=True)
+    return document
+
+
+def test_delete_document_removes_its_file_only_once_committed(
+    groups, settings, django_capture_on_commit_callbacks
+):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = stored_document(session)
+    path = Path(document.file.path)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.delete_document(document=document)
+    assert not Document.objects.exists()
+    assert path.exists()  # the transaction could still roll back
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert not path.exists()
+
+
+def test_a_rolled_back_deletion_keeps_the_files(
+    groups, settings, django_capture_on_commit_callbacks
+):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = stored_document(session)
+    photo = Photo.objects.create(session=session, image="photos/2020/a.jpg")
+    path = Path(document.file.path)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.delete_document(document=document)
+        services.delete_photo(photo=photo)
+        raise RuntimeError
+    assert callbacks == []
+    assert path.exists()
+    assert Document.objects.count() == Photo.objects.count() == 1
