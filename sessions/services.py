@@ -143,6 +143,13 @@ def save_session(
     return session
 
 
+def postpone_refusal(session: ThematicSession) -> str | None:
+    """Why ``session`` cannot be postponed, or None: only one not held nor cancelled can."""
+    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
+        return _("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy.")
+    return None
+
+
 def postpone_session(
     *,
     session: ThematicSession,
@@ -156,8 +163,9 @@ def postpone_session(
     The old time and the reason are kept. A session held group by group moves
     with every group's meeting, by as much as the session itself.
     """
-    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        raise ServiceError(_("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
+    refusal = postpone_refusal(session)
+    if refusal:
+        raise ServiceError(refusal)
     with transaction.atomic():
         postponement = Postponement.objects.create(
             session=session,
@@ -180,13 +188,23 @@ def postpone_session(
     return postponement
 
 
-def cancel_session(*, session: ThematicSession, reason: str) -> None:
+def cancel_refusal(session: ThematicSession) -> str | None:
+    """Why ``session`` cannot be cancelled, or None: a held or cancelled one cannot."""
     if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        raise ServiceError(_("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
-    session.status = ThematicSession.Status.CANCELLED
-    session.status_reason = reason
-    session.calendar_sequence += 1
-    session.save()
+        return _("Chỉ hủy được kỳ sinh hoạt chưa tổ chức.")
+    return None
+
+
+def cancel_session(*, session: ThematicSession, reason: str) -> None:
+    """Cancel a session that was not held; it stays in the plan, with the reason."""
+    refusal = cancel_refusal(session)
+    if refusal:
+        raise ServiceError(refusal)
+    with transaction.atomic():
+        session.status = ThematicSession.Status.CANCELLED
+        session.status_reason = reason
+        session.calendar_sequence += 1
+        session.save()
 
 
 def delete_reason(session: ThematicSession) -> str | None:

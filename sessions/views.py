@@ -219,19 +219,24 @@ def session_edit(request, pk):
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_postpone(request, pk):
     session = session_or_404(pk)
-    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        messages.error(request, _("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
+    refusal = services.postpone_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(session)
     form = PostponeForm(request.POST or None, session=session)
     if form.is_valid():
         data = form.cleaned_data
-        services.postpone_session(
-            session=session,
-            start=data["start"],
-            end=data["end"],
-            reason=data["reason"],
-            user=request.user,
-        )
+        try:
+            services.postpone_session(
+                session=session,
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+                user=request.user,
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(session)
         if data["start"] is None:
             messages.success(request, _("Đã hoãn kỳ sinh hoạt; ngày mới sẽ định sau."))
         else:
@@ -243,12 +248,17 @@ def session_postpone(request, pk):
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_cancel(request, pk):
     session = session_or_404(pk)
-    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        messages.error(request, _("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
+    refusal = services.cancel_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(session)
     form = CancelForm(request.POST or None)
     if form.is_valid():
-        services.cancel_session(session=session, reason=form.cleaned_data["reason"])
+        try:
+            services.cancel_session(session=session, reason=form.cleaned_data["reason"])
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(session)
         messages.success(request, _("Đã hủy kỳ sinh hoạt."))
         return redirect(session)
     return render(request, "sessions/session_cancel.html", {"session": session, "form": form})

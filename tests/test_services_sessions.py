@@ -127,6 +127,41 @@ def test_save_contest_ranks_teams_by_score_with_ties(groups):
     ]
 
 
+# --- Rules that were in the views ------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["held", "cancelled"])
+def test_a_held_or_cancelled_session_is_neither_postponed_nor_cancelled(groups, status):
+    session = make_session(make_plan(2020), at(2020, 3, 12), status=status)
+    assert services.postpone_refusal(session) == (
+        "Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."
+    )
+    assert services.cancel_refusal(session) == "Chỉ hủy được kỳ sinh hoạt chưa tổ chức."
+    with pytest.raises(services.ServiceError, match="Chỉ hoãn được"):
+        services.postpone_session(
+            session=session, start=at(2020, 4, 2), end=at(2020, 4, 2, 10), reason="Bận"
+        )
+    with pytest.raises(services.ServiceError, match="Chỉ hủy được"):
+        services.cancel_session(session=session, reason="Bận")
+    session.refresh_from_db()
+    assert (session.status, session.start, session.status_reason) == (
+        status,
+        at(2020, 3, 12),
+        "",
+    )
+    assert not Postponement.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["planned", "postponed"])
+def test_a_planned_or_postponed_session_may_be_postponed_or_cancelled(groups, status):
+    session = make_session(make_plan(2020), at(2020, 3, 12), status=status)
+    assert services.postpone_refusal(session) is None
+    assert services.cancel_refusal(session) is None
+    services.cancel_session(session=session, reason="Trùng đại hội")
+    session.refresh_from_db()
+    assert (session.status, session.status_reason) == ("cancelled", "Trùng đại hội")
+
+
 # --- Files go after the commit ---------------------------------------------------
 
 
