@@ -90,10 +90,7 @@ def plan_detail(request, year):
 
 @permission_required(ADD_PLAN, raise_exception=True)
 def plan_create(request):
-    years = set(AnnualPlan.objects.values_list("year", flat=True))
-    year = timezone.localdate().year
-    while year in years:
-        year += 1
+    year = AnnualPlan.objects.first_free_year(timezone.localdate().year)
     form = PlanForm(request.POST or None, initial={"year": year})
     if form.is_valid():
         plan = form.save()

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from sessions import services
 from sessions.models import (
+    AnnualPlan,
     Award,
     ContestTeam,
     Document,
@@ -128,6 +129,18 @@ def test_save_contest_ranks_teams_by_score_with_ties(groups):
 
 
 # --- Rules that were in the views ------------------------------------------------
+
+
+def test_first_free_year_skips_the_years_that_have_a_plan(db):
+    """A new plan is offered for this year, or the first year after it with no plan."""
+    assert AnnualPlan.objects.first_free_year(2020) == 2020
+    make_plan(2019)
+    make_plan(2020)
+    make_plan(2021)
+    make_plan(2023)
+    assert AnnualPlan.objects.first_free_year(2020) == 2022
+    assert AnnualPlan.objects.first_free_year(2023) == 2024
+    assert AnnualPlan.objects.first_free_year(2018) == 2018
 
 
 @pytest.mark.parametrize("status", ["held", "cancelled"])
