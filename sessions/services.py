@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -232,6 +233,27 @@ def delete_session(*, session: ThematicSession) -> None:
     with transaction.atomic():
         session.delete()
         delete_after_commit(files)
+
+
+def draft_sent_late(session: ThematicSession) -> bool:
+    """Whether the draft reached members later than the rule asks.
+
+    It must be sent at least ``CHIBO_DRAFT_LEAD_DAYS`` days before the
+    session, counted in days of the cell's calendar, not in hours. A draft
+    not sent yet is not late.
+    """
+    if session.draft_sent_at is None:
+        return False
+    ahead = timezone.localdate(session.start) - timezone.localdate(session.draft_sent_at)
+    return ahead.days < settings.CHIBO_DRAFT_LEAD_DAYS
+
+
+def record_draft_sent(*, session: ThematicSession, sent_at: dt.datetime | None) -> bool:
+    """Record when the draft was sent to members (None: not yet); True if that was late."""
+    with transaction.atomic():
+        session.draft_sent_at = sent_at
+        session.save()
+    return draft_sent_late(session)
 
 
 # --- Documents -----------------------------------------------------------------

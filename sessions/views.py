@@ -312,19 +312,18 @@ def session_draft_sent(request, pk):
     form = DraftSentForm(request.POST, instance=session)
     if not form.is_valid():
         return documents_page(request, session, draft_form=form)
-    form.save()
-    sent = session.draft_sent_at
+    sent = form.cleaned_data["draft_sent_at"]
+    late = services.record_draft_sent(session=session, sent_at=sent)
     if sent is None:
         messages.success(request, _("Đã ghi: dự thảo chưa gửi đảng viên."))
     else:
         messages.success(request, _("Đã ghi ngày gửi dự thảo cho đảng viên."))
-        lead = settings.CHIBO_DRAFT_LEAD_DAYS
-        if (timezone.localdate(session.start) - timezone.localdate(sent)).days < lead:
-            messages.warning(
-                request,
-                _("Dự thảo cần gửi đảng viên trước buổi sinh hoạt ít nhất %(days)s ngày.")
-                % {"days": lead},
-            )
+    if late:
+        messages.warning(
+            request,
+            _("Dự thảo cần gửi đảng viên trước buổi sinh hoạt ít nhất %(days)s ngày.")
+            % {"days": settings.CHIBO_DRAFT_LEAD_DAYS},
+        )
     return redirect("sessions:documents", pk=session.pk)
 
 

@@ -175,6 +175,34 @@ def test_a_planned_or_postponed_session_may_be_postponed_or_cancelled(groups, st
     assert (session.status, session.status_reason) == ("cancelled", "Trùng đại hội")
 
 
+@pytest.mark.parametrize(
+    ("lead_days", "sent", "late"),
+    [
+        (1, at(2020, 3, 11, 23, 30), False),  # the evening before, in Hà Nội
+        (1, at(2020, 3, 12, 6, 0), True),  # the morning of the session
+        (1, at(2020, 3, 1), False),
+        (3, at(2020, 3, 10, 7, 0), True),  # two days ahead when three are asked
+        (3, at(2020, 3, 9, 20, 0), False),
+    ],
+)
+def test_a_draft_must_reach_members_the_set_number_of_days_ahead(
+    groups, settings, lead_days, sent, late
+):
+    settings.CHIBO_DRAFT_LEAD_DAYS = lead_days
+    session = make_session(make_plan(2020), at(2020, 3, 12, 8))
+    assert services.record_draft_sent(session=session, sent_at=sent) is late
+    session.refresh_from_db()
+    assert session.draft_sent_at == sent
+    assert services.draft_sent_late(session) is late
+
+
+def test_a_draft_not_sent_yet_is_not_late(groups):
+    session = make_session(make_plan(2020), at(2020, 3, 12, 8), draft_sent_at=at(2020, 3, 12))
+    assert services.record_draft_sent(session=session, sent_at=None) is False
+    session.refresh_from_db()
+    assert session.draft_sent_at is None
+
+
 # --- Files go after the commit ---------------------------------------------------
 
 
