@@ -24,6 +24,7 @@ from members.models import Member
 from sessions.models import (
     AnnualPlan,
     Attendance,
+    Award,
     ContestTeam,
     Document,
     GroupMeeting,
@@ -318,20 +319,28 @@ def delete_photo(*, photo: Photo) -> None:
 # --- Contests ------------------------------------------------------------------
 
 
+def is_blank_award(award: Award) -> bool:
+    """A new award line with nothing typed on it: the form's spare line, not an award."""
+    return award.pk is None and not (award.prize or award.member_id or award.guest_name)
+
+
 def save_contest(
     *,
     session: ThematicSession,
     teams: list[ContestTeam],
     removed_teams: list[ContestTeam],
-    awards: list,
-    removed_awards: list,
+    awards: list[Award],
+    removed_awards: list[Award],
 ) -> None:
     """Save a staged contest's teams and awards; ranks not typed follow the scores.
 
-    Every team whose rank was not typed by hand is ranked again from all the
-    scores, as they are now, by the usual rule for ties: two teams with the
-    same score share a rank and the next rank is skipped.
+    ``awards`` are the award lines in the order shown, kept ones and new
+    ones; a new line left blank is skipped, and the others are numbered in
+    that order. Every team whose rank was not typed by hand is ranked again
+    from all the scores, as they are now, by the usual rule for ties: two
+    teams with the same score share a rank and the next rank is skipped.
     """
+    awards = [award for award in awards if not is_blank_award(award)]
     with transaction.atomic():
         for obj in [*removed_teams, *removed_awards]:
             if obj.pk:

@@ -396,11 +396,7 @@ def session_contest(request, pk):
             session=session,
             teams=teams.save(commit=False),
             removed_teams=teams.deleted_objects,
-            awards=[
-                form.instance
-                for form in awards.forms
-                if (form.instance.pk or form.has_changed()) and form not in awards.deleted_forms
-            ],
+            awards=[form.instance for form in awards.forms if form not in awards.deleted_forms],
             removed_awards=[form.instance for form in awards.deleted_forms],
         )
         messages.success(request, _("Đã lưu kết quả hội thi."))

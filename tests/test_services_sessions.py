@@ -203,6 +203,24 @@ def test_a_draft_not_sent_yet_is_not_late(groups):
     assert session.draft_sent_at is None
 
 
+def test_save_contest_skips_blank_award_lines_and_numbers_the_others(groups):
+    """The form's spare lines are new awards with nothing typed: they are not saved."""
+    session = make_session(make_plan(2020), at(2020, 1, 16), format="contest")
+    winner = make_member(groups[0], "Chu Thị Hằng")
+    kept = Award.objects.create(session=session, prize="Giải Nhì", member=winner, order=3)
+    awards = [
+        Award(),
+        kept,
+        Award(prize="Giải Ba", guest_name="Lò Văn Pọm"),
+        Award(session=session),
+    ]
+    assert [services.is_blank_award(award) for award in awards] == [True, False, False, True]
+    services.save_contest(
+        session=session, teams=[], removed_teams=[], awards=awards, removed_awards=[]
+    )
+    assert list(Award.objects.values_list("prize", "order")) == [("Giải Nhì", 0), ("Giải Ba", 1)]
+
+
 # --- Files go after the commit ---------------------------------------------------
 
 
