@@ -260,6 +260,14 @@ def record_draft_sent(*, session: ThematicSession, sent_at: dt.datetime | None) 
 # --- Documents -----------------------------------------------------------------
 
 
+def add_document(*, document: Document, user=None) -> Document:
+    """Attach a checked document (a file or a link) to its session, naming who added it."""
+    document.uploaded_by = user
+    with transaction.atomic():
+        document.save()
+    return document
+
+
 def delete_document(*, document: Document) -> None:
     """Remove a document from its session, and its file once that is committed."""
     name = document.file.name if document.file else ""
@@ -306,6 +314,13 @@ def add_photos(
     except BaseException:
         discard(written)
         raise
+
+
+def caption_photo(*, photo: Photo, caption: str) -> None:
+    """Change a photo's caption."""
+    with transaction.atomic():
+        photo.caption = caption
+        photo.save(update_fields=["caption"])
 
 
 def delete_photo(*, photo: Photo) -> None:

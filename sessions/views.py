@@ -298,8 +298,7 @@ def session_documents(request, pk):
         return documents_page(request, session)
     form = DocumentForm(request.POST, request.FILES, instance=Document(session=session))
     if form.is_valid():
-        form.instance.uploaded_by = request.user
-        form.save()
+        services.add_document(document=form.save(commit=False), user=request.user)
         messages.success(request, _("Đã đính kèm “%(title)s”.") % {"title": form.instance})
         return redirect("sessions:documents", pk=session.pk)
     return documents_page(request, session, form=form)
@@ -363,8 +362,7 @@ def photo_caption(request, pk, photo_pk):
     photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
     form = CaptionForm(request.POST)
     if form.is_valid():
-        photo.caption = form.cleaned_data["caption"]
-        photo.save(update_fields=["caption"])
+        services.caption_photo(photo=photo, caption=form.cleaned_data["caption"])
         messages.success(request, _("Đã lưu chú thích ảnh."))
     else:
         messages.error(request, _("Chú thích dài quá 255 ký tự."))

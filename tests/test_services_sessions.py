@@ -263,3 +263,16 @@ def test_a_rolled_back_deletion_keeps_the_files(
     assert callbacks == []
     assert path.exists()
     assert Document.objects.count() == Photo.objects.count() == 1
+
+
+def test_add_document_and_caption_photo_write_what_the_page_sent(groups, secretary):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = services.add_document(
+        document=Document(session=session, title="Chỉ thị 05", url="https://example.org"),
+        user=secretary,
+    )
+    assert Document.objects.get().uploaded_by == secretary == document.uploaded_by
+    photo = Photo.objects.create(session=session, image="photos/2020/a.jpg", caption="Cũ")
+    services.caption_photo(photo=photo, caption="Toàn cảnh")
+    photo.refresh_from_db()
+    assert photo.caption == "Toàn cảnh"
