@@ -92,6 +92,20 @@ def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[M
 # --- Groups --------------------------------------------------------------------
 
 
+def add_group(*, group: PartyGroup) -> PartyGroup:
+    """Create a group, placed last in the cell's order."""
+    with transaction.atomic():
+        last = (
+            PartyGroup.objects.select_for_update()
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        group.order = (last or 0) + 1
+        group.save()
+    return group
+
+
 def move_group(*, group: PartyGroup, step: int, user: User | None = None) -> None:
     """Move a group one place up (step -1) or down (+1) in the cell's order.
 

@@ -346,9 +346,7 @@ def group_list(request):
 def group_create(request):
     form = GroupForm(request.POST or None)
     if form.is_valid():
-        last = PartyGroup.objects.order_by("-order").values_list("order", flat=True).first()
-        form.instance.order = (last or 0) + 1
-        group = form.save()
+        group = services.add_group(group=form.save(commit=False))
         messages.success(request, _("Đã thêm %(group)s.") % {"group": group})
         return redirect("members:groups")
     return render(request, "members/group_form.html", {"form": form})

@@ -104,3 +104,14 @@ def test_move_member_drops_them_as_leader_of_the_old_group(groups):
     member.refresh_from_db()
     assert (member.group, groups[0].leader) == (groups[1], None)
     assert member.history.count() == 2
+
+
+# --- Rules that were in the views ------------------------------------------------
+
+
+def test_add_group_places_a_new_group_last(db):
+    assert services.add_group(group=PartyGroup(name="Tổ 1")).order == 1
+    make_group("Tổ 5", order=5)
+    make_group("Tổ 2", order=2)
+    group = services.add_group(group=PartyGroup(name="Tổ mới"))
+    assert PartyGroup.objects.get(pk=group.pk).order == 6
