@@ -32,12 +32,28 @@ class ServiceError(Exception):
 # --- Members -------------------------------------------------------------------
 
 
+def left_refusal(member: Member) -> str | None:
+    """Why a member's place in the cell (group, leaving, login) cannot change, or None.
+
+    A member who left stays, with all their history, but is moved, marked
+    as leaving again or given a login no more.
+    """
+    if member.has_left:
+        return _("Đồng chí này đã thôi sinh hoạt tại chi bộ.")
+    return None
+
+
 def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "") -> None:
     """Record that a member left the cell; they stay, with all their history.
 
-    Their login is closed, and a group they led no longer names them.
+    Their login is closed, and a group they led no longer names them. A
+    member who left already is refused (``left_refusal``), as saved: the
+    leave form has set the new date on ``member`` by now.
     """
     with transaction.atomic():
+        refusal = left_refusal(Member.objects.select_for_update().get(pk=member.pk))
+        if refusal:
+            raise ServiceError(refusal)
         member.left_cell_on, member.left_reason, member.left_note = day, reason, note
         member.save()
         for group in PartyGroup.objects.filter(leader=member):
@@ -50,8 +66,12 @@ def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "
 def move_member(*, member: Member, group: PartyGroup) -> None:
     """Move a member to another group; the group they led no longer names them.
 
-    Attendance already recorded keeps the group of its day.
+    Attendance already recorded keeps the group of its day. A member who left
+    is refused (``left_refusal``).
     """
+    refusal = left_refusal(member)
+    if refusal:
+        raise ServiceError(refusal)
     with transaction.atomic():
         old = member.group_id
         member.group = group
@@ -172,8 +192,9 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
     """
     if role not in ROLE_GROUPS:
         raise ServiceError(_("Vai trò không hợp lệ."))
-    if member.has_left:
-        raise ServiceError(_("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    refusal = left_refusal(member)
+    if refusal:
+        raise ServiceError(refusal)
     if by is not None and member.user_id == by.pk and role != SECRETARY:
         raise ServiceError(_("Không thể tự bỏ vai trò bí thư của chính mình."))
     with transaction.atomic():

@@ -175,12 +175,17 @@ def member_edit(request, pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_move(request, pk):
     member = get_object_or_404(Member.objects.select_related("group"), pk=pk, temporary=False)
-    if member.has_left:
-        messages.error(request, _("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    refusal = services.left_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(member)
     form = MoveForm(request.POST or None, instance=member)
     if form.is_valid():
-        services.move_member(member=member, group=form.cleaned_data["group"])
+        try:
+            services.move_member(member=member, group=form.cleaned_data["group"])
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(member)
         messages.success(
             request,
             _("Đã chuyển đồng chí %(name)s sang %(group)s.")
@@ -193,18 +198,23 @@ def member_move(request, pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_leave(request, pk):
     member = get_object_or_404(Member, pk=pk)
-    if member.has_left:
-        messages.error(request, _("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    refusal = services.left_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(member)
     form = LeaveForm(request.POST or None, instance=member)
     if form.is_valid():
         data = form.cleaned_data
-        services.mark_member_left(
-            member=member,
-            day=data["left_cell_on"],
-            reason=data["left_reason"],
-            note=data["left_note"],
-        )
+        try:
+            services.mark_member_left(
+                member=member,
+                day=data["left_cell_on"],
+                reason=data["left_reason"],
+                note=data["left_note"],
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(member)
         messages.success(
             request, _("Đã ghi đồng chí %(name)s thôi sinh hoạt tại chi bộ.") % {"name": member}
         )

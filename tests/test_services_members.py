@@ -115,3 +115,24 @@ def test_add_group_places_a_new_group_last(db):
     make_group("Tổ 2", order=2)
     group = services.add_group(group=PartyGroup(name="Tổ mới"))
     assert PartyGroup.objects.get(pk=group.pk).order == 6
+
+
+def test_a_member_who_left_is_neither_moved_nor_marked_as_leaving_again(groups):
+    member = make_member(groups[0], "Lộc Văn Bình")
+    assert services.left_refusal(member) is None
+    services.mark_member_left(member=member, day=dt.date(2020, 9, 1), reason="transfer")
+    member.refresh_from_db()
+    assert services.left_refusal(member) == "Đồng chí này đã thôi sinh hoạt tại chi bộ."
+    with pytest.raises(services.ServiceError, match="đã thôi sinh hoạt"):
+        services.move_member(member=member, group=groups[1])
+    # The leave form puts its new date on the member before the service runs.
+    member.left_cell_on = dt.date(2020, 10, 1)
+    with pytest.raises(services.ServiceError, match="đã thôi sinh hoạt"):
+        services.mark_member_left(member=member, day=dt.date(2020, 10, 1), reason="other")
+    member.refresh_from_db()
+    assert (member.group, member.left_cell_on, member.left_reason) == (
+        groups[0],
+        dt.date(2020, 9, 1),
+        "transfer",
+    )
+    assert member.history.count() == 2
