@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chibo.lib.roles import ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
-from members.models import Member, PartyGroup
+from members.models import Member, PartyGroup, new_calendar_token
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -79,6 +79,16 @@ def move_member(*, member: Member, group: PartyGroup) -> None:
         for led in PartyGroup.objects.filter(pk=old, leader=member):
             led.leader = None
             led.save(update_fields=["leader"])
+
+
+def renew_calendar_token(*, member: Member) -> str:
+    """Give the member's calendar feed a new secret address; the old one stops working."""
+    token = new_calendar_token()
+    with transaction.atomic():
+        # The token is not part of the member's history: update it alone.
+        Member.objects.filter(pk=member.pk).update(calendar_token=token)
+    member.calendar_token = token
+    return token
 
 
 def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[Member]:

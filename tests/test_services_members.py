@@ -136,3 +136,13 @@ def test_a_member_who_left_is_neither_moved_nor_marked_as_leaving_again(groups):
         "transfer",
     )
     assert member.history.count() == 2
+
+
+def test_renew_calendar_token_closes_the_old_address_without_history(groups):
+    member = make_member(groups[0])
+    old = member.calendar_token
+    new = services.renew_calendar_token(member=member)
+    assert new != old and member.calendar_token == new
+    assert Member.objects.get(pk=member.pk).calendar_token == new
+    assert not Member.objects.filter(calendar_token=old).exists()
+    assert member.history.count() == 1
