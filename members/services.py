@@ -226,10 +226,18 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
     return user
 
 
+def no_login_refusal(member: Member) -> str | None:
+    """Why a member's login cannot be taken away or given a new link: none is open."""
+    if member.user is None or not member.user.is_active:
+        return _("Đồng chí này chưa có tài khoản.")
+    return None
+
+
 def take_login_away(*, member: Member, by: User) -> None:
     """Close a member's login: it stays in history, but nobody can log in with it."""
-    if member.user_id is None:
-        raise ServiceError(_("Đồng chí này chưa có tài khoản."))
+    refusal = no_login_refusal(member)
+    if refusal:
+        raise ServiceError(refusal)
     if member.user_id == by.pk:
         raise ServiceError(_("Không thể tự thu hồi tài khoản của chính mình."))
     with transaction.atomic():

@@ -314,8 +314,9 @@ def share_password_link(request, member):
 def member_account_link(request, pk):
     """A new one-time link for a login that is open (the member forgot, or lost it)."""
     member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
-    if member.user is None or not member.user.is_active:
-        messages.error(request, _("Đồng chí này chưa có tài khoản."))
+    refusal = services.no_login_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
     else:
         share_password_link(request, member)
     return redirect("members:account", pk=member.pk)
@@ -324,8 +325,9 @@ def member_account_link(request, pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_account_revoke(request, pk):
     member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
-    if member.user is None or not member.user.is_active:
-        messages.error(request, _("Đồng chí này chưa có tài khoản."))
+    refusal = services.no_login_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(member)
     if request.method == "POST":
         try:

@@ -146,3 +146,18 @@ def test_renew_calendar_token_closes_the_old_address_without_history(groups):
     assert Member.objects.get(pk=member.pk).calendar_token == new
     assert not Member.objects.filter(calendar_token=old).exists()
     assert member.history.count() == 1
+
+
+def test_a_login_that_is_not_open_is_not_taken_away(groups):
+    boss = make_user("boss", "secretary", make_member(groups[0]))
+    without = make_member(groups[0], "Đinh Văn Tâm")
+    assert services.no_login_refusal(without) == "Đồng chí này chưa có tài khoản."
+    with pytest.raises(services.ServiceError, match="chưa có tài khoản"):
+        services.take_login_away(member=without, by=boss)
+    closed = make_member(groups[1], "Mạc Thị Lan")
+    make_user("lan", "member", closed)
+    services.take_login_away(member=closed, by=boss)
+    closed.refresh_from_db()
+    assert services.no_login_refusal(closed) == "Đồng chí này chưa có tài khoản."
+    with pytest.raises(services.ServiceError, match="chưa có tài khoản"):
+        services.take_login_away(member=closed, by=boss)
