@@ -451,12 +451,14 @@ def member_import_confirm(request):
         )
         return redirect("members:import")
     rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines])
-    if any(row.errors for row in rows):
+    try:
+        members = services.import_members(rows=rows, user=request.user)
+    except services.ServiceError:
+        # The rows passed at the preview: the cell has changed since.
         messages.error(request, _("Danh sách đã thay đổi từ lúc xem trước: chưa nhập ai."))
         return render(
             request, "members/member_import.html", import_context(ImportForm(), rows, None)
         )
-    members = services.import_members(rows=rows, user=request.user)
     messages.success(request, _("Đã nhập %(count)s đảng viên.") % {"count": len(members)})
     return redirect("members:list")
 
