@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from chibo.history import member_history, recent_changes, session_history
 from chibo.lib.dates import valid_year
+from chibo.lib.roles import VIEW_HISTORY, VIEW_MEMBER
 from members.models import Member
 from sessions.models import ThematicSession
-from sessions.reports.views import VIEW_MEMBER, own_record_or_404
-
-VIEW_HISTORY = (VIEW_MEMBER, "thematic.view_attendance")
+from sessions.reports.views import own_record_or_404
 
 
 def parse_cursor(raw: str | None) -> dt.datetime | None:

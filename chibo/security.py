@@ -17,9 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
-# Who may open an uploaded document or photo: whoever may see the sessions
-# they belong to (every role of the cell; an account without a role may not).
-VIEW_FILES = "thematic.view_thematicsession"
+from chibo.lib.roles import VIEW_SESSION
 
 # Raster images a browser may show in the page. Everything else, SVG and HTML
 # included, is sent as a download so that it never runs in Chibo's origin.
@@ -96,7 +94,9 @@ def media(request, path):
     the login page). A path that leaves MEDIA_ROOT, by ``..`` or a symbolic
     link, is answered like a missing file.
     """
-    if not request.user.has_perm(VIEW_FILES):
+    # Whoever may see the sessions the files belong to (every role of the
+    # cell; an account without a role may not).
+    if not request.user.has_perm(VIEW_SESSION):
         raise Http404
     root = Path(settings.MEDIA_ROOT).resolve()
     try:

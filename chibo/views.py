@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from chibo.lib.roles import LEADER, MANAGE_SESSIONS, MEMBER, SECRETARY, VIEW_SUMMARY
+from chibo.lib.roles import CHANGE_SESSION, LEADER, MEMBER, SECRETARY, VIEW_SUMMARY
 from members.models import member_of
 from sessions.agenda import upcoming_for
 from sessions.models import (
@@ -20,7 +20,7 @@ UPCOMING_ON_HOME = 5
 
 def role_of(user) -> str | None:
     """The role whose home page ``user`` sees."""
-    if user.has_perm(MANAGE_SESSIONS):
+    if user.has_perm(CHANGE_SESSION):
         return SECRETARY
     if user.has_perm(VIEW_SUMMARY):
         return LEADER

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chibo.lib.roles import ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
-from members.models import Member, PartyGroup
+from members.models import Member, PartyGroup, new_calendar_token
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -32,12 +32,28 @@ class ServiceError(Exception):
 # --- Members -------------------------------------------------------------------
 
 
+def left_refusal(member: Member) -> str | None:
+    """Why a member's place in the cell (group, leaving, login) cannot change, or None.
+
+    A member who left stays, with all their history, but is moved, marked
+    as leaving again or given a login no more.
+    """
+    if member.has_left:
+        return _("Đồng chí này đã thôi sinh hoạt tại chi bộ.")
+    return None
+
+
 def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "") -> None:
     """Record that a member left the cell; they stay, with all their history.
 
-    Their login is closed, and a group they led no longer names them.
+    Their login is closed, and a group they led no longer names them. A
+    member who left already is refused (``left_refusal``), as saved: the
+    leave form has set the new date on ``member`` by now.
     """
     with transaction.atomic():
+        refusal = left_refusal(Member.objects.select_for_update().get(pk=member.pk))
+        if refusal:
+            raise ServiceError(refusal)
         member.left_cell_on, member.left_reason, member.left_note = day, reason, note
         member.save()
         for group in PartyGroup.objects.filter(leader=member):
@@ -50,8 +66,12 @@ def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "
 def move_member(*, member: Member, group: PartyGroup) -> None:
     """Move a member to another group; the group they led no longer names them.
 
-    Attendance already recorded keeps the group of its day.
+    Attendance already recorded keeps the group of its day. A member who left
+    is refused (``left_refusal``).
     """
+    refusal = left_refusal(member)
+    if refusal:
+        raise ServiceError(refusal)
     with transaction.atomic():
         old = member.group_id
         member.group = group
@@ -59,6 +79,16 @@ def move_member(*, member: Member, group: PartyGroup) -> None:
         for led in PartyGroup.objects.filter(pk=old, leader=member):
             led.leader = None
             led.save(update_fields=["leader"])
+
+
+def renew_calendar_token(*, member: Member) -> str:
+    """Give the member's calendar feed a new secret address; the old one stops working."""
+    token = new_calendar_token()
+    with transaction.atomic():
+        # The token is not part of the member's history: update it alone.
+        Member.objects.filter(pk=member.pk).update(calendar_token=token)
+    member.calendar_token = token
+    return token
 
 
 def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[Member]:
@@ -90,6 +120,20 @@ def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[M
 
 
 # --- Groups --------------------------------------------------------------------
+
+
+def add_group(*, group: PartyGroup) -> PartyGroup:
+    """Create a group, placed last in the cell's order."""
+    with transaction.atomic():
+        last = (
+            PartyGroup.objects.select_for_update()
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        group.order = (last or 0) + 1
+        group.save()
+    return group
 
 
 def move_group(*, group: PartyGroup, step: int, user: User | None = None) -> None:
@@ -158,8 +202,9 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
     """
     if role not in ROLE_GROUPS:
         raise ServiceError(_("Vai trò không hợp lệ."))
-    if member.has_left:
-        raise ServiceError(_("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    refusal = left_refusal(member)
+    if refusal:
+        raise ServiceError(refusal)
     if by is not None and member.user_id == by.pk and role != SECRETARY:
         raise ServiceError(_("Không thể tự bỏ vai trò bí thư của chính mình."))
     with transaction.atomic():
@@ -181,10 +226,18 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
     return user
 
 
+def no_login_refusal(member: Member) -> str | None:
+    """Why a member's login cannot be taken away or given a new link: none is open."""
+    if member.user is None or not member.user.is_active:
+        return _("Đồng chí này chưa có tài khoản.")
+    return None
+
+
 def take_login_away(*, member: Member, by: User) -> None:
     """Close a member's login: it stays in history, but nobody can log in with it."""
-    if member.user_id is None:
-        raise ServiceError(_("Đồng chí này chưa có tài khoản."))
+    refusal = no_login_refusal(member)
+    if refusal:
+        raise ServiceError(refusal)
     if member.user_id == by.pk:
         raise ServiceError(_("Không thể tự thu hồi tài khoản của chính mình."))
     with transaction.atomic():

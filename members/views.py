@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chibo.lib.query import number_from
-from chibo.lib.roles import ROLE_GROUPS
+from chibo.lib.roles import (
+    ADD_EXEMPTION,
+    ADD_GROUP,
+    ADD_MEMBER,
+    CHANGE_EXEMPTION,
+    CHANGE_GROUP,
+    CHANGE_MEMBER,
+    ROLE_GROUPS,
+    VIEW_GROUP,
+    VIEW_MEMBER,
+)
 from chibo.lib.text import fold
 from members import services
 from members.forms import (
@@ -30,8 +40,6 @@ from members.forms import (
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
 from members.models import Exemption, Member, PartyGroup, role_name
 
-CHANGE_MEMBER = "members.change_member"
-VIEW_MEMBER = "members.view_member"
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
 LINK_SESSION_KEY = "chibo_password_link"
@@ -141,7 +149,7 @@ def member_list(request):
     return render(request, "members/member_list.html", context)
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 def member_create(request):
     # ?temporary=1: from the attendance sheet, for a member attending from another cell.
     initial = {"temporary": request.GET.get("temporary") == "1"}
@@ -167,12 +175,17 @@ def member_edit(request, pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_move(request, pk):
     member = get_object_or_404(Member.objects.select_related("group"), pk=pk, temporary=False)
-    if member.has_left:
-        messages.error(request, _("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    refusal = services.left_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(member)
     form = MoveForm(request.POST or None, instance=member)
     if form.is_valid():
-        services.move_member(member=member, group=form.cleaned_data["group"])
+        try:
+            services.move_member(member=member, group=form.cleaned_data["group"])
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(member)
         messages.success(
             request,
             _("Đã chuyển đồng chí %(name)s sang %(group)s.")
@@ -185,18 +198,23 @@ def member_move(request, pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_leave(request, pk):
     member = get_object_or_404(Member, pk=pk)
-    if member.has_left:
-        messages.error(request, _("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
+    refusal = services.left_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(member)
     form = LeaveForm(request.POST or None, instance=member)
     if form.is_valid():
         data = form.cleaned_data
-        services.mark_member_left(
-            member=member,
-            day=data["left_cell_on"],
-            reason=data["left_reason"],
-            note=data["left_note"],
-        )
+        try:
+            services.mark_member_left(
+                member=member,
+                day=data["left_cell_on"],
+                reason=data["left_reason"],
+                note=data["left_note"],
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(member)
         messages.success(
             request, _("Đã ghi đồng chí %(name)s thôi sinh hoạt tại chi bộ.") % {"name": member}
         )
@@ -204,7 +222,7 @@ def member_leave(request, pk):
     return render(request, "members/member_leave.html", {"form": form, "member": member})
 
 
-@permission_required("members.add_exemption", raise_exception=True)
+@permission_required(ADD_EXEMPTION, raise_exception=True)
 def exemption_create(request, pk):
     member = get_object_or_404(Member, pk=pk)
     form = ExemptionForm(request.POST or None, instance=Exemption(member=member))
@@ -216,7 +234,7 @@ def exemption_create(request, pk):
     return render(request, "members/exemption_form.html", context)
 
 
-@permission_required("members.change_exemption", raise_exception=True)
+@permission_required(CHANGE_EXEMPTION, raise_exception=True)
 def exemption_edit(request, pk, exemption_pk):
     exemption = get_object_or_404(
         Exemption.objects.select_related("member"), member_id=pk, pk=exemption_pk
@@ -296,8 +314,9 @@ def share_password_link(request, member):
 def member_account_link(request, pk):
     """A new one-time link for a login that is open (the member forgot, or lost it)."""
     member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
-    if member.user is None or not member.user.is_active:
-        messages.error(request, _("Đồng chí này chưa có tài khoản."))
+    refusal = services.no_login_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
     else:
         share_password_link(request, member)
     return redirect("members:account", pk=member.pk)
@@ -306,8 +325,9 @@ def member_account_link(request, pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_account_revoke(request, pk):
     member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
-    if member.user is None or not member.user.is_active:
-        messages.error(request, _("Đồng chí này chưa có tài khoản."))
+    refusal = services.no_login_refusal(member)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(member)
     if request.method == "POST":
         try:
@@ -325,7 +345,7 @@ def member_account_revoke(request, pk):
 # --- Groups --------------------------------------------------------------------
 
 
-@permission_required("members.view_partygroup", raise_exception=True)
+@permission_required(VIEW_GROUP, raise_exception=True)
 def group_list(request):
     current = Q(members__temporary=False, members__left_cell_on__isnull=True)
     groups = PartyGroup.objects.select_related("leader").annotate(
@@ -334,19 +354,17 @@ def group_list(request):
     return render(request, "members/group_list.html", {"groups": groups})
 
 
-@permission_required("members.add_partygroup", raise_exception=True)
+@permission_required(ADD_GROUP, raise_exception=True)
 def group_create(request):
     form = GroupForm(request.POST or None)
     if form.is_valid():
-        last = PartyGroup.objects.order_by("-order").values_list("order", flat=True).first()
-        form.instance.order = (last or 0) + 1
-        group = form.save()
+        group = services.add_group(group=form.save(commit=False))
         messages.success(request, _("Đã thêm %(group)s.") % {"group": group})
         return redirect("members:groups")
     return render(request, "members/group_form.html", {"form": form})
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 def group_edit(request, pk):
     group = get_object_or_404(PartyGroup, pk=pk)
     form = GroupForm(request.POST or None, instance=group)
@@ -357,7 +375,7 @@ def group_edit(request, pk):
     return render(request, "members/group_form.html", {"form": form, "group": group})
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_move(request, pk, direction):
     group = get_object_or_404(PartyGroup, pk=pk)
@@ -365,7 +383,7 @@ def group_move(request, pk, direction):
     return redirect("members:groups")
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_archive(request, pk):
     group = get_object_or_404(PartyGroup, pk=pk)
@@ -378,7 +396,7 @@ def group_archive(request, pk):
     return redirect("members:groups")
 
 
-@permission_required("members.change_partygroup", raise_exception=True)
+@permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_restore(request, pk):
     group = get_object_or_404(PartyGroup, pk=pk)
@@ -390,7 +408,7 @@ def group_restore(request, pk):
 # --- Import --------------------------------------------------------------------
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 def member_import(request):
     """Upload a list, see every row checked, import nothing yet."""
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -419,7 +437,7 @@ def import_context(form, rows, token):
     }
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 @require_POST
 def member_import_confirm(request):
     """Import the previewed rows, checked again: the cell may have changed since."""
@@ -433,17 +451,19 @@ def member_import_confirm(request):
         )
         return redirect("members:import")
     rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines])
-    if any(row.errors for row in rows):
+    try:
+        members = services.import_members(rows=rows, user=request.user)
+    except services.ServiceError:
+        # The rows passed at the preview: the cell has changed since.
         messages.error(request, _("Danh sách đã thay đổi từ lúc xem trước: chưa nhập ai."))
         return render(
             request, "members/member_import.html", import_context(ImportForm(), rows, None)
         )
-    members = services.import_members(rows=rows, user=request.user)
     messages.success(request, _("Đã nhập %(count)s đảng viên.") % {"count": len(members)})
     return redirect("members:list")
 
 
-@permission_required("members.add_member", raise_exception=True)
+@permission_required(ADD_MEMBER, raise_exception=True)
 def member_import_template(request):
     """A CSV with the expected columns and one example row."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -19,7 +19,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from members.models import Member, member_of, new_calendar_token
+from chibo.lib.roles import VIEW_SESSION
+from members import services as member_services
+from members.models import Member, member_of
 from sessions import calendar
 from sessions.agenda import AgendaItem, items_for, sessions_for, upcoming_for
 from sessions.models import GroupMeeting, ThematicSession
@@ -52,9 +54,7 @@ def calendar_page(request):
 @require_POST
 def calendar_renew(request):
     """A new secret address for the member's feed; the old one stops working at once."""
-    member = own_member(request)
-    # The token is not part of the member's history: update it alone.
-    Member.objects.filter(pk=member.pk).update(calendar_token=new_calendar_token())
+    member_services.renew_calendar_token(member=own_member(request))
     messages.success(
         request,
         _(
@@ -91,7 +91,7 @@ def calendar_feed(request, token):
     return response
 
 
-@permission_required("thematic.view_thematicsession", raise_exception=True)
+@permission_required(VIEW_SESSION, raise_exception=True)
 def session_ics(request, pk):
     """One session as a calendar file, at the signed-in member's own group's time."""
     meetings = GroupMeeting.objects.select_related("group", "presiding")

@@ -186,6 +186,15 @@ def schedule_errors(*, start, end, year, with_regular_meeting) -> dict:
     return errors
 
 
+class AnnualPlanQuerySet(models.QuerySet):
+    def first_free_year(self, year: int) -> int:
+        """The first year from ``year`` on that has no plan yet (one query)."""
+        taken = set(self.filter(year__gte=year).values_list("year", flat=True))
+        while year in taken:
+            year += 1
+        return year
+
+
 class AnnualPlan(models.Model):
     """The cell's plan of thematic sessions for a year (kế hoạch sinh hoạt chuyên đề năm)."""
 
@@ -202,6 +211,7 @@ class AnnualPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AnnualPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

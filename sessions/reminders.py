@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chibo.lib.roles import MANAGE_SESSIONS
+from chibo.lib.roles import CHANGE_SESSION
 from members.models import Member
 from sessions import calendar
 from sessions.agenda import AgendaItem
@@ -225,7 +225,7 @@ def send_session_reminders(
 
 def secretaries():
     """Active users who keep the cell's sessions (the permission, not the group name)."""
-    app_label, codename = MANAGE_SESSIONS.split(".")
+    app_label, codename = CHANGE_SESSION.split(".")
     permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
     return (
         get_user_model()

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -18,11 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chibo.lib.files import delete_after_commit, discard
 from members.models import Member
 from sessions.models import (
     AnnualPlan,
     Attendance,
+    Award,
     ContestTeam,
+    Document,
     GroupMeeting,
     Photo,
     Postponement,
@@ -141,6 +145,13 @@ def save_session(
     return session
 
 
+def postpone_refusal(session: ThematicSession) -> str | None:
+    """Why ``session`` cannot be postponed, or None: only one not held nor cancelled can."""
+    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
+        return _("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy.")
+    return None
+
+
 def postpone_session(
     *,
     session: ThematicSession,
@@ -154,8 +165,9 @@ def postpone_session(
     The old time and the reason are kept. A session held group by group moves
     with every group's meeting, by as much as the session itself.
     """
-    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        raise ServiceError(_("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
+    refusal = postpone_refusal(session)
+    if refusal:
+        raise ServiceError(refusal)
     with transaction.atomic():
         postponement = Postponement.objects.create(
             session=session,
@@ -178,13 +190,23 @@ def postpone_session(
     return postponement
 
 
-def cancel_session(*, session: ThematicSession, reason: str) -> None:
+def cancel_refusal(session: ThematicSession) -> str | None:
+    """Why ``session`` cannot be cancelled, or None: a held or cancelled one cannot."""
     if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        raise ServiceError(_("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
-    session.status = ThematicSession.Status.CANCELLED
-    session.status_reason = reason
-    session.calendar_sequence += 1
-    session.save()
+        return _("Chỉ hủy được kỳ sinh hoạt chưa tổ chức.")
+    return None
+
+
+def cancel_session(*, session: ThematicSession, reason: str) -> None:
+    """Cancel a session that was not held; it stays in the plan, with the reason."""
+    refusal = cancel_refusal(session)
+    if refusal:
+        raise ServiceError(refusal)
+    with transaction.atomic():
+        session.status = ThematicSession.Status.CANCELLED
+        session.status_reason = reason
+        session.calendar_sequence += 1
+        session.save()
 
 
 def delete_reason(session: ThematicSession) -> str | None:
@@ -211,13 +233,47 @@ def delete_session(*, session: ThematicSession) -> None:
     ]
     with transaction.atomic():
         session.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+        delete_after_commit(files)
 
 
-def _delete_files(names):
-    for name in names:
-        if name:
-            default_storage.delete(name)
+def draft_sent_late(session: ThematicSession) -> bool:
+    """Whether the draft reached members later than the rule asks.
+
+    It must be sent at least ``CHIBO_DRAFT_LEAD_DAYS`` days before the
+    session, counted in days of the cell's calendar, not in hours. A draft
+    not sent yet is not late.
+    """
+    if session.draft_sent_at is None:
+        return False
+    ahead = timezone.localdate(session.start) - timezone.localdate(session.draft_sent_at)
+    return ahead.days < settings.CHIBO_DRAFT_LEAD_DAYS
+
+
+def record_draft_sent(*, session: ThematicSession, sent_at: dt.datetime | None) -> bool:
+    """Record when the draft was sent to members (None: not yet); True if that was late."""
+    with transaction.atomic():
+        session.draft_sent_at = sent_at
+        session.save()
+    return draft_sent_late(session)
+
+
+# --- Documents -----------------------------------------------------------------
+
+
+def add_document(*, document: Document, user=None) -> Document:
+    """Attach a checked document (a file or a link) to its session, naming who added it."""
+    document.uploaded_by = user
+    with transaction.atomic():
+        document.save()
+    return document
+
+
+def delete_document(*, document: Document) -> None:
+    """Remove a document from its session, and its file once that is committed."""
+    name = document.file.name if document.file else ""
+    with transaction.atomic():
+        document.delete()
+        delete_after_commit([name], storage=document.file.storage)
 
 
 # --- Photos --------------------------------------------------------------------
@@ -256,18 +312,31 @@ def add_photos(
                 )
             return Photo.objects.bulk_create(rows)
     except BaseException:
-        _delete_files(written)
+        discard(written)
         raise
 
 
+def caption_photo(*, photo: Photo, caption: str) -> None:
+    """Change a photo's caption."""
+    with transaction.atomic():
+        photo.caption = caption
+        photo.save(update_fields=["caption"])
+
+
 def delete_photo(*, photo: Photo) -> None:
+    """Delete a photo, and its image and thumbnail once that is committed."""
     files = [photo.image.name, photo.thumbnail.name]
     with transaction.atomic():
         photo.delete()
-        transaction.on_commit(lambda: _delete_files(files))
+        delete_after_commit(files)
 
 
 # --- Contests ------------------------------------------------------------------
+
+
+def is_blank_award(award: Award) -> bool:
+    """A new award line with nothing typed on it: the form's spare line, not an award."""
+    return award.pk is None and not (award.prize or award.member_id or award.guest_name)
 
 
 def save_contest(
@@ -275,15 +344,18 @@ def save_contest(
     session: ThematicSession,
     teams: list[ContestTeam],
     removed_teams: list[ContestTeam],
-    awards: list,
-    removed_awards: list,
+    awards: list[Award],
+    removed_awards: list[Award],
 ) -> None:
     """Save a staged contest's teams and awards; ranks not typed follow the scores.
 
-    Every team whose rank was not typed by hand is ranked again from all the
-    scores, as they are now, by the usual rule for ties: two teams with the
-    same score share a rank and the next rank is skipped.
+    ``awards`` are the award lines in the order shown, kept ones and new
+    ones; a new line left blank is skipped, and the others are numbered in
+    that order. Every team whose rank was not typed by hand is ranked again
+    from all the scores, as they are now, by the usual rule for ties: two
+    teams with the same score share a rank and the next rank is skipped.
     """
+    awards = [award for award in awards if not is_blank_award(award)]
     with transaction.atomic():
         for obj in [*removed_teams, *removed_awards]:
             if obj.pk:

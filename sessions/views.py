@@ -8,6 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.lib.roles import (
+    ADD_DOCUMENT,
+    ADD_PHOTO,
+    ADD_PLAN,
+    ADD_SESSION,
+    CHANGE_ATTENDANCE,
+    CHANGE_CONTEST,
+    CHANGE_PHOTO,
+    CHANGE_PLAN,
+    CHANGE_SESSION,
+    DELETE_DOCUMENT,
+    DELETE_PHOTO,
+    DELETE_SESSION,
+    VIEW_ATTENDANCE,
+    VIEW_PLAN,
+    VIEW_SESSION,
+)
 from members.models import PartyGroup, member_of
 from sessions import services
 from sessions.forms import (
@@ -37,8 +54,6 @@ from sessions.models import (
     max_score,
 )
 
-CHANGE_SESSION = "thematic.change_thematicsession"
-
 
 def active_groups():
     return list(PartyGroup.objects.filter(is_active=True))
@@ -51,7 +66,7 @@ def session_or_404(pk, *related):
 # --- Plans ---------------------------------------------------------------------
 
 
-@permission_required("thematic.view_annualplan", raise_exception=True)
+@permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
     plans = AnnualPlan.objects.annotate(
         session_count=Count("sessions", filter=~Q(sessions__status="cancelled"))
@@ -59,7 +74,7 @@ def plan_list(request):
     return render(request, "sessions/plan_list.html", {"plans": plans})
 
 
-@permission_required("thematic.view_annualplan", raise_exception=True)
+@permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
     by_quarter = plan.sessions_by_quarter()
@@ -73,12 +88,9 @@ def plan_detail(request, year):
     return render(request, "sessions/plan_detail.html", context)
 
 
-@permission_required("thematic.add_annualplan", raise_exception=True)
+@permission_required(ADD_PLAN, raise_exception=True)
 def plan_create(request):
-    years = set(AnnualPlan.objects.values_list("year", flat=True))
-    year = timezone.localdate().year
-    while year in years:
-        year += 1
+    year = AnnualPlan.objects.first_free_year(timezone.localdate().year)
     form = PlanForm(request.POST or None, initial={"year": year})
     if form.is_valid():
         plan = form.save()
@@ -87,7 +99,7 @@ def plan_create(request):
     return render(request, "sessions/plan_form.html", {"form": form})
 
 
-@permission_required("thematic.change_annualplan", raise_exception=True)
+@permission_required(CHANGE_PLAN, raise_exception=True)
 def plan_edit(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
     form = PlanEditForm(request.POST or None, instance=plan)
@@ -98,7 +110,7 @@ def plan_edit(request, year):
     return render(request, "sessions/plan_form.html", {"form": form, "plan": plan})
 
 
-@permission_required("thematic.add_thematicsession", raise_exception=True)
+@permission_required(ADD_SESSION, raise_exception=True)
 def plan_copy(request, year):
     """Start next year's plan from this year's topics (confirm, then POST)."""
     plan = get_object_or_404(AnnualPlan, year=year)
@@ -122,7 +134,7 @@ def plan_copy(request, year):
 # --- Sessions ------------------------------------------------------------------
 
 
-@permission_required("thematic.view_thematicsession", raise_exception=True)
+@permission_required(VIEW_SESSION, raise_exception=True)
 def session_detail(request, pk):
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
@@ -146,7 +158,7 @@ def session_detail(request, pk):
             Attendance.objects.filter(session=session, member=member).first() if member else None
         ),
     }
-    if request.user.has_perm("thematic.view_attendance"):
+    if request.user.has_perm(VIEW_ATTENDANCE):
         context["figures"] = session.attendance_figures()
         context["absences"] = (
             session.attendances.counted()
@@ -188,7 +200,7 @@ def saved_session(request, session):
     return redirect(session)
 
 
-@permission_required("thematic.add_thematicsession", raise_exception=True)
+@permission_required(ADD_SESSION, raise_exception=True)
 def session_create(request, year):
     plan = get_object_or_404(AnnualPlan, year=year)
     session = ThematicSession(plan=plan)
@@ -204,19 +216,24 @@ def session_edit(request, pk):
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_postpone(request, pk):
     session = session_or_404(pk)
-    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        messages.error(request, _("Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."))
+    refusal = services.postpone_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(session)
     form = PostponeForm(request.POST or None, session=session)
     if form.is_valid():
         data = form.cleaned_data
-        services.postpone_session(
-            session=session,
-            start=data["start"],
-            end=data["end"],
-            reason=data["reason"],
-            user=request.user,
-        )
+        try:
+            services.postpone_session(
+                session=session,
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+                user=request.user,
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(session)
         if data["start"] is None:
             messages.success(request, _("Đã hoãn kỳ sinh hoạt; ngày mới sẽ định sau."))
         else:
@@ -228,18 +245,23 @@ def session_postpone(request, pk):
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_cancel(request, pk):
     session = session_or_404(pk)
-    if session.status in (ThematicSession.Status.HELD, ThematicSession.Status.CANCELLED):
-        messages.error(request, _("Chỉ hủy được kỳ sinh hoạt chưa tổ chức."))
+    refusal = services.cancel_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(session)
     form = CancelForm(request.POST or None)
     if form.is_valid():
-        services.cancel_session(session=session, reason=form.cleaned_data["reason"])
+        try:
+            services.cancel_session(session=session, reason=form.cleaned_data["reason"])
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(session)
         messages.success(request, _("Đã hủy kỳ sinh hoạt."))
         return redirect(session)
     return render(request, "sessions/session_cancel.html", {"session": session, "form": form})
 
 
-@permission_required("thematic.delete_thematicsession", raise_exception=True)
+@permission_required(DELETE_SESSION, raise_exception=True)
 def session_delete(request, pk):
     """Ask, then delete a session that was never held."""
     session = session_or_404(pk)
@@ -269,15 +291,14 @@ def documents_page(request, session, *, form=None, draft_form=None, status=200):
     return render(request, "sessions/session_documents.html", context, status=status)
 
 
-@permission_required("thematic.add_document", raise_exception=True)
+@permission_required(ADD_DOCUMENT, raise_exception=True)
 def session_documents(request, pk):
     session = session_or_404(pk)
     if request.method != "POST":
         return documents_page(request, session)
     form = DocumentForm(request.POST, request.FILES, instance=Document(session=session))
     if form.is_valid():
-        form.instance.uploaded_by = request.user
-        form.save()
+        services.add_document(document=form.save(commit=False), user=request.user)
         messages.success(request, _("Đã đính kèm “%(title)s”.") % {"title": form.instance})
         return redirect("sessions:documents", pk=session.pk)
     return documents_page(request, session, form=form)
@@ -290,30 +311,26 @@ def session_draft_sent(request, pk):
     form = DraftSentForm(request.POST, instance=session)
     if not form.is_valid():
         return documents_page(request, session, draft_form=form)
-    form.save()
-    sent = session.draft_sent_at
+    sent = form.cleaned_data["draft_sent_at"]
+    late = services.record_draft_sent(session=session, sent_at=sent)
     if sent is None:
         messages.success(request, _("Đã ghi: dự thảo chưa gửi đảng viên."))
     else:
         messages.success(request, _("Đã ghi ngày gửi dự thảo cho đảng viên."))
-        lead = settings.CHIBO_DRAFT_LEAD_DAYS
-        if (timezone.localdate(session.start) - timezone.localdate(sent)).days < lead:
-            messages.warning(
-                request,
-                _("Dự thảo cần gửi đảng viên trước buổi sinh hoạt ít nhất %(days)s ngày.")
-                % {"days": lead},
-            )
+    if late:
+        messages.warning(
+            request,
+            _("Dự thảo cần gửi đảng viên trước buổi sinh hoạt ít nhất %(days)s ngày.")
+            % {"days": settings.CHIBO_DRAFT_LEAD_DAYS},
+        )
     return redirect("sessions:documents", pk=session.pk)
 
 
-@permission_required("thematic.delete_document", raise_exception=True)
+@permission_required(DELETE_DOCUMENT, raise_exception=True)
 @require_POST
 def document_delete(request, pk, document_pk):
     document = get_object_or_404(Document, session_id=pk, pk=document_pk)
-    name = document.file.name if document.file else ""
-    document.delete()
-    if name:
-        document.file.storage.delete(name)
+    services.delete_document(document=document)
     messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": document})
     return redirect("sessions:documents", pk=pk)
 
@@ -321,7 +338,7 @@ def document_delete(request, pk, document_pk):
 # --- Photos --------------------------------------------------------------------
 
 
-@permission_required("thematic.add_photo", raise_exception=True)
+@permission_required(ADD_PHOTO, raise_exception=True)
 def session_photos(request, pk):
     session = session_or_404(pk)
     formset = PhotoFormSet(request.POST or None, request.FILES or None, prefix="photos")
@@ -339,21 +356,20 @@ def session_photos(request, pk):
     return render(request, "sessions/session_photos.html", context)
 
 
-@permission_required("thematic.change_photo", raise_exception=True)
+@permission_required(CHANGE_PHOTO, raise_exception=True)
 @require_POST
 def photo_caption(request, pk, photo_pk):
     photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
     form = CaptionForm(request.POST)
     if form.is_valid():
-        photo.caption = form.cleaned_data["caption"]
-        photo.save(update_fields=["caption"])
+        services.caption_photo(photo=photo, caption=form.cleaned_data["caption"])
         messages.success(request, _("Đã lưu chú thích ảnh."))
     else:
         messages.error(request, _("Chú thích dài quá 255 ký tự."))
     return redirect("sessions:photos", pk=pk)
 
 
-@permission_required("thematic.delete_photo", raise_exception=True)
+@permission_required(DELETE_PHOTO, raise_exception=True)
 @require_POST
 def photo_delete(request, pk, photo_pk):
     photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
@@ -365,7 +381,7 @@ def photo_delete(request, pk, photo_pk):
 # --- Contests ------------------------------------------------------------------
 
 
-@permission_required("thematic.change_contestteam", raise_exception=True)
+@permission_required(CHANGE_CONTEST, raise_exception=True)
 def session_contest(request, pk):
     session = session_or_404(pk)
     if session.format != ThematicSession.Format.CONTEST:
@@ -378,11 +394,7 @@ def session_contest(request, pk):
             session=session,
             teams=teams.save(commit=False),
             removed_teams=teams.deleted_objects,
-            awards=[
-                form.instance
-                for form in awards.forms
-                if (form.instance.pk or form.has_changed()) and form not in awards.deleted_forms
-            ],
+            awards=[form.instance for form in awards.forms if form not in awards.deleted_forms],
             removed_awards=[form.instance for form in awards.deleted_forms],
         )
         messages.success(request, _("Đã lưu kết quả hội thi."))
@@ -405,7 +417,7 @@ def attendance_form(session, data=None):
     )
 
 
-@permission_required("thematic.change_attendance", raise_exception=True)
+@permission_required(CHANGE_ATTENDANCE, raise_exception=True)
 def session_attendance(request, pk):
     """The attendance sheet: every expected member on one page, saved in one submit."""
     session = session_or_404(pk)
@@ -437,7 +449,7 @@ def session_attendance(request, pk):
     return render(request, "sessions/attendance_sheet.html", context, status=status)
 
 
-@permission_required("thematic.view_attendance", raise_exception=True)
+@permission_required(VIEW_ATTENDANCE, raise_exception=True)
 def session_minutes(request, pk):
     """The minutes (biên bản) of a held session, laid out for A4."""
     meetings = GroupMeeting.objects.select_related("group", "presiding")

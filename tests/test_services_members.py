@@ -104,3 +104,60 @@ def test_move_member_drops_them_as_leader_of_the_old_group(groups):
     member.refresh_from_db()
     assert (member.group, groups[0].leader) == (groups[1], None)
     assert member.history.count() == 2
+
+
+# --- Rules that were in the views ------------------------------------------------
+
+
+def test_add_group_places_a_new_group_last(db):
+    assert services.add_group(group=PartyGroup(name="Tổ 1")).order == 1
+    make_group("Tổ 5", order=5)
+    make_group("Tổ 2", order=2)
+    group = services.add_group(group=PartyGroup(name="Tổ mới"))
+    assert PartyGroup.objects.get(pk=group.pk).order == 6
+
+
+def test_a_member_who_left_is_neither_moved_nor_marked_as_leaving_again(groups):
+    member = make_member(groups[0], "Lộc Văn Bình")
+    assert services.left_refusal(member) is None
+    services.mark_member_left(member=member, day=dt.date(2020, 9, 1), reason="transfer")
+    member.refresh_from_db()
+    assert services.left_refusal(member) == "Đồng chí này đã thôi sinh hoạt tại chi bộ."
+    with pytest.raises(services.ServiceError, match="đã thôi sinh hoạt"):
+        services.move_member(member=member, group=groups[1])
+    # The leave form puts its new date on the member before the service runs.
+    member.left_cell_on = dt.date(2020, 10, 1)
+    with pytest.raises(services.ServiceError, match="đã thôi sinh hoạt"):
+        services.mark_member_left(member=member, day=dt.date(2020, 10, 1), reason="other")
+    member.refresh_from_db()
+    assert (member.group, member.left_cell_on, member.left_reason) == (
+        groups[0],
+        dt.date(2020, 9, 1),
+        "transfer",
+    )
+    assert member.history.count() == 2
+
+
+def test_renew_calendar_token_closes_the_old_address_without_history(groups):
+    member = make_member(groups[0])
+    old = member.calendar_token
+    new = services.renew_calendar_token(member=member)
+    assert new != old and member.calendar_token == new
+    assert Member.objects.get(pk=member.pk).calendar_token == new
+    assert not Member.objects.filter(calendar_token=old).exists()
+    assert member.history.count() == 1
+
+
+def test_a_login_that_is_not_open_is_not_taken_away(groups):
+    boss = make_user("boss", "secretary", make_member(groups[0]))
+    without = make_member(groups[0], "Đinh Văn Tâm")
+    assert services.no_login_refusal(without) == "Đồng chí này chưa có tài khoản."
+    with pytest.raises(services.ServiceError, match="chưa có tài khoản"):
+        services.take_login_away(member=without, by=boss)
+    closed = make_member(groups[1], "Mạc Thị Lan")
+    make_user("lan", "member", closed)
+    services.take_login_away(member=closed, by=boss)
+    closed.refresh_from_db()
+    assert services.no_login_refusal(closed) == "Đồng chí này chưa có tài khoản."
+    with pytest.raises(services.ServiceError, match="chưa có tài khoản"):
+        services.take_login_away(member=closed, by=boss)

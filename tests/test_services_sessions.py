@@ -5,13 +5,16 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from sessions import services
 from sessions.models import (
+    AnnualPlan,
     Award,
     ContestTeam,
     Document,
     GroupMeeting,
+    Photo,
     Postponement,
     ThematicSession,
 )
@@ -123,3 +126,153 @@ def test_save_contest_ranks_teams_by_score_with_ties(groups):
         ("Giải Nhất", 0),
         ("Giải khán giả", 1),
     ]
+
+
+# --- Rules that were in the views ------------------------------------------------
+
+
+def test_first_free_year_skips_the_years_that_have_a_plan(db):
+    """A new plan is offered for this year, or the first year after it with no plan."""
+    assert AnnualPlan.objects.first_free_year(2020) == 2020
+    make_plan(2019)
+    make_plan(2020)
+    make_plan(2021)
+    make_plan(2023)
+    assert AnnualPlan.objects.first_free_year(2020) == 2022
+    assert AnnualPlan.objects.first_free_year(2023) == 2024
+    assert AnnualPlan.objects.first_free_year(2018) == 2018
+
+
+@pytest.mark.parametrize("status", ["held", "cancelled"])
+def test_a_held_or_cancelled_session_is_neither_postponed_nor_cancelled(groups, status):
+    session = make_session(make_plan(2020), at(2020, 3, 12), status=status)
+    assert services.postpone_refusal(session) == (
+        "Chỉ hoãn được kỳ sinh hoạt chưa tổ chức và chưa bị hủy."
+    )
+    assert services.cancel_refusal(session) == "Chỉ hủy được kỳ sinh hoạt chưa tổ chức."
+    with pytest.raises(services.ServiceError, match="Chỉ hoãn được"):
+        services.postpone_session(
+            session=session, start=at(2020, 4, 2), end=at(2020, 4, 2, 10), reason="Bận"
+        )
+    with pytest.raises(services.ServiceError, match="Chỉ hủy được"):
+        services.cancel_session(session=session, reason="Bận")
+    session.refresh_from_db()
+    assert (session.status, session.start, session.status_reason) == (
+        status,
+        at(2020, 3, 12),
+        "",
+    )
+    assert not Postponement.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["planned", "postponed"])
+def test_a_planned_or_postponed_session_may_be_postponed_or_cancelled(groups, status):
+    session = make_session(make_plan(2020), at(2020, 3, 12), status=status)
+    assert services.postpone_refusal(session) is None
+    assert services.cancel_refusal(session) is None
+    services.cancel_session(session=session, reason="Trùng đại hội")
+    session.refresh_from_db()
+    assert (session.status, session.status_reason) == ("cancelled", "Trùng đại hội")
+
+
+@pytest.mark.parametrize(
+    ("lead_days", "sent", "late"),
+    [
+        (1, at(2020, 3, 11, 23, 30), False),  # the evening before, in Hà Nội
+        (1, at(2020, 3, 12, 6, 0), True),  # the morning of the session
+        (1, at(2020, 3, 1), False),
+        (3, at(2020, 3, 10, 7, 0), True),  # two days ahead when three are asked
+        (3, at(2020, 3, 9, 20, 0), False),
+    ],
+)
+def test_a_draft_must_reach_members_the_set_number_of_days_ahead(
+    groups, settings, lead_days, sent, late
+):
+    settings.CHIBO_DRAFT_LEAD_DAYS = lead_days
+    session = make_session(make_plan(2020), at(2020, 3, 12, 8))
+    assert services.record_draft_sent(session=session, sent_at=sent) is late
+    session.refresh_from_db()
+    assert session.draft_sent_at == sent
+    assert services.draft_sent_late(session) is late
+
+
+def test_a_draft_not_sent_yet_is_not_late(groups):
+    session = make_session(make_plan(2020), at(2020, 3, 12, 8), draft_sent_at=at(2020, 3, 12))
+    assert services.record_draft_sent(session=session, sent_at=None) is False
+    session.refresh_from_db()
+    assert session.draft_sent_at is None
+
+
+def test_save_contest_skips_blank_award_lines_and_numbers_the_others(groups):
+    """The form's spare lines are new awards with nothing typed: they are not saved."""
+    session = make_session(make_plan(2020), at(2020, 1, 16), format="contest")
+    winner = make_member(groups[0], "Chu Thị Hằng")
+    kept = Award.objects.create(session=session, prize="Giải Nhì", member=winner, order=3)
+    awards = [
+        Award(),
+        kept,
+        Award(prize="Giải Ba", guest_name="Lò Văn Pọm"),
+        Award(session=session),
+    ]
+    assert [services.is_blank_award(award) for award in awards] == [True, False, False, True]
+    services.save_contest(
+        session=session, teams=[], removed_teams=[], awards=awards, removed_awards=[]
+    )
+    assert list(Award.objects.values_list("prize", "order")) == [("Giải Nhì", 0), ("Giải Ba", 1)]
+
+
+# --- Files go after the commit ---------------------------------------------------
+
+
+def stored_document(session):
+    document = Document(session=session, title="Đề dẫn", kind="draft")
+    document.file.save("de-dan.txt", ContentFile(b"noi dung"), save=True)
+    return document
+
+
+def test_delete_document_removes_its_file_only_once_committed(
+    groups, settings, django_capture_on_commit_callbacks
+):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = stored_document(session)
+    path = Path(document.file.path)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.delete_document(document=document)
+    assert not Document.objects.exists()
+    assert path.exists()  # the transaction could still roll back
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert not path.exists()
+
+
+def test_a_rolled_back_deletion_keeps_the_files(
+    groups, settings, django_capture_on_commit_callbacks
+):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = stored_document(session)
+    photo = Photo.objects.create(session=session, image="photos/2020/a.jpg")
+    path = Path(document.file.path)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.delete_document(document=document)
+        services.delete_photo(photo=photo)
+        raise RuntimeError
+    assert callbacks == []
+    assert path.exists()
+    assert Document.objects.count() == Photo.objects.count() == 1
+
+
+def test_add_document_and_caption_photo_write_what_the_page_sent(groups, secretary):
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = services.add_document(
+        document=Document(session=session, title="Chỉ thị 05", url="https://example.org"),
+        user=secretary,
+    )
+    assert Document.objects.get().uploaded_by == secretary == document.uploaded_by
+    photo = Photo.objects.create(session=session, image="photos/2020/a.jpg", caption="Cũ")
+    services.caption_photo(photo=photo, caption="Toàn cảnh")
+    photo.refresh_from_db()
+    assert photo.caption == "Toàn cảnh"

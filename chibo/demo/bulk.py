@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chibo.demo.pictures import draw_scene
+from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, PartyGroup
@@ -219,8 +220,7 @@ class BulkLoader:
                 for year in range(self.first_year, self.today.year + 1):
                     self.write_year(year)
         except BaseException:
-            for name in self.stored_files:  # the rows are gone: so are their files
-                default_storage.delete(name)
+            discard(self.stored_files)  # the rows are gone: so are their files
             raise
         self.analyze()
         return self.counts

@@ -1,8 +1,12 @@
-"""The three roles of Chibo.
+"""The three roles of Chibo, and every permission name the code asks for.
 
 Roles are Django groups with model permissions (created by the migration
 ``chibo/migrations/0001_roles.py``); code asks for permissions, never for
-group names, so an administrator can shape a role in the admin.
+group names, so an administrator can shape a role in the admin. Each
+permission the code checks is named here once: views, services and
+helpers import the name, never type ``"app.codename"`` themselves
+(``tests/test_permission_names.py`` holds them to it). Templates read
+``perms.app.codename``.
 """
 
 SECRETARY = "secretary"
@@ -10,7 +14,53 @@ LEADER = "leader"
 MEMBER = "member"
 ROLE_GROUPS = (SECRETARY, LEADER, MEMBER)
 
-# The permission that makes a user the secretary, and the one that opens the
-# leaders' summaries (the secretary has it too).
-MANAGE_SESSIONS = "thematic.change_thematicsession"
+# --- Plans and sessions (app label "thematic") ----------------------------------
+
+VIEW_PLAN = "thematic.view_annualplan"
+ADD_PLAN = "thematic.add_annualplan"
+CHANGE_PLAN = "thematic.change_annualplan"
+
+# Every role of the cell sees the sessions; an account without a role does not.
+# It also opens the documents and photos uploaded for them.
+VIEW_SESSION = "thematic.view_thematicsession"
+ADD_SESSION = "thematic.add_thematicsession"
+# Keeping the sessions is the secretary's: the home page and the reminders
+# know the secretary by it.
+CHANGE_SESSION = "thematic.change_thematicsession"
+DELETE_SESSION = "thematic.delete_thematicsession"
+
+# Every member's attendance (leaders and the secretary); a member reads their
+# own through their link, without it.
+VIEW_ATTENDANCE = "thematic.view_attendance"
+CHANGE_ATTENDANCE = "thematic.change_attendance"
+
+ADD_DOCUMENT = "thematic.add_document"
+DELETE_DOCUMENT = "thematic.delete_document"
+
+ADD_PHOTO = "thematic.add_photo"
+CHANGE_PHOTO = "thematic.change_photo"
+DELETE_PHOTO = "thematic.delete_photo"
+
+CHANGE_CONTEST = "thematic.change_contestteam"
+
+# The leaders' summaries, exports and annual report (the secretary has it too);
+# a custom permission of ThematicSession's Meta.
 VIEW_SUMMARY = "thematic.view_summary"
+
+# --- Members and groups (app label "members") --------------------------------
+
+VIEW_MEMBER = "members.view_member"
+ADD_MEMBER = "members.add_member"
+CHANGE_MEMBER = "members.change_member"
+
+ADD_EXEMPTION = "members.add_exemption"
+CHANGE_EXEMPTION = "members.change_exemption"
+
+VIEW_GROUP = "members.view_partygroup"
+ADD_GROUP = "members.add_partygroup"
+CHANGE_GROUP = "members.change_partygroup"
+
+# --- Combinations ---------------------------------------------------------------
+
+# The history pages: whoever reads every member's record and attendance.
+VIEW_HISTORY = (VIEW_MEMBER, VIEW_ATTENDANCE)

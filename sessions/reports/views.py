@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from chibo.lib.dates import valid_year
 from chibo.lib.query import number_from
+from chibo.lib.roles import VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
 from members.models import Member, member_of, role_name
 from sessions.member_views import own_member
 from sessions.models import Attendance, AttendanceFigures
@@ -22,8 +23,6 @@ from sessions.reports.exports import attendance_csv, attendance_workbook
 from sessions.reports.records import member_record, member_years
 from sessions.reports.summaries import year_summary, years_with_data
 
-VIEW_SUMMARY = "thematic.view_summary"
-VIEW_MEMBER = "members.view_member"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -185,7 +184,7 @@ def my_record(request):
 def member_record_view(request, member_pk, year):
     member = get_object_or_404(Member.objects.select_related("group"), pk=member_pk)
     is_own = member.user_id is not None and member.user_id == request.user.pk
-    if not (is_own or request.user.has_perm("thematic.view_attendance")) or not valid_year(year):
+    if not (is_own or request.user.has_perm(VIEW_ATTENDANCE)) or not valid_year(year):
         raise Http404
     if "year" in request.GET:
         chosen = chosen_year(request, year)
