@@ -1,8 +1,9 @@
-"""The secretary's forms: plans, sessions, documents, photos, contests, attendance."""
+"""The secretary's forms: plans, sessions, documents, photos, contests.
+
+The attendance sheet's form is in ``sessions/sheet.py``.
+"""
 
 import datetime as dt
-import functools
-from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
@@ -21,22 +22,16 @@ from chibo.lib.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput
 from members.models import Member
 from sessions.documents import checked_document
 from sessions.models import (
-    MAX_GUESTS,
     MAX_RANK,
     MAX_TEAM_SCORE,
     AnnualPlan,
-    Attendance,
     Award,
     ContestTeam,
     Document,
-    Grade,
     GroupMeeting,
     ThematicSession,
-    grade_for_score,
-    max_score,
 )
 from sessions.photos import clean_photo
-from sessions.services import AttendanceEntry, SessionRecord
 
 DOCUMENT_EXTENSIONS = (
     "pdf",
@@ -217,23 +212,32 @@ class MeetingForm(StartEndMixin, forms.ModelForm):
         return self.combine_end(super().clean())
 
 
+def share_member_pickers(forms_, name):
+    """The ``name`` member picker of every form: the current members, and those the
+    rows already name; listed once for all the rows (one query)."""
+    pickers = [form.fields[name] for form in forms_]
+    queryset = member_queryset(*(getattr(form.instance, f"{name}_id") for form in forms_))
+    for field in pickers:
+        field.queryset = queryset
+        field.empty_label = "—"
+    share_choices(pickers)
+
+
 class GroupRowsMixin:
     """Formset rows labelled with their party group's name (the group is fixed per row)."""
+
+    def __init__(self, *args, group_names, **kwargs):
+        self.group_names = group_names
+        super().__init__(*args, **kwargs)
 
     def rows(self):
         return [(self.group_names.get(form.initial.get("group"), ""), form) for form in self.forms]
 
 
 class BaseMeetingFormSet(GroupRowsMixin, BaseInlineFormSet):
-    def __init__(self, *args, group_names, **kwargs):
-        self.group_names = group_names
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        presiding = [form.fields["presiding"] for form in self.forms]
-        queryset = member_queryset(*(form.instance.presiding_id for form in self.forms))
-        for field in presiding:
-            field.queryset = queryset
-            field.empty_label = "—"
-        share_choices(presiding)
+        share_member_pickers(self.forms, "presiding")
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -262,24 +266,38 @@ def group_rows(existing, groups):
     return names, [group for group in groups if group.pk not in have]
 
 
-def meeting_formset(data, *, session, groups):
-    """One row per existing group meeting, and one for each active group without one."""
-    existing = list(session.group_meetings.select_related("group")) if session.pk else []
+def group_row_formset(data, *, session, groups, existing, form, formset, prefix, initial):
+    """A formset of one row per existing row of ``existing``, and one more for each
+    group of ``groups`` without one, its initial values ``initial(group)``."""
     names, missing = group_rows(existing, groups)
     formset_class = inlineformset_factory(
         ThematicSession,
-        GroupMeeting,
-        form=MeetingForm,
-        formset=BaseMeetingFormSet,
+        form._meta.model,
+        form=form,
+        formset=formset,
         extra=len(missing),
         can_delete=True,
     )
     return formset_class(
         data,
         instance=session,
-        prefix="meetings",
+        prefix=prefix,
         group_names=names,
-        initial=[{"group": group.pk} for group in missing],
+        initial=[initial(group) for group in missing],
+    )
+
+
+def meeting_formset(data, *, session, groups):
+    """One row per existing group meeting, and one for each active group without one."""
+    return group_row_formset(
+        data,
+        session=session,
+        groups=groups,
+        existing=list(session.group_meetings.select_related("group")) if session.pk else [],
+        form=MeetingForm,
+        formset=BaseMeetingFormSet,
+        prefix="meetings",
+        initial=lambda group: {"group": group.pk},
     )
 
 
@@ -511,30 +529,20 @@ class TeamForm(forms.ModelForm):
 
 
 class BaseTeamFormSet(GroupRowsMixin, BaseInlineFormSet):
-    def __init__(self, *args, group_names, **kwargs):
-        self.group_names = group_names
-        super().__init__(*args, **kwargs)
+    pass
 
 
 def team_formset(data, *, session, groups):
     """One row per team, and one for each active group that has none yet."""
-    names, missing = group_rows(list(session.contest_teams.select_related("group")), groups)
-    formset_class = inlineformset_factory(
-        ThematicSession,
-        ContestTeam,
+    return group_row_formset(
+        data,
+        session=session,
+        groups=groups,
+        existing=list(session.contest_teams.select_related("group")),
         form=TeamForm,
         formset=BaseTeamFormSet,
-        extra=len(missing),
-        can_delete=True,
-    )
-    return formset_class(
-        data,
-        instance=session,
         prefix="teams",
-        group_names=names,
-        initial=[
-            {"group": group.pk, "name": _("Đội %(group)s") % {"group": group}} for group in missing
-        ],
+        initial=lambda group: {"group": group.pk, "name": _("Đội %(group)s") % {"group": group}},
     )
 
 
@@ -559,12 +567,7 @@ class AwardForm(forms.ModelForm):
 class BaseAwardFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        pickers = [form.fields["member"] for form in self.forms]
-        queryset = member_queryset(*(form.instance.member_id for form in self.forms))
-        for field in pickers:
-            field.queryset = queryset
-            field.empty_label = "—"
-        share_choices(pickers)
+        share_member_pickers(self.forms, "member")
 
 
 AwardFormSet = inlineformset_factory(
@@ -575,197 +578,3 @@ AwardFormSet = inlineformset_factory(
     extra=2,
     can_delete=True,
 )
-
-
-# --- The attendance sheet ------------------------------------------------------
-
-NOT_RECORDED = _("— chưa ghi —")
-
-
-@dataclass(frozen=True)
-class SheetSection:
-    """A list of lines on the attendance sheet: a group's, or the missing members'."""
-
-    title: str
-    entries: list
-    choices: list[tuple[str, str]]
-    missing: bool = False
-
-
-class AttendanceSheetForm(forms.Form):
-    """Every member on the sheet with a status and a reason, and the session's record.
-
-    Fields are made per member (``status_<id>``, ``reason_<id>``) from the
-    roster the view built; nothing here queries the database. Members expected
-    by the rules but missing from a saved sheet get a status that starts
-    empty: they are written only if the secretary chooses one.
-    """
-
-    temporary = forms.MultipleChoiceField(
-        label=_("Đảng viên sinh hoạt tạm thời có mặt"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    guest_count = forms.IntegerField(
-        label=_("Số quần chúng, khách mời"),
-        min_value=0,
-        max_value=MAX_GUESTS,
-        initial=0,
-        error_messages={"max_value": _("Số quần chúng, khách mời tối đa là %(limit_value)s.")},
-    )
-    guest_names = forms.CharField(
-        label=_("Tên quần chúng, khách mời"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    conclusion = forms.CharField(
-        label=_("Kết luận"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    minutes = forms.CharField(
-        label=_("Biên bản (diễn biến, ý kiến phát biểu)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    score = forms.DecimalField(
-        label=_("Điểm chất lượng"), required=False, min_value=0, max_digits=5, decimal_places=1
-    )
-    grade = forms.ChoiceField(
-        label=_("Xếp loại"),
-        required=False,
-        choices=[("", _("Theo điểm")), *Grade.choices],
-        help_text=_("Để “Theo điểm” thì xếp loại theo thang điểm của chi bộ."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, session, roster, missing=(), temporaries, **kwargs):
-        self.session = session
-        self.roster = roster
-        self.missing = list(missing)
-        super().__init__(*args, **kwargs)
-        top = max_score()
-        self.fields["score"].widget.attrs.update({"max": top, "step": "0.5"})
-        self.fields["score"].help_text = _("Từ 0 đến %(max)s điểm.") % {"max": top}
-        self.fields["score"].validators.append(
-            _max_validator(top, _("Điểm chất lượng tối đa là %(max)s.") % {"max": top})
-        )
-        self.fields["temporary"].choices = [
-            (str(member.pk), member.full_name) for member, _present in temporaries
-        ]
-        self.initial.setdefault(
-            "temporary", [str(member.pk) for member, present in temporaries if present]
-        )
-        for field in ("guest_count", "guest_names", "conclusion", "minutes", "score", "grade"):
-            self.initial.setdefault(field, getattr(session, field))
-        self.initial.setdefault("version", session.attendance_version)
-        for row in roster:
-            saved = row.attendance
-            self.fields[f"status_{row.member.pk}"] = forms.ChoiceField(
-                label=row.member.full_name,
-                choices=Attendance.Status.choices,
-                initial=saved.status if saved else Attendance.Status.PRESENT,
-                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-                error_messages={"required": _("Hãy chọn có mặt hay vắng.")},
-            )
-            self.fields[f"reason_{row.member.pk}"] = forms.CharField(
-                label=_("Lý do vắng"),
-                required=False,
-                max_length=255,
-                initial=saved.reason if saved else "",
-            )
-        for row in self.missing:
-            self.fields[f"status_{row.member.pk}"] = forms.ChoiceField(
-                label=row.member.full_name,
-                choices=[("", NOT_RECORDED), *Attendance.Status.choices],
-                required=False,
-                initial="",
-                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-            )
-            self.fields[f"reason_{row.member.pk}"] = forms.CharField(
-                label=_("Lý do vắng"), required=False, max_length=255
-            )
-
-    @functools.cached_property
-    def status_choices(self):
-        """(value, label) of each status, in the active language, for the sheet's radios."""
-        return [(value, str(label)) for value, label in Attendance.Status.choices]
-
-    def _entry(self, row):
-        return row, self[f"status_{row.member.pk}"], self[f"reason_{row.member.pk}"]
-
-    def groups(self):
-        """The roster as (group, [(row, status field, reason field)]), in group order."""
-        grouped = []
-        for row in self.roster:
-            entry = self._entry(row)
-            if grouped and grouped[-1][0] == row.group:
-                grouped[-1][1].append(entry)
-            else:
-                grouped.append((row.group, [entry]))
-        return grouped
-
-    def sections(self) -> list[SheetSection]:
-        """What the sheet shows: one section per group, then the missing members apart."""
-        sections = [
-            SheetSection(str(group) if group else _("Chưa thuộc tổ"), entries, self.status_choices)
-            for group, entries in self.groups()
-        ]
-        if self.missing:
-            sections.append(
-                SheetSection(
-                    _("Đảng viên chưa có trong bảng điểm danh đã lưu"),
-                    [self._entry(row) for row in self.missing],
-                    [("", str(NOT_RECORDED)), *self.status_choices],
-                    missing=True,
-                )
-            )
-        return sections
-
-    def clean(self):
-        cleaned = super().clean()
-        for row in [*self.roster, *self.missing]:
-            pk = row.member.pk
-            status = cleaned.get(f"status_{pk}")
-            reason = (cleaned.get(f"reason_{pk}") or "").strip()
-            if status == Attendance.Status.EXCUSED and not reason:
-                self.add_error(f"reason_{pk}", _("Vắng có lý do thì cần ghi lý do."))
-            if status == Attendance.Status.PRESENT:
-                reason = ""
-            cleaned[f"reason_{pk}"] = reason
-        if not cleaned.get("grade") and cleaned.get("score") is not None:
-            cleaned["grade"] = grade_for_score(cleaned["score"])
-        return cleaned
-
-    def entries(self) -> list[AttendanceEntry]:
-        """The rows to save: the sheet's, and the missing members given a status."""
-        return [
-            AttendanceEntry(
-                member_id=row.member.pk,
-                group_id=row.group.pk if row.group else None,
-                status=self.cleaned_data[f"status_{row.member.pk}"],
-                reason=self.cleaned_data[f"reason_{row.member.pk}"],
-            )
-            for row in [*self.roster, *self.missing]
-            if self.cleaned_data[f"status_{row.member.pk}"]
-        ]
-
-    def temporary_ids(self) -> list[int]:
-        return [int(pk) for pk in self.cleaned_data["temporary"]]
-
-    def record(self) -> SessionRecord:
-        data = self.cleaned_data
-        return SessionRecord(
-            guest_count=data["guest_count"],
-            guest_names=data["guest_names"],
-            conclusion=data["conclusion"],
-            minutes=data["minutes"],
-            score=data["score"],
-            grade=data["grade"] or "",
-        )
-
-
-def _max_validator(limit, message):
-    def validate(value):
-        if value is not None and value > limit:
-            raise ValidationError(message)
-
-    return validate

@@ -28,7 +28,6 @@ from chibo.lib.roles import (
 from members.models import PartyGroup, member_of
 from sessions import services
 from sessions.forms import (
-    AttendanceSheetForm,
     AwardFormSet,
     CancelForm,
     CaptionForm,
@@ -53,6 +52,7 @@ from sessions.models import (
     ThematicSession,
     max_score,
 )
+from sessions.sheet import AttendanceSheetForm
 
 
 def active_groups():
