@@ -9,6 +9,20 @@ from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from tests.factories import make_group, make_member, make_user
 
 CHROMIUM = "/usr/bin/chromium"
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_configure(config):
+    """One fast password hasher for the whole suite, browser tests included.
+
+    PBKDF2's rounds are there to slow down an attacker, not the tests: with them
+    most of the suite's CPU time went into hashing the passwords of test users.
+    Set once here, before any test makes a user, in every xdist worker and in
+    the live server's thread (which shares the worker's settings).
+    """
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [FAST_HASHER]
 
 
 @pytest.fixture(autouse=True)
