@@ -8,6 +8,12 @@ from django.utils import timezone
 
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import AnnualPlan, Attendance, GroupMeeting, ThematicSession
+from sessions.services import (
+    RECORD_FIELDS,
+    AttendanceEntry,
+    SessionRecord,
+    save_attendance_sheet,
+)
 
 _counter = itertools.count(1)
 
@@ -72,29 +78,27 @@ def make_group_meeting(session, group, start, minutes=120, **fields):
 
 
 def record(session, statuses=None, temporary=()):
-    """Hold ``session`` and write a row for every expected member.
+    """Save ``session``'s attendance sheet as the page does, and return its rows.
 
-    ``statuses`` maps a member to a status (present by default); members in
-    ``temporary`` attend temporarily from another cell.
+    Goes through ``sessions.services.save_attendance_sheet``, the service the
+    attendance page calls: the session is marked held, one row written for
+    every expected member, and the rows' history kept. ``statuses`` maps a
+    member to a status (present by default); members in ``temporary`` attend
+    temporarily from another cell. The session's record (conclusion, minutes,
+    score, grade, guests) is kept as it is.
     """
     statuses = statuses or {}
-    session.status = ThematicSession.Status.HELD
-    session.save(update_fields=["status"])
-    rows = []
+    entries = []
     for member in session.expected_members():
         status = statuses.get(member, Attendance.Status.PRESENT)
         reason = "Đi công tác" if status == Attendance.Status.EXCUSED else ""
-        rows.append(
-            Attendance(
-                session=session,
-                member=member,
-                group_id=member.group_id,
-                status=status,
-                reason=reason,
-            )
-        )
-    rows += [
-        Attendance(session=session, member=member, group_id=member.group_id, temporary=True)
-        for member in temporary
-    ]
-    return Attendance.objects.bulk_create(rows)
+        entries.append(AttendanceEntry(member.pk, member.group_id, status, reason))
+    saved = ThematicSession.objects.values("attendance_version", *RECORD_FIELDS).get(pk=session.pk)
+    save_attendance_sheet(
+        session=session,
+        version=saved.pop("attendance_version"),
+        entries=entries,
+        temporary_ids=[member.pk for member in temporary],
+        record=SessionRecord(**saved),
+    )
+    return list(Attendance.objects.filter(session=session).order_by("pk"))
