@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -18,8 +19,12 @@ from sessions.services import (
 _counter = itertools.count(1)
 
 
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")  # the cell's time zone, settings.TIME_ZONE
+
+
 def at(year, month, day, hour=8, minute=0):
-    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+    """That day and time in Hà Nội."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=HANOI)
 
 
 def make_group(name=None, order=0, **fields):
