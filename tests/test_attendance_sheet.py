@@ -345,8 +345,11 @@ def test_only_the_secretary_takes_attendance(client, request, session, role):
     assert client.get(url(session)).status_code == 403
     response = client.post(url(session), sheet(session))
     assert response.status_code == 403
-    assert "status_" not in response.text
+    assert "Không có quyền truy cập" in response.text
     assert Attendance.objects.count() == 0
+    version, status = session.attendance_version, session.status
+    session.refresh_from_db()
+    assert (session.attendance_version, session.status) == (version, status)
 
 
 # --- A constant number of queries -------------------------------------------------
