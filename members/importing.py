@@ -9,6 +9,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -215,7 +216,7 @@ def raw_rows(table: list[list[str]]) -> list[ImportRow]:
 def parse_date(text: str):
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            return dt.date(*time.strptime(text, pattern)[:3])
         except ValueError:
             continue
     return None

@@ -51,9 +51,7 @@ def one_year_later(moment: dt.datetime) -> dt.datetime:
     local = timezone.localtime(moment)
     year = local.year + 1
     day = min(local.day, calendar.monthrange(year, local.month)[1])
-    return timezone.make_aware(
-        dt.datetime(year, local.month, day, local.hour, local.minute, local.second)
-    )
+    return local.replace(year=year, day=day, microsecond=0)
 
 
 def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:

@@ -18,8 +18,9 @@ from sessions.models import (
     Photo,
     ThematicSession,
 )
+from tests.factories import at
 
-DEMO_TODAY = timezone.make_aware(dt.datetime(2026, 11, 24, 9, 0))
+DEMO_TODAY = at(2026, 11, 24, 9, 0)
 _counter = itertools.count(1)
 
 
@@ -79,10 +80,8 @@ def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
             ThematicSession(
                 plan=plan,
                 topic=f"Chuyên đề {run}-{year}-{n}",
-                start=timezone.make_aware(
-                    dt.datetime(year, 1 + n * 11 // sessions_per_year, 10, 8)
-                ),
-                end=timezone.make_aware(dt.datetime(year, 1 + n * 11 // sessions_per_year, 10, 10)),
+                start=at(year, 1 + n * 11 // sessions_per_year, 10, 8),
+                end=at(year, 1 + n * 11 // sessions_per_year, 10, 10),
                 status=ThematicSession.Status.HELD,
                 scope=ThematicSession.Scope.GROUPS if n == 2 else ThematicSession.Scope.CELL,
                 format=ThematicSession.Format.CONTEST if n == 0 else ThematicSession.Format.SEMINAR,

@@ -1,4 +1,3 @@
-import datetime as dt
 import os
 import shutil
 
@@ -6,9 +5,23 @@ import pytest
 from django.utils import timezone
 
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
-from tests.factories import make_group, make_member, make_user
+from tests.factories import at, make_group, make_member, make_user
 
 CHROMIUM = "/usr/bin/chromium"
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_configure(config):
+    """One fast password hasher for the whole suite, browser tests included.
+
+    PBKDF2's rounds are there to slow down an attacker, not the tests: with them
+    most of the suite's CPU time went into hashing the passwords of test users.
+    Set once here, before any test makes a user, in every xdist worker and in
+    the live server's thread (which shares the worker's settings).
+    """
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [FAST_HASHER]
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +64,7 @@ def other_member(groups):
 @pytest.fixture
 def now(monkeypatch):
     """Freeze the clock at 1 June 2020, 10:00 in Hà Nội (mid-year of the model case)."""
-    frozen = timezone.make_aware(dt.datetime(2020, 6, 1, 10, 0))
+    frozen = at(2020, 6, 1, 10, 0)
     monkeypatch.setattr(timezone, "now", lambda: frozen)
     return frozen
 

@@ -2,18 +2,29 @@
 
 import datetime as dt
 import itertools
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from members.models import Exemption, Member, PartyGroup
 from sessions.models import AnnualPlan, Attendance, GroupMeeting, ThematicSession
+from sessions.services import (
+    RECORD_FIELDS,
+    AttendanceEntry,
+    SessionRecord,
+    save_attendance_sheet,
+)
 
 _counter = itertools.count(1)
 
 
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")  # the cell's time zone, settings.TIME_ZONE
+
+
 def at(year, month, day, hour=8, minute=0):
-    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+    """That day and time in Hà Nội."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=HANOI)
 
 
 def make_group(name=None, order=0, **fields):
@@ -72,29 +83,27 @@ def make_group_meeting(session, group, start, minutes=120, **fields):
 
 
 def record(session, statuses=None, temporary=()):
-    """Hold ``session`` and write a row for every expected member.
+    """Save ``session``'s attendance sheet as the page does, and return its rows.
 
-    ``statuses`` maps a member to a status (present by default); members in
-    ``temporary`` attend temporarily from another cell.
+    Goes through ``sessions.services.save_attendance_sheet``, the service the
+    attendance page calls: the session is marked held, one row written for
+    every expected member, and the rows' history kept. ``statuses`` maps a
+    member to a status (present by default); members in ``temporary`` attend
+    temporarily from another cell. The session's record (conclusion, minutes,
+    score, grade, guests) is kept as it is.
     """
     statuses = statuses or {}
-    session.status = ThematicSession.Status.HELD
-    session.save(update_fields=["status"])
-    rows = []
+    entries = []
     for member in session.expected_members():
         status = statuses.get(member, Attendance.Status.PRESENT)
         reason = "Đi công tác" if status == Attendance.Status.EXCUSED else ""
-        rows.append(
-            Attendance(
-                session=session,
-                member=member,
-                group_id=member.group_id,
-                status=status,
-                reason=reason,
-            )
-        )
-    rows += [
-        Attendance(session=session, member=member, group_id=member.group_id, temporary=True)
-        for member in temporary
-    ]
-    return Attendance.objects.bulk_create(rows)
+        entries.append(AttendanceEntry(member.pk, member.group_id, status, reason))
+    saved = ThematicSession.objects.values("attendance_version", *RECORD_FIELDS).get(pk=session.pk)
+    save_attendance_sheet(
+        session=session,
+        version=saved.pop("attendance_version"),
+        entries=entries,
+        temporary_ids=[member.pk for member in temporary],
+        record=SessionRecord(**saved),
+    )
+    return list(Attendance.objects.filter(session=session).order_by("pk"))

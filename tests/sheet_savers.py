@@ -50,7 +50,7 @@ def main(database_url, migrate=""):
             full_name=f"Đảng viên {tag} {n}", group=group, joined_cell_on=dt.date(2015, 1, 1)
         )
     plan, _ = AnnualPlan.objects.get_or_create(year=2020, defaults={"title": "Kế hoạch 2020"})
-    start = timezone.make_aware(dt.datetime(2020, 5, 19, 8, 0))
+    start = dt.datetime(2020, 5, 19, 8, 0, tzinfo=timezone.get_default_timezone())
     session = ThematicSession.objects.create(
         plan=plan, topic=f"Chuyên đề {tag}", start=start, end=start + dt.timedelta(hours=2)
     )

@@ -345,8 +345,11 @@ def test_only_the_secretary_takes_attendance(client, request, session, role):
     assert client.get(url(session)).status_code == 403
     response = client.post(url(session), sheet(session))
     assert response.status_code == 403
-    assert "status_" not in response.text
+    assert "Không có quyền truy cập" in response.text
     assert Attendance.objects.count() == 0
+    version, status = session.attendance_version, session.status
+    session.refresh_from_db()
+    assert (session.attendance_version, session.status) == (version, status)
 
 
 # --- A constant number of queries -------------------------------------------------
@@ -412,3 +415,28 @@ def test_a_member_attending_temporarily_costs_no_query_more(client, secretary, s
     assert not Attendance.objects.filter(session=session, member=visitor).exists()
     assert Attendance.objects.get(session=other, member=visitor).temporary
     assert without == with_visitor
+
+
+def test_the_factory_writes_the_rows_the_page_writes(client, secretary, session):
+    """tests/factories.record, used by many modules, saves what the page saves."""
+    tuyet = Member.objects.get(full_name="Đặng Thị Tuyết")
+    tuan, hoa = (Member.objects.get(full_name=name) for name in ("Lương Văn Tuấn", "Phùng Thị Hoa"))
+    twin = make_session(start=session.start, topic="Học tập Chỉ thị 05 (bản sao)")
+    client.force_login(secretary)
+    response = client.post(
+        url(session),
+        sheet(
+            session,
+            statuses={tuan.full_name: E, hoa.full_name: U},
+            reasons={tuan.full_name: "Đi công tác"},
+            temporary=[tuyet],
+        ),
+    )
+    assert response.status_code == 302
+    record(twin, {tuan: E, hoa: U}, temporary=[tuyet])
+    session.refresh_from_db()
+    twin.refresh_from_db()
+    assert saved(twin) == saved(session)
+    assert len(saved(session)) == 5
+    assert (twin.status, twin.attendance_version) == (session.status, session.attendance_version)
+    assert [row.history.count() for row in Attendance.objects.filter(session=twin)] == [1] * 5

@@ -21,11 +21,12 @@ from sessions.models import (
     Photo,
     ThematicSession,
 )
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 
 
-TODAY = timezone.make_aware(dt.datetime(2026, 11, 24, 9, 0))
+TODAY = at(2026, 11, 24, 9, 0)
 
 
 @pytest.fixture

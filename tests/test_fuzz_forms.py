@@ -28,11 +28,6 @@ from tests.urlwalk import all_routes, build_dataset
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def is_file(value):
     return hasattr(value, "read")
 

@@ -103,6 +103,11 @@ def test_year_selector_redirects_and_refuses_bad_years(client, member, year_2020
 
 
 def test_member_cannot_read_another_members_record(client, member, other_member, year_2020):
+    """The record at that address names Hoa and her absence, but only to Hoa."""
+    client.force_login(other_member)
+    own = client.get(record_url(other_member.member))
+    assert own.status_code == 200
+    assert "Phùng Thị Hoa" in own.text and "Vắng không có lý do" in own.text
     client.force_login(member)
     response = client.get(record_url(other_member.member))
     assert response.status_code == 404

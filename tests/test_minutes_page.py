@@ -68,9 +68,14 @@ def test_minutes_say_what_the_guidance_asks(client, secretary, held):
 
 def test_leader_reads_the_minutes_and_a_member_does_not(client, leader, member, held):
     client.force_login(leader)
-    assert client.get(reverse("sessions:minutes", args=[held.pk])).status_code == 200
+    response = client.get(reverse("sessions:minutes", args=[held.pk]))
+    assert response.status_code == 200
+    assert "Biên bản sinh hoạt chuyên đề" in response.text
+    assert "Vắng không có lý do: 1 đồng chí: Phùng Thị Hoa" in response.text
     client.force_login(member)
-    assert client.get(reverse("sessions:minutes", args=[held.pk])).status_code == 403
+    response = client.get(reverse("sessions:minutes", args=[held.pk]))
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.text
 
 
 def test_a_session_not_held_has_no_minutes(client, secretary, groups, now):

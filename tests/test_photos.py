@@ -213,11 +213,25 @@ def test_deleting_a_photo_asks_first_and_sits_apart_from_the_caption(client, sec
     assert "/static/js/confirm.js" in response.text
 
 
-def test_member_sees_the_gallery_but_cannot_upload(client, member, session):
+def test_member_sees_the_gallery_but_cannot_upload(client, secretary, member, session):
+    """A member sees the photos where members see them, on the session's page,
+    with no way to add any: no link to the upload page, which refuses them."""
+    client.force_login(secretary)
+    post_photos(client, session, (upload("a.jpg", image_bytes()), "Toàn cảnh hội trường"))
+    photo = Photo.objects.get()
+    photos_url = reverse("sessions:photos", args=[session.pk])
+
     client.force_login(member)
-    response = client.get(reverse("sessions:photos", args=[session.pk]))
+    page = client.get(reverse("sessions:detail", args=[session.pk]))
+    assert page.status_code == 200
+    gallery = re.search(r'<div class="[^"]*photo-gallery">.*?</div>', page.text, re.S)
+    assert gallery, "the session's page shows no gallery to a member"
+    assert f'src="{photo.thumbnail.url}"' in gallery[0]
+    assert "Toàn cảnh hội trường" in gallery[0]
+    assert f'href="{photos_url}"' not in page.text
+    assert 'name="photos-0-image"' not in page.text
+
+    assert client.get(photos_url).status_code == 403
+    response = post_photos(client, session, (upload("b.jpg", image_bytes()), ""))
     assert response.status_code == 403
-    assert 'name="photos-0-image"' not in response.text
-    response = post_photos(client, session, (upload("a.jpg", image_bytes()), ""))
-    assert response.status_code == 403
-    assert Photo.objects.count() == 0
+    assert list(Photo.objects.all()) == [photo]

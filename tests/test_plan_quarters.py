@@ -1,11 +1,16 @@
 """At least one thematic session every quarter: the plan marks the quarters without one."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from sessions.models import ThematicSession
 from tests.factories import at, make_plan, make_session
 
 pytestmark = pytest.mark.django_db
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def missing(plan):
@@ -27,10 +32,21 @@ def test_quarters_with_a_session_are_not_marked():
 
 
 def test_quarter_boundaries_follow_the_cell_time_zone():
-    """31 Mar 23:00 in Hà Nội is Q1 even though it is 16:00 UTC."""
+    """Quarters turn at midnight in Hà Nội, and a session counts by its start.
+
+    31 Mar 23:00 in Hà Nội (16:00 UTC) is Q1 although it ends at 00:30 on
+    1 Apr; 1 Apr 00:30 in Hà Nội is Q2 although it is still 31 Mar (17:30) in UTC.
+    """
     plan = make_plan(2020)
-    make_session(plan, at(2020, 3, 31, 21, 0), minutes=90)
-    make_session(plan, at(2020, 4, 1, 0, 30), minutes=90)
+    late_in_march = make_session(plan, at(2020, 3, 31, 23, 0), minutes=90)
+    early_in_april = make_session(plan, at(2020, 4, 1, 0, 30), minutes=90)
+    assert late_in_march.start == dt.datetime(2020, 3, 31, 16, 0, tzinfo=dt.UTC)
+    assert late_in_march.end.astimezone(HANOI).date() == dt.date(2020, 4, 1)
+    assert early_in_april.start == dt.datetime(2020, 3, 31, 17, 30, tzinfo=dt.UTC)
+
+    quarters = plan.sessions_by_quarter()
+    assert quarters[1] == [late_in_march]
+    assert quarters[2] == [early_in_april]
     assert missing(plan) == [3, 4]
 
 

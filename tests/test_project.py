@@ -84,3 +84,10 @@ def test_every_string_in_the_code_is_in_the_english_catalog(tmp_path):
     }
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(EN_PO) if not e.obsolete}
     assert sorted(msgid for _ctx, msgid in extracted - committed) == []
+
+
+@pytest.mark.django_db
+def test_the_suite_hashes_test_passwords_with_the_fast_hasher(member):
+    """tests/conftest.py sets it once; production keeps Django's PBKDF2 default."""
+    assert member.password.startswith("md5$")
+    assert member.check_password("mật-khẩu-thử-1")

@@ -129,10 +129,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client, objects):
 
 
 def test_secretary_opens_every_form_page(client, secretary, objects):
+    """Each page shows the secretary a form of its own, beside the page frame's two
+    (log out, language): what test_other_roles_get_403_and_no_form finds missing."""
     client.force_login(secretary)
     for name, args in FORM_PAGES:
         url = resolve(objects, name, args)
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if name == "members:import_template":
+            assert response["Content-Type"] == "text/csv; charset=utf-8", url
+            assert "Họ và tên" in response.content.decode("utf-8-sig"), url
+            continue
+        assert response.text.count("csrfmiddlewaretoken") > 2, url
+        assert 'method="post"' in response.text, url
 
 
 def test_actions_refuse_get(client, secretary, objects):

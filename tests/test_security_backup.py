@@ -5,7 +5,6 @@ pg_dump/pg_restore), so these tests need data committed where another
 connection sees it: they run outside a test transaction.
 """
 
-import datetime as dt
 import importlib
 from io import StringIO
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from chibo.backup import table_counts
 from members.models import Member, PartyGroup
 from sessions.models import Attendance, ThematicSession
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ create_roles = importlib.import_module("chibo.migrations.0001_roles").create_rol
 @pytest.fixture
 def demo(monkeypatch):
     """The demo cell, as loaded on 24 November 2026."""
-    today = timezone.make_aware(dt.datetime(2026, 11, 24, 9, 0))
+    today = at(2026, 11, 24, 9, 0)
     monkeypatch.setattr(timezone, "now", lambda: today)
     # A transactional test starts from whatever the previous one flushed.
     create_roles(apps, schema_editor=None)

@@ -18,12 +18,6 @@ PASSWORD = "mật-khẩu-thử-1"  # tests/factories.make_user
 HOME = reverse("home")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users made here get a fast hash: these tests count attempts, not hashing rounds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def attempt(client, username, password, ip="10.0.0.1", **extra):
     return client.post(
         reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, **extra

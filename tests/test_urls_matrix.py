@@ -67,12 +67,6 @@ SET_PASSWORD_FORM = Redirect(
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users made here get a fast hash: these tests count attempts, not hashing rounds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass(frozen=True)
 class Row:
     expected: dict[str, Any]

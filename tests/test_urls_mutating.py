@@ -36,12 +36,6 @@ PASSWORD = "mật-khẩu-thử-1"
 NEW_PASSWORD = "Sinh-hoạt-chuyên-đề-2020"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users made here get a fast hash: these tests count attempts, not hashing rounds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def logged_in(client, user):
     return client.get(reverse("home")).wsgi_request.user == user
 

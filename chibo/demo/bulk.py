@@ -475,7 +475,9 @@ class BulkLoader:
         while day.weekday() >= 5:
             day += dt.timedelta(days=1)
         hour = self.rng.choice([8, 14])
-        return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+        return dt.datetime(
+            day.year, day.month, day.day, hour, tzinfo=timezone.get_default_timezone()
+        )
 
     def draw_session(self, plan, index, topic, by_group, contest, postponements):
         rng = self.rng

@@ -403,7 +403,7 @@ DIRECTIVE_URL = "https://tulieuvankien.dangcongsan.vn/"
 
 
 def at(year, month, day, hour, minute=0):
-    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+    return dt.datetime(year, month, day, hour, minute, tzinfo=timezone.get_default_timezone())
 
 
 class DemoLoader:

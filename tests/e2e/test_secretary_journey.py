@@ -182,12 +182,31 @@ def test_deleting_a_photo_asks_first_on_a_phone(login, page, demo_site):
 
         page.once("dialog", handle)
 
+    question = "Xóa hẳn ảnh này khỏi kỳ sinh hoạt? Không thể khôi phục."
+    delete_buttons = page.get_by_role("button", name="Xóa ảnh")
+    expect(delete_buttons).to_have_count(before)
+    first_form = page.locator("form[data-confirm]").first
+    first_photo = int(re.search(r"/photos/(\d+)/delete/$", first_form.get_attribute("action"))[1])
+    # A mark on this document: a sent form would load another one without it.
+    page.evaluate("window.chiboNotReloaded = true")
+
     answer(accept=False)
-    page.get_by_role("button", name="Xóa ảnh").first.click()
+    delete_buttons.first.click()
+    # click() returns after the dialog was answered and after any navigation it
+    # started has begun: the question was asked, and the page never left.
+    assert asked == [question]
+    assert page.evaluate("window.chiboNotReloaded === true")
+    expect(page).to_have_url(re.compile(rf"/sessions/{session.pk}/photos/$"))
     expect(page.locator(".alert-success")).to_have_count(0)
+    expect(delete_buttons).to_have_count(before)
     assert session.photos.count() == before
+
     answer(accept=True)
-    page.get_by_role("button", name="Xóa ảnh").first.click()
+    delete_buttons.first.click()
     expect(page.locator(".alert-success")).to_contain_text("Đã xóa ảnh.")
+    assert page.evaluate("window.chiboNotReloaded === undefined")
+    expect(delete_buttons).to_have_count(before - 1)
+    # Exactly the photo asked about is gone: the dismissed question deleted none.
     assert session.photos.count() == before - 1
-    assert asked == ["Xóa hẳn ảnh này khỏi kỳ sinh hoạt? Không thể khôi phục."] * 2
+    assert not session.photos.filter(pk=first_photo).exists()
+    assert asked == [question] * 2
