@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chibo.lib import spreadsheets
 from chibo.lib.query import number_from
 from chibo.lib.roles import ROLE_GROUPS
 from chibo.lib.text import fold
@@ -449,13 +450,30 @@ def member_import_template(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="danh-sach-dang-vien.csv"'
     response.write("\ufeff")  # lets Excel read the file as UTF-8
-    response.write(
-        "Họ và tên,Tổ Đảng,Loại đảng viên,Chức vụ,Ngày vào Đảng,Ngày về chi bộ,"
-        "Số điện thoại,Email\r\n"
-    )
     group = PartyGroup.objects.filter(is_active=True).first()
-    response.write(
-        f"Nguyễn Văn An,{group.name if group else 'Tổ 1'},Chính thức,Đảng viên,"
-        "19/05/2010,01/03/2015,0912345678,an@example.org\r\n"
+    writer = spreadsheets.writer(response)  # quoted, never a formula (a group's name)
+    writer.writerow(
+        [
+            "Họ và tên",
+            "Tổ Đảng",
+            "Loại đảng viên",
+            "Chức vụ",
+            "Ngày vào Đảng",
+            "Ngày về chi bộ",
+            "Số điện thoại",
+            "Email",
+        ]
+    )
+    writer.writerow(
+        [
+            "Nguyễn Văn An",
+            group.name if group else "Tổ 1",
+            "Chính thức",
+            "Đảng viên",
+            "19/05/2010",
+            "01/03/2015",
+            "0912345678",
+            "an@example.org",
+        ]
     )
     return response
