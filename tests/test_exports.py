@@ -170,7 +170,7 @@ def read_as_a_spreadsheet(text, separator):
 
 
 def test_a_formula_after_either_separator_stays_text(client, leader, groups):
-    """Every text cell is quoted, and no piece split on ',' or ';' starts a formula (issue 10, 3)."""
+    """Text cells are quoted; no piece split on ',' or ';' starts a formula (issue 10, 3)."""
     absent = make_member(groups[0], "Lý Văn Tám, @Nhóm")
     record(make_session(start=at(2020, 3, 12), topic="Chuyên đề; -2+3"), {absent: E})
     Attendance.objects.filter(member=absent).update(reason="x;=1+1;y")

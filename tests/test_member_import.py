@@ -206,7 +206,7 @@ def test_the_template_lists_the_expected_columns(client, secretary, cell):
     client.force_login(secretary)
     response = client.get(reverse("members:import_template"))
     text = response.content.decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(text)))[0] == HEADER.split(",")
+    assert next(csv.reader(io.StringIO(text))) == HEADER.split(",")
     assert "Tổ 1 – Văn phòng" in text
 
 
@@ -219,7 +219,7 @@ def test_the_template_quotes_a_group_name_and_never_writes_a_formula(client, sec
     header, example = list(csv.reader(io.StringIO(text)))
     assert len(example) == len(header) == 8
     assert example[1] == "'@SUM(1+1)*cmd|' /C calc'!A0, x"
-    assert '"\'@SUM(1+1)' in text  # quoted in the file
+    assert "\"'@SUM(1+1)" in text  # quoted in the file
     # A spreadsheet splitting on ',' or ';' sees no cell that starts a formula.
     for line in text.splitlines():
         for separator in ",;":
