@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from chibo import health, my_data, security, views
 from members import urls as members_urls
+from members.tokens import password_link_tokens
 from sessions.reports import urls as reports_urls
 
 urlpatterns = [
@@ -28,7 +29,7 @@ urlpatterns = [
     # gives it with a new login); Django's password-reset tokens underneath.
     path(
         "accounts/set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(token_generator=password_link_tokens),
         name="password_reset_confirm",
     ),
     path(

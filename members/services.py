@@ -7,7 +7,6 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -20,6 +19,7 @@ from chibo.lib.roles import ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
 from members.models import Member, PartyGroup
+from members.tokens import new_link_token
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -202,14 +202,14 @@ def password_link(request, user: User) -> str:
     """An absolute one-time link for ``user`` to set a password.
 
     Built on Django's password-reset tokens: the link stops working once the
-    password is set (the token hashes the password) or after
-    PASSWORD_RESET_TIMEOUT.
+    password is set (the token hashes the password), once a newer link is
+    made (``members.tokens``) or after PASSWORD_RESET_TIMEOUT.
     """
     path = reverse(
         "password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": new_link_token(user),
         },
     )
     return request.build_absolute_uri(path)

@@ -204,3 +204,25 @@ def test_only_the_secretary_gives_logins(client, request, nga, role):
     assert response.status_code == 403
     nga.refresh_from_db()
     assert nga.user is None
+
+
+def test_a_new_link_voids_the_earlier_ones(client, secretary, member):
+    """Issue 10, 4: only the newest one-time link of a login sets a password."""
+    client.force_login(secretary)
+    url = reverse("members:account_link", args=[member.member.pk])
+    first = shown_link(client.post(url, follow=True))
+    second = shown_link(client.post(url, follow=True))
+    assert first and second and first != second
+    client.logout()
+    old = client.get(first, follow=True)
+    assert "Đường dẫn này đã được dùng hoặc đã hết hạn." in old.text
+    new = client.get(second, follow=True)
+    assert "new_password1" in new.text
+    done = client.post(
+        new.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "Đã đặt mật khẩu" in done.text
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
