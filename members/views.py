@@ -299,6 +299,11 @@ def member_account_link(request, pk):
     member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
     if member.user is None or not member.user.is_active:
         messages.error(request, _("Đồng chí này chưa có tài khoản."))
+        return redirect("members:account", pk=member.pk)
+    try:
+        services.check_reach(member.user, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
     else:
         share_password_link(request, member)
     return redirect("members:account", pk=member.pk)

@@ -5,13 +5,14 @@ import smtplib
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.http import HttpRequest
 from django.urls import reverse
 
-from tests.factories import make_member
+from chibo.lib.roles import SECRETARY
+from tests.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,59 @@ def test_a_new_link_voids_the_earlier_ones(client, secretary, member):
     assert "Đã đặt mật khẩu" in done.text
     member.refresh_from_db()
     assert member.check_password(NEW_PASSWORD)
+
+
+REACH_REFUSED = "Tài khoản này giữ vai trò cao hơn đảng viên"
+
+
+@pytest.fixture
+def second_secretary(groups):
+    return make_user("phobithu", SECRETARY, make_member(groups[1], "Trịnh Văn Phó"))
+
+
+@pytest.mark.parametrize("target", ["leader", "second_secretary", "staff", "granted"])
+def test_the_secretary_cannot_reach_a_login_with_a_role_above_member(
+    client, request, secretary, member, target
+):
+    """Issue 10, 5: no link, no rename, no role change, no revoke for such a login."""
+    if target == "staff":
+        user = member
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+    elif target == "granted":
+        user = member
+        user.user_permissions.add(Permission.objects.get(codename="view_summary"))
+    else:
+        user = request.getfixturevalue(target)
+    user.refresh_from_db()
+    before = (user.username, user.password, set(user.groups.values_list("name", flat=True)))
+    person = user.member
+    client.force_login(secretary)
+    link = client.post(reverse("members:account_link", args=[person.pk]), follow=True)
+    assert REACH_REFUSED in link.text and shown_link(link) is None
+    rename = client.post(account_url(person), {"username": "doiten", "role": "member"}, follow=True)
+    assert REACH_REFUSED in rename.text
+    revoke = client.post(reverse("members:account_revoke", args=[person.pk]), follow=True)
+    assert REACH_REFUSED in revoke.text
+    user.refresh_from_db()
+    assert user.is_active
+    assert (user.username, user.password, set(user.groups.values_list("name", flat=True))) == before
+    assert mail.outbox == []
+
+
+def test_the_secretary_still_manages_member_logins_and_their_own(client, secretary, member):
+    client.force_login(secretary)
+    link = client.post(reverse("members:account_link", args=[member.member.pk]), follow=True)
+    assert shown_link(link)
+    own = client.post(
+        account_url(secretary.member), {"username": "bithu", "role": "secretary"}, follow=True
+    )
+    assert REACH_REFUSED not in own.text
+    secretary.refresh_from_db()
+    assert secretary.username == "bithu"
+
+
+def test_a_superuser_reaches_every_login(client, leader, django_user_model):
+    admin = django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
+    client.force_login(admin)
+    link = client.post(reverse("members:account_link", args=[leader.member.pk]), follow=True)
+    assert shown_link(link)
