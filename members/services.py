@@ -7,6 +7,7 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import MEMBER, ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
@@ -181,6 +183,10 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
     """
     if role not in ROLE_GROUPS:
         raise ServiceError(_("Vai trò không hợp lệ."))
+    try:
+        login_name_validator(username)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0]) from error
     if member.has_left:
         raise ServiceError(_("Đồng chí này đã thôi sinh hoạt tại chi bộ."))
     if by is not None and member.user_id == by.pk and role != SECRETARY:

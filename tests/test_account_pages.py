@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from chibo.lib.roles import SECRETARY
+from members import services
 from tests.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +284,65 @@ def test_a_superuser_reaches_every_login(client, leader, django_user_model):
     client.force_login(admin)
     link = client.post(reverse("members:account_link", args=[leader.member.pk]), follow=True)
     assert shown_link(link)
+
+
+LOOK_ALIKE = "Tên đăng nhập chỉ gồm chữ cái không dấu (a–z), chữ số và các ký tự . _ -"
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "l\u0435ader",  # a Cyrillic е
+        "\u0455ecretary",  # a Cyrillic ѕ
+        "ngaһt",  # a Cyrillic һ
+        "nga\u200bht",  # a zero-width space
+        "ngãht",
+        "nga@ht",
+        "nga+ht",
+        "ｎｇａｈｔ",  # full-width letters
+    ],
+)
+def test_user_names_that_look_alike_are_refused(client, secretary, member, nga, username):
+    """Issue 10, 7: a new login and a rename hold only ASCII letters, digits and . _ -"""
+    client.force_login(secretary)
+    response = client.post(account_url(nga), {"username": username, "role": "member"})
+    assert LOOK_ALIKE in response.text
+    nga.refresh_from_db()
+    assert nga.user is None
+    response = client.post(account_url(member.member), {"username": username, "role": "member"})
+    assert LOOK_ALIKE in response.text
+    member.refresh_from_db()
+    assert member.username == "member"
+
+
+def test_a_safe_user_name_with_dots_and_dashes_is_accepted(client, secretary, nga):
+    client.force_login(secretary)
+    client.post(account_url(nga), {"username": "nga.ht-2_b", "role": "member"})
+    nga.refresh_from_db()
+    assert nga.user.username == "nga.ht-2_b"
+
+
+def test_the_service_refuses_a_look_alike_user_name(nga):
+    with pytest.raises(services.ServiceError, match="chữ cái không dấu"):
+        services.give_login(member=nga, username="l\u0435ader", role="member")
+
+
+@pytest.mark.parametrize("page", ["add", "change"])
+def test_the_admin_refuses_a_look_alike_user_name(client, member, django_user_model, page):
+    admin_user = django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
+    client.force_login(admin_user)
+    if page == "add":
+        url = reverse("admin:auth_user_add")
+        data = {"username": "l\u0435ader", "usable_password": "false"}
+    else:
+        url = reverse("admin:auth_user_change", args=[member.pk])
+        data = {
+            "username": "l\u0435ader",
+            "is_active": "on",
+            "date_joined_0": "2020-01-01",
+            "date_joined_1": "00:00:00",
+        }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert LOOK_ALIKE in response.text
+    assert not django_user_model.objects.filter(username="l\u0435ader").exists()
