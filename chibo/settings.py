@@ -239,6 +239,10 @@ SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", True)
 # Sessions end after this many idle minutes; requests push the end back
 # (chibo.middleware.IdleSessionMiddleware, at most one write a minute).
 SESSION_COOKIE_AGE = env_int("CHIBO_SESSION_IDLE_MINUTES", 60) * 60
+# On shared office PCs: the session cookie goes when the browser closes,
+# unless "Duy trì đăng nhập" is ticked at login (chibo/login.py); the admin's
+# login too.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login failures (django-axes), three counts in the cool-off time, each with
 # its limit (chibo.security.LoginLimitsHandler): one user name from one

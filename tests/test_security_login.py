@@ -329,3 +329,62 @@ def test_a_guessers_own_login_does_not_clear_their_address_count(client, member,
     client.logout()
     attempt(client, "ten-cuoi", "sai-mật-khẩu", ip="10.6.0.1")
     assert attempt(client, "leader", PASSWORD, ip="10.6.0.1").status_code == 429
+
+
+# --- Keep me signed in (issue 10, 8) -----------------------------------------------
+
+
+def session_cookie(response):
+    return response.cookies[settings.SESSION_COOKIE_NAME]
+
+
+def test_without_keep_signed_in_the_session_ends_with_the_browser(client, member):
+    """A cookie without an expiry date: a shared PC's browser drops it when closed."""
+    page = client.get(reverse("login"))
+    assert "Duy trì đăng nhập" in page.text
+    response = attempt(client, "member", PASSWORD)
+    assert response.status_code == 302
+    cookie = session_cookie(response)
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    assert client.session.get_expire_at_browser_close()
+    # A page later: still a cookie for the browser's life only.
+    refreshed = client.get(HOME)
+    if settings.SESSION_COOKIE_NAME in refreshed.cookies:
+        assert session_cookie(refreshed)["max-age"] == ""
+
+
+def test_keep_signed_in_makes_a_cookie_that_lasts_the_idle_time(client, member):
+    response = client.post(
+        reverse("login"), {"username": "member", "password": PASSWORD, "remember": "on"}
+    )
+    assert response.status_code == 302
+    cookie = session_cookie(response)
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+    assert not client.session.get_expire_at_browser_close()
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_either_way_the_idle_timeout_holds(client, member, monkeypatch, remember):
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    clock = [timezone.now()]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    data = {"username": "member", "password": PASSWORD}
+    if remember:
+        data["remember"] = "on"
+    assert client.post(reverse("login"), data).status_code == 302
+    clock[0] += idle - dt.timedelta(minutes=1)
+    assert client.get(HOME).status_code == 200
+    clock[0] += idle - dt.timedelta(minutes=1)
+    assert client.get(HOME).status_code == 200
+    assert client.session.get_expire_at_browser_close() is not remember
+    clock[0] += idle + dt.timedelta(seconds=1)
+    assert client.get(HOME).status_code == 302
+
+
+def test_the_admin_login_also_ends_with_the_browser(client, django_user_model):
+    django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
+    response = client.post(
+        reverse("admin:login"), {"username": "quantri", "password": "x-Quan-tri-2020"}
+    )
+    assert response.status_code == 302
+    assert session_cookie(response)["max-age"] == ""
