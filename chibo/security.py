@@ -23,6 +23,12 @@ from django.utils.http import content_disposition_header
 # they belong to (every role of the cell; an account without a role may not).
 VIEW_FILES = "thematic.view_thematicsession"
 
+# The policy of every uploaded file Chibo sends: were a browser ever to show
+# one as a page (an HTML part, a script in a text file), it would run in a
+# sandbox (a unique origin: no cookie, no storage of Chibo's), load nothing
+# and could not be framed. With nginx, its internal location adds the same.
+MEDIA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
 # Raster images a browser may show in the page. Everything else, SVG and HTML
 # included, is sent as a download so that it never runs in Chibo's origin.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -163,4 +169,5 @@ def media(request, path):
             content_type=content_type,
         )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_POLICY  # django-csp keeps it
     return response
