@@ -327,11 +327,11 @@ def test_the_service_refuses_a_look_alike_user_name(nga):
         services.give_login(member=nga, username="l\u0435ader", role="member")
 
 
-@pytest.mark.parametrize("page", ["add", "change"])
-def test_the_admin_refuses_a_look_alike_user_name(client, member, django_user_model, page):
+@pytest.mark.parametrize("admin_form", ["add", "change"])
+def test_the_admin_refuses_a_look_alike_user_name(client, member, django_user_model, admin_form):
     admin_user = django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
     client.force_login(admin_user)
-    if page == "add":
+    if admin_form == "add":
         url = reverse("admin:auth_user_add")
         data = {"username": "l\u0435ader", "usable_password": "false"}
     else:
