@@ -149,7 +149,13 @@ def personal_data(member: Member) -> dict:
     reminders = Reminder.objects.filter(
         Q(member=member) | Q(user=user) if user else Q(member=member)
     )
-    logins = AccessLog.objects.filter(username=user.username) if user is not None else []
+    # Tied to the account when written (members.LoginRecord): never by the
+    # user name, which may have belonged to someone else then.
+    logins = (
+        AccessLog.objects.filter(owner__user=user).order_by("attempt_time")
+        if user is not None
+        else []
+    )
     return {
         _("Tệp này"): _(
             "Mọi dữ liệu Chibo giữ về đồng chí %(name)s, xuất lúc %(moment)s. Không có dữ liệu "

@@ -11,13 +11,21 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import quote
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from chibo.lib.roles import VIEW_SESSION
+
+# The policy of every uploaded file Chibo sends: were a browser ever to show
+# one as a page (an HTML part, a script in a text file), it would run in a
+# sandbox (a unique origin: no cookie, no storage of Chibo's), load nothing
+# and could not be framed. With nginx, its internal location adds the same.
+MEDIA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 # Raster images a browser may show in the page. Everything else, SVG and HTML
 # included, is sent as a download so that it never runs in Chibo's origin.
@@ -65,6 +73,47 @@ def client_username(request, credentials=None) -> str | None:
     return str(username)[: User._meta.get_field("username").max_length]
 
 
+class LoginLimitsHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a limit of its own for each count.
+
+    ``AXES_LOCKOUT_PARAMETERS`` lists three counts: one user name from one
+    address, one user name from every address, one address on every user
+    name. Axes compares the largest count with one limit; here each count is
+    scaled to ``AXES_FAILURE_LIMIT`` by its own limit (the floor of
+    count × limit ÷ own limit reaches the limit exactly when the count
+    reaches its own limit), so the three limits are settings apart.
+    """
+
+    @staticmethod
+    def limits() -> list[int]:
+        return [
+            settings.AXES_FAILURE_LIMIT,
+            settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_NAME,
+            settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS,
+        ]
+
+    def get_failures(self, request, credentials=None) -> int:
+        limit = settings.AXES_FAILURE_LIMIT
+        scaled = [0]
+        for attempts, own_limit in zip(
+            self.get_user_attempts(request, credentials), self.limits(), strict=True
+        ):
+            count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            scaled.append(count * limit // max(own_limit, 1))
+        return max(scaled)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful login clears the failures of that user name from that address only.
+
+        Axes would clear every count: a guesser logging in to their own
+        account between guesses would then clear their address's count on
+        every other user name.
+        """
+        pair = self.filter_user_attempts(request, credentials)[0]
+        count, _ = pair.delete()
+        return count
+
+
 def locked_out(request, original_response=None, credentials=None):
     """The page shown instead of the login form after too many failures.
 
@@ -73,10 +122,9 @@ def locked_out(request, original_response=None, credentials=None):
     answer for a role that may not open a page and for an expired form.
     """
     cooloff = settings.AXES_COOLOFF_TIME.total_seconds()
-    context = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "minutes": math.ceil(cooloff / 60),
-    }
+    # The page says nothing of which count reached its limit, nor whether
+    # the user name exists: the same words for every lockout.
+    context = {"minutes": math.ceil(cooloff / 60)}
     response = render(request, "registration/locked_out.html", context, status=429)
     response["Retry-After"] = str(int(cooloff))
     return response
@@ -121,4 +169,5 @@ def media(request, path):
             content_type=content_type,
         )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MEDIA_POLICY  # django-csp keeps it
     return response

@@ -263,9 +263,17 @@ SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", True)
 # Sessions end after this many idle minutes; requests push the end back
 # (chibo.middleware.IdleSessionMiddleware, at most one write a minute).
 SESSION_COOKIE_AGE = env_int("CHIBO_SESSION_IDLE_MINUTES", 60) * 60
+# On shared office PCs: the session cookie goes when the browser closes,
+# unless "Duy trì đăng nhập" is ticked at login (chibo/login.py); the admin's
+# login too.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login failures (django-axes): too many for one user name from one address
-# lock that pair only, so nobody can lock a member out from another machine.
+# Login failures (django-axes), three counts in the cool-off time, each with
+# its limit (chibo.security.LoginLimitsHandler): one user name from one
+# address (a member's own typos); one user name from every address (a
+# guesser spread over many machines); one address on every user name (a
+# guesser trying a few passwords on each login). The first limit is the
+# lowest, so a member's own typos never lock a name everywhere.
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: turns a lockout into its page
 AUTHENTICATION_BACKENDS = [
@@ -274,8 +282,11 @@ AUTHENTICATION_BACKENDS = [
     # in one query each: two queries fewer on every page (chibo/auth.py).
     "chibo.auth.ModelBackend",
 ]
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "chibo.security.LoginLimitsHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["username"], ["ip_address"]]
 AXES_FAILURE_LIMIT = env_int("CHIBO_LOGIN_FAILURE_LIMIT", 5)
+CHIBO_LOGIN_FAILURE_LIMIT_PER_NAME = env_int("CHIBO_LOGIN_FAILURE_LIMIT_PER_NAME", 10)
+CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CHIBO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chibo.security.locked_out"

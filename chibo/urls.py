@@ -7,12 +7,14 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from chibo import health, my_data, security, views
+from chibo.login import LoginView
 from members import urls as members_urls
+from members.tokens import password_link_tokens
 from sessions.reports import urls as reports_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -28,7 +30,7 @@ urlpatterns = [
     # gives it with a new login); Django's password-reset tokens underneath.
     path(
         "accounts/set-password/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(token_generator=password_link_tokens),
         name="password_reset_confirm",
     ),
     path(

@@ -1,6 +1,36 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import User
 
+from chibo.lib.logins import login_name_validator
 from members.models import Exemption, Member, PartyGroup
+
+
+class SafeLoginName:
+    """User names in the admin hold only the characters Chibo allows (chibo.lib.logins)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "username" in self.fields:
+            self.fields["username"].validators.append(login_name_validator)
+
+
+class ChiboUserCreationForm(SafeLoginName, AdminUserCreationForm):
+    pass
+
+
+class ChiboUserChangeForm(SafeLoginName, UserChangeForm):
+    pass
+
+
+class ChiboUserAdmin(UserAdmin):
+    add_form = ChiboUserCreationForm
+    form = ChiboUserChangeForm
+
+
+admin.site.unregister(User)
+admin.site.register(User, ChiboUserAdmin)
 
 
 @admin.register(PartyGroup)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.uploads import EMPTY_FILE
 from chibo.lib.widgets import DateInput
@@ -155,8 +156,8 @@ class AccountForm(forms.Form):
     username = forms.CharField(
         label=_("Tên đăng nhập"),
         max_length=150,
-        validators=[User.username_validator],
-        help_text=_("Chữ không dấu, số và các ký tự . _ - @ +"),
+        validators=[login_name_validator],
+        help_text=_("Chữ cái không dấu, chữ số và các ký tự . _ -"),
     )
     role = forms.ChoiceField(label=_("Vai trò"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
 

@@ -299,3 +299,51 @@ def role_name(user) -> str | None:
         if group.name in ROLE_GROUPS:
             return group.name
     return None
+
+
+class LoginRecord(models.Model):
+    """Whose successful login a django-axes access log row records.
+
+    Axes keeps only the user name as typed, and a user name moves: a login
+    renamed, and its old name given to someone else, would hand the first
+    person's logins (time, address, browser) to the second. The row is tied
+    to the account when it is written (``members.logins``), so it follows the
+    person. It goes when axes deletes the log row (``axes_reset_logs``).
+    """
+
+    access_log = models.OneToOneField(
+        "axes.AccessLog", on_delete=models.CASCADE, primary_key=True, related_name="owner"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_records"
+    )
+
+    class Meta:
+        verbose_name = _("lần đăng nhập")
+        verbose_name_plural = _("lần đăng nhập")
+
+    def __str__(self):
+        return f"{self.user} — {self.access_log_id}"
+
+
+class PasswordLinkCount(models.Model):
+    """How many one-time set-password links were made for a login.
+
+    The number is part of the links' token (``members.tokens``): making a new
+    link raises it, which voids every earlier link of that login.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="password_link_count",
+    )
+    made = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số đường dẫn đặt mật khẩu")
+        verbose_name_plural = _("số đường dẫn đặt mật khẩu")
+
+    def __str__(self):
+        return f"{self.user}: {self.made}"

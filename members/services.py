@@ -7,7 +7,7 @@ import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -16,10 +16,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chibo.lib.roles import ROLE_GROUPS, SECRETARY
+from chibo.lib.logins import login_name_validator
+from chibo.lib.roles import MEMBER, ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
 from members.models import Member, PartyGroup, new_calendar_token
+from members.tokens import new_link_token
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -194,6 +196,29 @@ def suggest_username(full_name: str) -> str:
     return candidate
 
 
+def check_reach(user: User | None, *, by: User | None) -> None:
+    """Refuse when ``by`` may not change ``user``'s login (name, role, link, revoke).
+
+    The secretary reaches only logins that hold no role above member: no
+    leader's or secretary's role, no staff or superuser flag, no permission
+    given by hand. A login with more is changed by a superuser in the admin.
+    With many cells, a login may hold a role in another cell or a committee:
+    one cell's secretary must never be able to take it over with a
+    set-password link. Their own login stays theirs to rename.
+    """
+    if user is None or by is None or by.is_superuser or user.pk == by.pk:
+        return
+    roles = {group.name for group in user.groups.all()}
+    if user.is_superuser or user.is_staff or roles - {MEMBER} or user.user_permissions.exists():
+        raise ServiceError(
+            _(
+                "Tài khoản này giữ vai trò cao hơn đảng viên: bí thư chi bộ không thay đổi "
+                "được tên, vai trò, đường dẫn đặt mật khẩu hay thu hồi nó. Đồng chí hãy nhờ "
+                "quản trị viên hệ thống làm việc này trong trang quản trị."
+            )
+        )
+
+
 def give_login(*, member: Member, username: str, role: str, by: User | None = None) -> User:
     """Give a member a login with a role, or change an existing login's name and role.
 
@@ -202,11 +227,16 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
     """
     if role not in ROLE_GROUPS:
         raise ServiceError(_("Vai trò không hợp lệ."))
+    try:
+        login_name_validator(username)
+    except ValidationError as error:
+        raise ServiceError(error.messages[0]) from error
     refusal = left_refusal(member)
     if refusal:
         raise ServiceError(refusal)
     if by is not None and member.user_id == by.pk and role != SECRETARY:
         raise ServiceError(_("Không thể tự bỏ vai trò bí thư của chính mình."))
+    check_reach(member.user, by=by)
     with transaction.atomic():
         user = member.user
         if user is None:
@@ -240,6 +270,7 @@ def take_login_away(*, member: Member, by: User) -> None:
         raise ServiceError(refusal)
     if member.user_id == by.pk:
         raise ServiceError(_("Không thể tự thu hồi tài khoản của chính mình."))
+    check_reach(member.user, by=by)
     with transaction.atomic():
         _close_login(member.user)
 
@@ -255,14 +286,14 @@ def password_link(request, user: User) -> str:
     """An absolute one-time link for ``user`` to set a password.
 
     Built on Django's password-reset tokens: the link stops working once the
-    password is set (the token hashes the password) or after
-    PASSWORD_RESET_TIMEOUT.
+    password is set (the token hashes the password), once a newer link is
+    made (``members.tokens``) or after PASSWORD_RESET_TIMEOUT.
     """
     path = reverse(
         "password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": new_link_token(user),
         },
     )
     return request.build_absolute_uri(path)

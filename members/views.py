@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from chibo.lib import spreadsheets
 from chibo.lib.query import number_from
 from chibo.lib.roles import (
     ADD_EXEMPTION,
@@ -317,6 +318,11 @@ def member_account_link(request, pk):
     refusal = services.no_login_refusal(member)
     if refusal:
         messages.error(request, refusal)
+        return redirect("members:account", pk=member.pk)
+    try:
+        services.check_reach(member.user, by=request.user)
+    except services.ServiceError as error:
+        messages.error(request, str(error))
     else:
         share_password_link(request, member)
     return redirect("members:account", pk=member.pk)
@@ -469,13 +475,30 @@ def member_import_template(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="danh-sach-dang-vien.csv"'
     response.write("\ufeff")  # lets Excel read the file as UTF-8
-    response.write(
-        "Họ và tên,Tổ Đảng,Loại đảng viên,Chức vụ,Ngày vào Đảng,Ngày về chi bộ,"
-        "Số điện thoại,Email\r\n"
-    )
     group = PartyGroup.objects.filter(is_active=True).first()
-    response.write(
-        f"Nguyễn Văn An,{group.name if group else 'Tổ 1'},Chính thức,Đảng viên,"
-        "19/05/2010,01/03/2015,0912345678,an@example.org\r\n"
+    writer = spreadsheets.writer(response)  # quoted, never a formula (a group's name)
+    writer.writerow(
+        [
+            "Họ và tên",
+            "Tổ Đảng",
+            "Loại đảng viên",
+            "Chức vụ",
+            "Ngày vào Đảng",
+            "Ngày về chi bộ",
+            "Số điện thoại",
+            "Email",
+        ]
+    )
+    writer.writerow(
+        [
+            "Nguyễn Văn An",
+            group.name if group else "Tổ 1",
+            "Chính thức",
+            "Đảng viên",
+            "19/05/2010",
+            "01/03/2015",
+            "0912345678",
+            "an@example.org",
+        ]
     )
     return response

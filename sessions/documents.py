@@ -5,7 +5,9 @@ the member's PC opens it), so its content must be of that kind: a PDF starts
 with ``%PDF-``, an Office or OpenDocument file is a zip, an old Office file an
 OLE2 compound file, a text file is text. Pictures are checked like photos
 (JPEG or PNG by content, under the pixel cap) and stored re-encoded, without
-their EXIF or GPS. No document may hold HTML or script.
+their EXIF or GPS. No document may hold HTML or script: not a tag in a text
+file (any encoding), not a script action in a PDF, not an HTML part or an
+altChunk in an Office file (chibo.lib.uploads).
 """
 
 from pathlib import Path
@@ -14,13 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from chibo.lib.uploads import holds_markup
+from chibo.lib.uploads import UnreadableZip, holds_markup, office_holds_html, pdf_holds_script
 from sessions.photos import clean_photo
 
 ZIP = (b"PK\x03\x04",)
 OLE2 = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+PDF = (b"%PDF-",)
+RTF = (b"{\\rtf",)
+TEXT = ()  # no signature: text, checked by decoding
 SIGNATURES = {
-    "pdf": (b"%PDF-",),
+    "pdf": PDF,
     "docx": ZIP,
     "xlsx": ZIP,
     "pptx": ZIP,
@@ -30,7 +35,7 @@ SIGNATURES = {
     "doc": OLE2,
     "xls": OLE2,
     "ppt": OLE2,
-    "rtf": (b"{\\rtf",),
+    "rtf": RTF,
 }
 PICTURES = {"jpg": "jpg", "jpeg": "jpg", "png": "png"}
 
@@ -41,12 +46,11 @@ def checked_document(upload, extension: str):
     Raises ValidationError with a Vietnamese message otherwise.
     """
     name = upload.name
-    if holds_markup(upload):
-        raise ValidationError(
-            _("Tệp “%(name)s” có mã HTML hoặc script: không nhận tệp này."),
-            params={"name": name},
-            code="markup",
-        )
+    # A text file (.txt, .rtf…) is checked for every tag and script address,
+    # in any encoding; a binary one for a page hidden in it.
+    text = extension not in PICTURES and SIGNATURES.get(extension, TEXT) in (TEXT, RTF)
+    if holds_markup(upload, text=text):
+        raise _markup(name)
     if extension in PICTURES:
         photo = clean_photo(upload)
         if photo.extension != PICTURES[extension]:
@@ -60,7 +64,23 @@ def checked_document(upload, extension: str):
             raise _mismatch(name, extension)
     elif not _is_text(upload):
         raise _mismatch(name, extension)
+    if SIGNATURES.get(extension) == PDF and pdf_holds_script(upload):
+        raise _markup(name)
+    if SIGNATURES.get(extension) == ZIP:
+        try:
+            if office_holds_html(upload):
+                raise _markup(name)
+        except UnreadableZip as error:
+            raise _mismatch(name, extension) from error
     return upload
+
+
+def _markup(name) -> ValidationError:
+    return ValidationError(
+        _("Tệp “%(name)s” có mã HTML hoặc script: không nhận tệp này."),
+        params={"name": name},
+        code="markup",
+    )
 
 
 def _is_text(upload) -> bool:

@@ -5,13 +5,15 @@ import smtplib
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.http import HttpRequest
 from django.urls import reverse
 
-from tests.factories import make_member
+from chibo.lib.roles import SECRETARY
+from members import services
+from tests.factories import make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +206,143 @@ def test_only_the_secretary_gives_logins(client, request, nga, role):
     assert response.status_code == 403
     nga.refresh_from_db()
     assert nga.user is None
+
+
+def test_a_new_link_voids_the_earlier_ones(client, secretary, member):
+    """Issue 10, 4: only the newest one-time link of a login sets a password."""
+    client.force_login(secretary)
+    url = reverse("members:account_link", args=[member.member.pk])
+    first = shown_link(client.post(url, follow=True))
+    second = shown_link(client.post(url, follow=True))
+    assert first and second and first != second
+    client.logout()
+    old = client.get(first, follow=True)
+    assert "Đường dẫn này đã được dùng hoặc đã hết hạn." in old.text
+    new = client.get(second, follow=True)
+    assert "new_password1" in new.text
+    done = client.post(
+        new.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "Đã đặt mật khẩu" in done.text
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+REACH_REFUSED = "Tài khoản này giữ vai trò cao hơn đảng viên"
+
+
+@pytest.fixture
+def second_secretary(groups):
+    return make_user("phobithu", SECRETARY, make_member(groups[1], "Trịnh Văn Phó"))
+
+
+@pytest.mark.parametrize("target", ["leader", "second_secretary", "staff", "granted"])
+def test_the_secretary_cannot_reach_a_login_with_a_role_above_member(
+    client, request, secretary, member, target
+):
+    """Issue 10, 5: no link, no rename, no role change, no revoke for such a login."""
+    if target == "staff":
+        user = member
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+    elif target == "granted":
+        user = member
+        user.user_permissions.add(Permission.objects.get(codename="view_summary"))
+    else:
+        user = request.getfixturevalue(target)
+    user.refresh_from_db()
+    before = (user.username, user.password, set(user.groups.values_list("name", flat=True)))
+    person = user.member
+    client.force_login(secretary)
+    link = client.post(reverse("members:account_link", args=[person.pk]), follow=True)
+    assert REACH_REFUSED in link.text and shown_link(link) is None
+    rename = client.post(account_url(person), {"username": "doiten", "role": "member"}, follow=True)
+    assert REACH_REFUSED in rename.text
+    revoke = client.post(reverse("members:account_revoke", args=[person.pk]), follow=True)
+    assert REACH_REFUSED in revoke.text
+    user.refresh_from_db()
+    assert user.is_active
+    assert (user.username, user.password, set(user.groups.values_list("name", flat=True))) == before
+    assert mail.outbox == []
+
+
+def test_the_secretary_still_manages_member_logins_and_their_own(client, secretary, member):
+    client.force_login(secretary)
+    link = client.post(reverse("members:account_link", args=[member.member.pk]), follow=True)
+    assert shown_link(link)
+    own = client.post(
+        account_url(secretary.member), {"username": "bithu", "role": "secretary"}, follow=True
+    )
+    assert REACH_REFUSED not in own.text
+    secretary.refresh_from_db()
+    assert secretary.username == "bithu"
+
+
+def test_a_superuser_reaches_every_login(client, leader, django_user_model):
+    admin = django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
+    client.force_login(admin)
+    link = client.post(reverse("members:account_link", args=[leader.member.pk]), follow=True)
+    assert shown_link(link)
+
+
+LOOK_ALIKE = "Tên đăng nhập chỉ gồm chữ cái không dấu (a–z), chữ số và các ký tự . _ -"
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "l\u0435ader",  # a Cyrillic е
+        "\u0455ecretary",  # a Cyrillic ѕ
+        "ngaһt",  # a Cyrillic һ
+        "nga\u200bht",  # a zero-width space
+        "ngãht",
+        "nga@ht",
+        "nga+ht",
+        "ｎｇａｈｔ",  # full-width letters
+    ],
+)
+def test_user_names_that_look_alike_are_refused(client, secretary, member, nga, username):
+    """Issue 10, 7: a new login and a rename hold only ASCII letters, digits and . _ -"""
+    client.force_login(secretary)
+    response = client.post(account_url(nga), {"username": username, "role": "member"})
+    assert LOOK_ALIKE in response.text
+    nga.refresh_from_db()
+    assert nga.user is None
+    response = client.post(account_url(member.member), {"username": username, "role": "member"})
+    assert LOOK_ALIKE in response.text
+    member.refresh_from_db()
+    assert member.username == "member"
+
+
+def test_a_safe_user_name_with_dots_and_dashes_is_accepted(client, secretary, nga):
+    client.force_login(secretary)
+    client.post(account_url(nga), {"username": "nga.ht-2_b", "role": "member"})
+    nga.refresh_from_db()
+    assert nga.user.username == "nga.ht-2_b"
+
+
+def test_the_service_refuses_a_look_alike_user_name(nga):
+    with pytest.raises(services.ServiceError, match="chữ cái không dấu"):
+        services.give_login(member=nga, username="l\u0435ader", role="member")
+
+
+@pytest.mark.parametrize("admin_form", ["add", "change"])
+def test_the_admin_refuses_a_look_alike_user_name(client, member, django_user_model, admin_form):
+    admin_user = django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
+    client.force_login(admin_user)
+    if admin_form == "add":
+        url = reverse("admin:auth_user_add")
+        data = {"username": "l\u0435ader", "usable_password": "false"}
+    else:
+        url = reverse("admin:auth_user_change", args=[member.pk])
+        data = {
+            "username": "l\u0435ader",
+            "is_active": "on",
+            "date_joined_0": "2020-01-01",
+            "date_joined_1": "00:00:00",
+        }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert LOOK_ALIKE in response.text
+    assert not django_user_model.objects.filter(username="l\u0435ader").exists()

@@ -65,6 +65,19 @@ DOCUMENTS = [
     ("nghi-quyet.pdf.exe", lambda: badfiles.EXE, "Không nhận tệp “.exe”"),
     ("khong-duoi", lambda: b"%PDF-1.4", "Tệp không có đuôi"),
     ("qua-nang.pdf", lambda: b"%PDF-1.4" + b" " * 2000, TOO_BIG),
+    # Text-like files carrying HTML or script (issue 10, item 9).
+    ("script-utf16.txt", lambda: badfiles.UTF16_SCRIPT_TXT, MARKUP),
+    ("script-utf16be.txt", lambda: badfiles.UTF16BE_SCRIPT_TXT, MARKUP),
+    ("anh-onerror.txt", lambda: badfiles.IMG_ONERROR_TXT, MARKUP),
+    ("chuyen-trang.txt", lambda: badfiles.META_REFRESH_TXT, MARKUP),
+    ("doi-tuong.txt", lambda: badfiles.OBJECT_TXT, MARKUP),
+    ("lien-ket.rtf", lambda: badfiles.JAVASCRIPT_RTF, MARKUP),
+    ("mo-la-chay.pdf", lambda: badfiles.PDF_OPEN_ACTION_SCRIPT, MARKUP),
+    ("mo-la-chay-an.pdf", lambda: badfiles.PDF_ESCAPED_SCRIPT, MARKUP),
+    ("chay-chuong-trinh.pdf", lambda: badfiles.PDF_LAUNCH, MARKUP),
+    ("co-trang-html.docx", badfiles.docx_with_html_part, MARKUP),
+    ("co-altchunk.docx", badfiles.docx_with_alt_chunk, MARKUP),
+    ("cat-cut.docx", badfiles.truncated_docx, WRONG_CONTENT),
 ]
 MEMBER_LISTS = [
     ("rong.csv", lambda: b"", EMPTY),
@@ -177,7 +190,10 @@ def test_a_picture_document_is_stored_without_its_metadata(client, secretary, se
     ("name", "content"),
     [
         ("de-dan.pdf", b"%PDF-1.7\n1 0 obj\n"),
-        ("bai-trinh-chieu.pptx", b"PK\x03\x04" + b"\x00" * 30),
+        ("bai-trinh-chieu.docx", badfiles.docx()),
+        ("mo-trang-dau.pdf", badfiles.PDF_OPEN_ACTION_VIEW),
+        ("so-sanh.txt", "Tỷ lệ < 85 % thì chưa đạt; điểm >= 90 là Tốt.".encode()),
+        ("so-sanh-utf16.txt", "Tỷ lệ < 85 %, điểm > 90: a<b".encode("utf-16")),
         ("nghi-quyet.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 30),
         ("ghi-chu.txt", "Nội dung thảo luận: chuyển đổi số.".encode()),
         ("ghi-chu-windows.txt", "Nội dung".encode("utf-16")),

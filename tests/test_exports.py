@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chibo.lib.spreadsheets import safe_cell
 from sessions.models import Attendance
 from tests.builders import load_demo_at
 from tests.factories import at, make_member, make_session, record
@@ -127,7 +128,7 @@ def test_exports_follow_the_chosen_language(client, leader, groups):
     client.force_login(leader)
     client.cookies["chibo_language"] = "en"
     lines = download(client, "export_csv").content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("No.,Date,Topic")
+    assert lines[0].startswith('"No.","Date","Topic"')
     sheet = open_workbook(download(client, "export_xlsx"))
     assert sheet.sheetnames == ["Attendance", "Summary", "Absences"]
 
@@ -161,3 +162,35 @@ def test_text_that_looks_like_a_formula_stays_text(client, leader, groups):
     matrix = open_workbook(download(client, "export_xlsx"))["Điểm danh"]
     cell = next(row[1] for row in matrix.iter_rows() if str(row[1].value).startswith("=HYPER"))
     assert cell.data_type == "s"
+
+
+def read_as_a_spreadsheet(text, separator):
+    """The cells a spreadsheet set to ``separator`` sees, reading the file naively."""
+    return [piece.strip(' "') for line in text.splitlines() for piece in line.split(separator)]
+
+
+def test_a_formula_after_either_separator_stays_text(client, leader, groups):
+    """Text cells are quoted; no piece split on ',' or ';' starts a formula (issue 10, 3)."""
+    absent = make_member(groups[0], "Lý Văn Tám, @Nhóm")
+    record(make_session(start=at(2020, 3, 12), topic="Chuyên đề; -2+3"), {absent: E})
+    Attendance.objects.filter(member=absent).update(reason="x;=1+1;y")
+    client.force_login(leader)
+    text = download(client, "export_csv").content.decode("utf-8-sig")
+    assert '"x;\'=1+1;y"' in text
+    for separator in ",;":
+        cells = read_as_a_spreadsheet(text, separator)
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t"))]
+    # Read with the file's own separator, the values are whole, one line per row.
+    body = list(csv.reader(io.StringIO(text)))[1:]
+    [line] = [line for line in body if line[5] == "Lý Văn Tám, '@Nhóm"]
+    assert line[8] == "x;'=1+1;y"
+    assert all(len(line) == 10 for line in body)
+
+
+def test_one_guard_for_every_csv():
+    """The guard quotes a formula at the start of any cell a spreadsheet could split off."""
+    assert safe_cell("x;=1+1;y") == "x;'=1+1;y"
+    assert safe_cell("a, -b\n@c") == "a, '-b\n'@c"
+    assert safe_cell("\t=1") == "'\t=1"
+    assert safe_cell("Tổ 1 - Văn phòng") == "Tổ 1 - Văn phòng"
+    assert safe_cell(12) == 12

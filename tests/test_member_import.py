@@ -1,5 +1,6 @@
 """Importing a member list from .xlsx or .csv: preview, an error per bad row, then confirm."""
 
+import csv
 import datetime as dt
 import io
 import unicodedata
@@ -206,8 +207,27 @@ def test_the_template_lists_the_expected_columns(client, secretary, cell):
     client.force_login(secretary)
     response = client.get(reverse("members:import_template"))
     text = response.content.decode("utf-8-sig")
-    assert text.startswith(HEADER)
+    assert next(csv.reader(io.StringIO(text))) == HEADER.split(",")
     assert "Tổ 1 – Văn phòng" in text
+
+
+def test_the_template_quotes_a_group_name_and_never_writes_a_formula(client, secretary, cell):
+    """A group's name with a comma and a formula stays one quoted text cell (issue 10, 2)."""
+    cell[0].name = "@SUM(1+1)*cmd|' /C calc'!A0, x"
+    cell[0].save()
+    client.force_login(secretary)
+    text = client.get(reverse("members:import_template")).content.decode("utf-8-sig")
+    header, example = list(csv.reader(io.StringIO(text)))
+    assert len(example) == len(header) == 8
+    assert example[1] == "'@SUM(1+1)*cmd|' /C calc'!A0, x"
+    assert "\"'@SUM(1+1)" in text  # quoted in the file
+    # A spreadsheet splitting on ',' or ';' sees no cell that starts a formula.
+    for line in text.splitlines():
+        for separator in ",;":
+            for piece in line.split(separator):
+                assert not piece.strip(' "').startswith(("=", "+", "-", "@")), line
+    # The importer still reads the template's own header and example.
+    assert preview(client, csv_file(*text.splitlines())).status_code == 200
 
 
 def test_confirming_needs_a_post_and_the_secretary(client, secretary, member, cell):

@@ -144,3 +144,46 @@ def test_the_download_takes_the_same_queries_for_a_short_and_a_long_record(
         Award.objects.create(session=session, prize=f"Giải {month}", member=member.member)
     assert Attendance.objects.filter(member__in=others).count() == 6 * 5
     assert count() == short
+
+
+def log_in(client, username, address, browser):
+    response = client.post(
+        reverse("login"),
+        {"username": username, "password": "mật-khẩu-thử-1"},
+        REMOTE_ADDR=address,
+        HTTP_USER_AGENT=browser,
+    )
+    assert response.status_code == 302
+    client.logout()
+
+
+def test_logins_follow_the_person_when_a_user_name_moves(
+    client, secretary, member, other_member, cell
+):
+    """Issue 10, 1: A logs in as minhlv, is renamed minhlv.cu; B gets minhlv.
+
+    B's download lists none of A's logins, and A's own download lists them.
+    """
+    a, b = member, other_member
+    client.force_login(secretary)
+    account = "members:account"
+    client.post(reverse(account, args=[a.member.pk]), {"username": "minhlv", "role": "member"})
+    log_in(client, "minhlv", "203.0.113.41", "Chrome A-máy-văn-phòng")
+    client.force_login(secretary)
+    client.post(reverse(account, args=[a.member.pk]), {"username": "minhlv.cu", "role": "member"})
+    client.post(reverse(account, args=[b.member.pk]), {"username": "minhlv", "role": "member"})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.username, b.username) == ("minhlv.cu", "minhlv")
+
+    theirs, _data = download(client, b)
+    assert "203.0.113.41" not in theirs and "A-máy-văn-phòng" not in theirs
+    mine, data_a = download(client, a)
+    addresses = [log["Địa chỉ IP"] for log in data_a["Lần đăng nhập"]]
+    assert "203.0.113.41" in addresses
+    assert "Chrome A-máy-văn-phòng" in mine
+    # B logs in as minhlv now: that login is B's, not A's.
+    log_in(client, "minhlv", "203.0.113.99", "Firefox B")
+    theirs, _data = download(client, b)
+    mine, _data = download(client, a)
+    assert "203.0.113.99" in theirs and "203.0.113.99" not in mine

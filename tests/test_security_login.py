@@ -1,6 +1,7 @@
 """Login: lockout per user name and address, strong passwords, fresh and expiring sessions."""
 
 import datetime as dt
+import re
 
 import pytest
 from axes.models import AccessAttempt
@@ -52,7 +53,7 @@ def test_the_last_allowed_failure_shows_a_vietnamese_lockout_page(client, member
     response = fail_until_locked(client)
     assert response.status_code == 429
     assert "Tạm khóa đăng nhập" in response.text
-    assert f"sai {settings.AXES_FAILURE_LIMIT} lần liên tiếp" in response.text
+    assert "Đã có quá nhiều lần đăng nhập sai." in response.text
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     assert f"tạm dừng trong {minutes} phút" in response.text
     assert response["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
@@ -256,3 +257,128 @@ def test_a_deactivated_user_cannot_log_in_and_loses_an_open_session(client, memb
     response = attempt(client, "member", PASSWORD)
     assert response.status_code == 200
     assert "Tên đăng nhập và mật khẩu chính xác" in response.text
+
+
+# --- Limits across addresses and across user names (issue 10, 6) ----------------
+
+
+def test_a_user_name_guessed_from_many_addresses_is_locked_everywhere(client, member):
+    """Below the pair's limit on each address, the user name's own limit still holds."""
+    limit = settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_NAME
+    per_pair = settings.AXES_FAILURE_LIMIT - 1
+    addresses = [f"10.1.0.{n // per_pair}" for n in range(limit)]
+    for ip in addresses[:-1]:
+        assert attempt(client, "member", "sai-mật-khẩu", ip).status_code == 200
+    assert attempt(client, "member", "sai-mật-khẩu", addresses[-1]).status_code == 429
+    # A new address, the right password: refused while the name is locked.
+    response = attempt(client, "member", PASSWORD, ip="10.2.0.1")
+    assert response.status_code == 429
+    assert not is_logged_in_as(client, member)
+
+
+def test_one_address_trying_every_user_name_is_locked(client, member, leader):
+    """One try per user name, on many names, from one address: the address's limit."""
+    limit = settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS
+    for n in range(limit - 1):
+        assert attempt(client, f"ten{n}", "sai-mật-khẩu", ip="10.3.0.1").status_code == 200
+    assert attempt(client, "ten-cuoi", "sai-mật-khẩu", ip="10.3.0.1").status_code == 429
+    response = attempt(client, "leader", PASSWORD, ip="10.3.0.1")
+    assert response.status_code == 429
+    assert not is_logged_in_as(client, leader)
+    # Another address is not reached.
+    assert attempt(client, "leader", PASSWORD, ip="10.3.0.2").status_code == 302
+
+
+def lockout_words(response):
+    return re.search(r"<main.*</main>", response.text, re.S).group(0)
+
+
+def test_every_lockout_page_says_the_same_and_nothing_about_the_name(client, member):
+    """Which limit was reached, and whether the user name exists, are not told."""
+    pages = [
+        fail_until_locked(client, "member", ip="10.4.0.1"),
+        fail_until_locked(client, "khong-co-ai", ip="10.4.0.2"),
+    ]
+    for n in range(settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS):
+        last = attempt(client, f"ten{n}", "sai-mật-khẩu", ip="10.4.0.3")
+    pages.append(last)
+    for username, ip in (("member", "10.4.0.1"), ("khong-co-ai", "10.4.0.2"), ("x", "10.4.0.3")):
+        pages.append(attempt(client, username, PASSWORD, ip=ip))
+    assert {page.status_code for page in pages} == {429}
+    assert len({lockout_words(page) for page in pages}) == 1
+    assert "member" not in lockout_words(pages[0])
+
+
+def test_limits_are_settings(settings, client, member):
+    settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
+    for n in range(3):
+        attempt(client, f"ten{n}", "sai-mật-khẩu", ip="10.5.0.1")
+    assert attempt(client, "member", PASSWORD, ip="10.5.0.1").status_code == 429
+
+
+def test_a_guessers_own_login_does_not_clear_their_address_count(client, member, leader):
+    for n in range(settings.CHIBO_LOGIN_FAILURE_LIMIT_PER_ADDRESS - 1):
+        attempt(client, f"ten{n}", "sai-mật-khẩu", ip="10.6.0.1")
+    assert attempt(client, "member", PASSWORD, ip="10.6.0.1").status_code == 302
+    client.logout()
+    attempt(client, "ten-cuoi", "sai-mật-khẩu", ip="10.6.0.1")
+    assert attempt(client, "leader", PASSWORD, ip="10.6.0.1").status_code == 429
+
+
+# --- Keep me signed in (issue 10, 8) -----------------------------------------------
+
+
+def session_cookie(response):
+    return response.cookies[settings.SESSION_COOKIE_NAME]
+
+
+def test_without_keep_signed_in_the_session_ends_with_the_browser(client, member):
+    """A cookie without an expiry date: a shared PC's browser drops it when closed."""
+    page = client.get(reverse("login"))
+    assert "Duy trì đăng nhập" in page.text
+    response = attempt(client, "member", PASSWORD)
+    assert response.status_code == 302
+    cookie = session_cookie(response)
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    assert client.session.get_expire_at_browser_close()
+    # A page later: still a cookie for the browser's life only.
+    refreshed = client.get(HOME)
+    if settings.SESSION_COOKIE_NAME in refreshed.cookies:
+        assert session_cookie(refreshed)["max-age"] == ""
+
+
+def test_keep_signed_in_makes_a_cookie_that_lasts_the_idle_time(client, member):
+    response = client.post(
+        reverse("login"), {"username": "member", "password": PASSWORD, "remember": "on"}
+    )
+    assert response.status_code == 302
+    cookie = session_cookie(response)
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+    assert not client.session.get_expire_at_browser_close()
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_either_way_the_idle_timeout_holds(client, member, monkeypatch, remember):
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    clock = [timezone.now()]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    data = {"username": "member", "password": PASSWORD}
+    if remember:
+        data["remember"] = "on"
+    assert client.post(reverse("login"), data).status_code == 302
+    clock[0] += idle - dt.timedelta(minutes=1)
+    assert client.get(HOME).status_code == 200
+    clock[0] += idle - dt.timedelta(minutes=1)
+    assert client.get(HOME).status_code == 200
+    assert client.session.get_expire_at_browser_close() is not remember
+    clock[0] += idle + dt.timedelta(seconds=1)
+    assert client.get(HOME).status_code == 302
+
+
+def test_the_admin_login_also_ends_with_the_browser(client, django_user_model):
+    django_user_model.objects.create_superuser("quantri", password="x-Quan-tri-2020")
+    response = client.post(
+        reverse("admin:login"), {"username": "quantri", "password": "x-Quan-tri-2020"}
+    )
+    assert response.status_code == 302
+    assert session_cookie(response)["max-age"] == ""

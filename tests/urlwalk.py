@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -26,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from chibo.lib.roles import MEMBER
+from members.tokens import password_link_tokens
 from sessions.models import Attendance, Document, Photo
 
 from .factories import (
@@ -155,7 +155,7 @@ def build_dataset(member, other_member):
         "archived_group": archived_group,
         "attendance": Attendance.objects.get(session=held, member=own),
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
-        "token": default_token_generator.make_token(newcomer),
+        "token": password_link_tokens.make_token(newcomer),
         "today": dt.date(2020, 6, 1),
     }
 

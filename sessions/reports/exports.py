@@ -10,7 +10,6 @@ Headers are in the active language (Vietnamese unless the user chose
 English). The figures are those of ``summaries.year_summary``.
 """
 
-import csv
 import io
 
 from django.utils import timezone
@@ -20,6 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from chibo.lib import spreadsheets
 from sessions.models import Attendance
 from sessions.reports.summaries import MemberRow, YearSummary, groups_of_year
 
@@ -38,17 +38,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 PERCENT = "0.0%"
 DATE = "DD/MM/YYYY"
-
-
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value):
-    """Text a spreadsheet shows as typed: a leading formula character is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _day(moment):
@@ -105,7 +94,7 @@ def attendance_csv(year: int) -> bytes:
     """One line per attendance row of ``year``; UTF-8 with BOM for Excel."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)  # every text cell quoted and guarded
     writer.writerow(
         [
             _("Kỳ"),
@@ -127,13 +116,13 @@ def attendance_csv(year: int) -> bytes:
             [
                 number,
                 f"{_day(row.session.start):%d/%m/%Y}",
-                _text(row.session.topic),
+                row.session.topic,
                 row.session.get_scope_display(),
-                _text(str(row.group)) if row.group_id else "",
-                _text(row.member.full_name),
+                str(row.group) if row.group_id else "",
+                row.member.full_name,
                 _yes(row.temporary),
                 row.get_status_display(),
-                _text(row.reason),
+                row.reason,
                 _yes(not row.temporary),
             ]
         )
