@@ -38,7 +38,7 @@ from members.forms import (
     MoveForm,
 )
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
-from members.models import Exemption, Member, PartyGroup, role_name
+from members.models import Exemption, Member, PartyGroup, cell_of, role_name
 
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
@@ -153,7 +153,7 @@ def member_list(request):
 def member_create(request):
     # ?temporary=1: from the attendance sheet, for a member attending from another cell.
     initial = {"temporary": request.GET.get("temporary") == "1"}
-    form = MemberForm(request.POST or None, initial=initial)
+    form = MemberForm(request.POST or None, initial=initial, cell=cell_of(request.user))
     if form.is_valid():
         member = form.save()
         messages.success(request, _("Đã thêm đồng chí %(name)s.") % {"name": member})
@@ -356,7 +356,7 @@ def group_list(request):
 
 @permission_required(ADD_GROUP, raise_exception=True)
 def group_create(request):
-    form = GroupForm(request.POST or None)
+    form = GroupForm(request.POST or None, cell=cell_of(request.user))
     if form.is_valid():
         group = services.add_group(group=form.save(commit=False))
         messages.success(request, _("Đã thêm %(group)s.") % {"group": group})
@@ -452,7 +452,7 @@ def member_import_confirm(request):
         return redirect("members:import")
     rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines])
     try:
-        members = services.import_members(rows=rows, user=request.user)
+        members = services.import_members(rows=rows, cell=cell_of(request.user), user=request.user)
     except services.ServiceError:
         # The rows passed at the preview: the cell has changed since.
         messages.error(request, _("Danh sách đã thay đổi từ lúc xem trước: chưa nhập ai."))
