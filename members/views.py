@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from chibo.lib.roles import (
     ADD_EXEMPTION,
     ADD_GROUP,
     ADD_MEMBER,
+    CHANGE_CELL_PROFILE,
     CHANGE_EXEMPTION,
     CHANGE_GROUP,
     CHANGE_MEMBER,
@@ -29,6 +30,7 @@ from chibo.lib.text import fold
 from members import services
 from members.forms import (
     AccountForm,
+    CellProfileForm,
     ExemptionForm,
     GroupForm,
     ImportForm,
@@ -340,6 +342,23 @@ def member_account_revoke(request, pk):
         )
         return redirect(member)
     return render(request, "members/member_account_revoke.html", {"member": member})
+
+
+# --- The cell ------------------------------------------------------------------
+
+
+@permission_required(CHANGE_CELL_PROFILE, raise_exception=True)
+def cell_profile(request):
+    """The cell's profile, as its documents print it: the secretary keeps it."""
+    cell = cell_of(request.user)
+    if cell is None:
+        raise Http404
+    form = CellProfileForm(request.POST or None, instance=cell)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu thông tin chi bộ."))
+        return redirect("members:cell_profile")
+    return render(request, "members/cell_profile.html", {"form": form, "cell": cell})
 
 
 # --- Groups --------------------------------------------------------------------
