@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, Organisation, PartyGroup
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """A superuser builds the tree: committees, and the cells under them."""
+
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "superior_name"]
+    list_select_related = ["parent"]
 
 
 @admin.register(PartyGroup)
