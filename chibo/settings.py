@@ -319,9 +319,10 @@ CHIBO_GRADING = {
     "thresholds": [("good", 90), ("fair", 70), ("average", 50)],
 }
 
-# The cell's name, as written on its documents: read ONLY by the migration
-# members/0004, which names the database's one cell from it. From then on the
-# name is the cell's profile, which its secretary edits ("Thông tin chi bộ").
+# The cell's name, as written on its documents: read ONLY where the database's
+# one cell is made, by the migration members/0004 (and members.models.single_cell,
+# which makes it again in a database emptied since). From then on the name is
+# the cell's profile, which its secretary edits ("Thông tin chi bộ").
 CHIBO_CELL_NAME = os.environ.get("CHIBO_CELL_NAME", "Chi bộ")
 
 # --- Uploads. A photo is refused above this size or this many pixels (a small
@@ -342,7 +343,7 @@ CHIBO_SITE_URL = os.environ.get("CHIBO_SITE_URL", "http://localhost:8000").rstri
 # send_reminders tells members about their sessions this many days ahead.
 CHIBO_REMINDER_DAYS_AHEAD = env_int("CHIBO_REMINDER_DAYS_AHEAD", 3)
 # The superior committee's name, as written on the cell's documents ("Đảng bộ
-# Khối các cơ quan tỉnh"): read ONLY by the migration members/0004, which names
-# the database's one committee from it ("Đảng bộ" when empty) and puts it in the
-# cell's profile. From then on the secretary edits it there.
+# Khối các cơ quan tỉnh"): read ONLY where the one cell is made (as above), which
+# names the committee from it ("Đảng bộ" when empty) and puts it in the cell's
+# profile. From then on the secretary edits it there.
 CHIBO_SUPERIOR_COMMITTEE = os.environ.get("CHIBO_SUPERIOR_COMMITTEE", "")

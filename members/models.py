@@ -50,9 +50,10 @@ class Organisation(models.Model):
     A Chibo for one cell is a tree of one committee and one cell. A cell's
     profile (its name, its superior committee's name as written on documents,
     chi ủy or not, place name, number symbol) is data its secretary edits.
+    Every other model of members/ and sessions/ belongs to a cell, and says
+    how it reaches it in ``CELL_PATH`` (the lookup a query scoped to a cell
+    filters on: ``"cell"``, ``"member__cell"``, ``"session__plan__cell"``).
     """
-
-    # The path from each cell-owned model to its cell is its ``CELL_PATH``.
 
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("Đảng bộ")

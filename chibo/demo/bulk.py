@@ -202,6 +202,7 @@ class BulkLoader:
         self.used_names: set[str] = set()
         self.stored_files: list[str] = []
         self.tables: set[str] = set()
+        self.cell = None  # the one cell, taken when the run starts
 
     # --- Entry point ---------------------------------------------------------
 

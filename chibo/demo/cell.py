@@ -416,6 +416,7 @@ class DemoLoader:
         self.today = today
         self.now = timezone.now()
         self.created = 0
+        self.cell = None  # the one cell, from load_profile
         self.groups = {}
         self.members = {}
 
