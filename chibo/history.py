@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, Organisation, PartyGroup
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -37,7 +37,16 @@ from sessions.models import (
 )
 
 # Fields that change with every save or are bookkeeping, not what a person changed.
-SKIPPED = {"id", "created_at", "updated_at", "recorded_at", "attendance_version", "order"}
+# A record's cell is set when it is made, never edited: every page is one cell's.
+SKIPPED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "recorded_at",
+    "attendance_version",
+    "order",
+    "cell",
+}
 ACTIONS = {
     "+": pgettext_lazy("history", "Thêm"),
     "~": pgettext_lazy("history", "Sửa"),
@@ -125,6 +134,7 @@ LABELS = {
     ThematicSession: (("topic", "start"), _session_label),
     AnnualPlan: (("year",), lambda pk, year: str(year)),
     User: (("username",), lambda pk, name: name),
+    Organisation: (("name",), lambda pk, name: name),
 }
 
 

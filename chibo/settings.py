@@ -330,7 +330,10 @@ CHIBO_GRADING = {
     "thresholds": [("good", 90), ("fair", 70), ("average", 50)],
 }
 
-# The cell's name, printed at the head of the minutes (biên bản).
+# The cell's name, as written on its documents: read ONLY where the database's
+# one cell is made, by the migration members/0005 (and members.models.single_cell,
+# which makes it again in a database emptied since). From then on the name is
+# the cell's profile, which its secretary edits ("Thông tin chi bộ").
 CHIBO_CELL_NAME = os.environ.get("CHIBO_CELL_NAME", "Chi bộ")
 
 # --- Uploads. A photo is refused above this size or this many pixels (a small
@@ -350,6 +353,8 @@ CHIBO_MEMBERS_PER_PAGE = env_int("CHIBO_MEMBERS_PER_PAGE", 50)
 CHIBO_SITE_URL = os.environ.get("CHIBO_SITE_URL", "http://localhost:8000").rstrip("/")
 # send_reminders tells members about their sessions this many days ahead.
 CHIBO_REMINDER_DAYS_AHEAD = env_int("CHIBO_REMINDER_DAYS_AHEAD", 3)
-# The heading of the printed annual report, as on the cell's own documents
-# ("Đảng bộ Khối các cơ quan tỉnh", "Chi bộ Cơ quan Liên đoàn Lao động tỉnh").
+# The superior committee's name, as written on the cell's documents ("Đảng bộ
+# Khối các cơ quan tỉnh"): read ONLY where the one cell is made (as above), which
+# names the committee from it ("Đảng bộ" when empty) and puts it in the cell's
+# profile. From then on the secretary edits it there.
 CHIBO_SUPERIOR_COMMITTEE = os.environ.get("CHIBO_SUPERIOR_COMMITTEE", "")

@@ -4,7 +4,17 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import User
 
 from chibo.lib.logins import login_name_validator
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, Organisation, PartyGroup
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """A superuser builds the tree: committees, and the cells under them."""
+
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "superior_name"]
+    list_select_related = ["parent"]
 
 
 class SafeLoginName:

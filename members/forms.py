@@ -9,12 +9,13 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.forms import CellModelForm
 from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.uploads import EMPTY_FILE
 from chibo.lib.widgets import DateInput
 from members.importing import IMPORT_MAX_BYTES
-from members.models import Exemption, Member, PartyGroup, member_date_errors
+from members.models import Exemption, Member, Organisation, PartyGroup, member_date_errors
 
 ROLE_CHOICES = [
     (MEMBER, _("Đảng viên: xem lịch sinh hoạt, tài liệu và việc dự sinh hoạt của mình")),
@@ -23,7 +24,7 @@ ROLE_CHOICES = [
 ]
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(CellModelForm):
     class Meta:
         model = Member
         fields = [
@@ -175,11 +176,10 @@ class AccountForm(forms.Form):
         return username
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(CellModelForm):
     class Meta:
         model = PartyGroup
         fields = ["name", "leader"]
-        error_messages = {"name": {"unique": _("Đã có tổ Đảng tên này.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,6 +190,14 @@ class GroupForm(forms.ModelForm):
         else:
             # A new group has no members yet: its leader is chosen once it has some.
             del self.fields["leader"]
+
+
+class CellProfileForm(forms.ModelForm):
+    """What the cell's documents print about it; its place in the tree is a superuser's."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "superior_name", "has_committee", "place_name", "number_prefix"]
 
 
 class ImportForm(forms.Form):

@@ -2,6 +2,7 @@ import secrets
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -13,11 +14,150 @@ from chibo.lib.dates import PARTY_FOUNDED
 from chibo.lib.roles import ROLE_GROUPS
 from chibo.lib.text import vietnamese_sort_key
 
+# The names the migration gives the committee and the cell when the settings are empty.
+DEFAULT_COMMITTEE_NAME = "Đảng bộ"
+DEFAULT_CELL_NAME = "Chi bộ"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def cells(self):
+        """The cells (chi bộ): the leaves, where members, groups and plans live."""
+        return self.filter(kind=Organisation.Kind.CELL)
+
+    def committees(self):
+        """The nodes above the cells (đảng bộ, đảng bộ bộ phận)."""
+        return self.exclude(kind=Organisation.Kind.CELL)
+
+    def under(self, node):
+        """``node`` and every organisation below it, at any depth.
+
+        One query per level: the tree is shallow (đảng bộ → đảng bộ bộ phận →
+        chi bộ), so a loop is simpler than a recursive query and as fast.
+        """
+        found, level = {node.pk}, {node.pk}
+        while level:
+            level = (
+                set(Organisation.objects.filter(parent__in=level).values_list("pk", flat=True))
+                - found
+            )
+            found |= level
+        return self.filter(pk__in=found)
+
+
+class Organisation(models.Model):
+    """A party organisation: a committee node (đảng bộ…) or a cell (chi bộ), in a tree.
+
+    A Chibo for one cell is a tree of one committee and one cell. A cell's
+    profile (its name, its superior committee's name as written on documents,
+    chi ủy or not, place name, number symbol) is data its secretary edits.
+    Every other model of members/ and sessions/ belongs to a cell, and says
+    how it reaches it in ``CELL_PATH`` (the lookup a query scoped to a cell
+    filters on: ``"cell"``, ``"member__cell"``, ``"session__plan__cell"``).
+    """
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("Đảng bộ")
+        SUB_COMMITTEE = "sub_committee", _("Đảng bộ bộ phận")
+        CELL = "cell", _("Chi bộ")
+
+    name = models.CharField(
+        _("tên đầy đủ"),
+        max_length=255,
+        help_text=_("Như ghi trên văn bản, ví dụ “Chi bộ Cơ quan Liên đoàn Lao động tỉnh”."),
+    )
+    kind = models.CharField(_("loại tổ chức"), max_length=20, choices=Kind, default=Kind.CELL)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # The cell's profile: what its documents print. Empty on committee nodes.
+    superior_name = models.CharField(
+        _("tên cấp ủy cấp trên"),
+        max_length=255,
+        blank=True,
+        help_text=_("Như ghi ở đầu văn bản, ví dụ “Đảng bộ Khối các cơ quan tỉnh”."),
+    )
+    has_committee = models.BooleanField(
+        _("chi bộ có chi ủy"),
+        default=True,
+        help_text=_("Văn bản ký “T/M CHI ỦY” khi chi bộ có chi ủy, “T/M CHI BỘ” khi không."),
+    )
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ghi ở dòng ngày tháng của văn bản, ví dụ “Lạng Sơn”."),
+    )
+    number_prefix = models.CharField(
+        _("ký hiệu trên số văn bản"),
+        max_length=20,
+        blank=True,
+        help_text=_("Phần ký hiệu của chi bộ trong số và ký hiệu văn bản, ví dụ “CB”."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="organisation_has_name",
+                violation_error_message=_("Cần ghi tên tổ chức đảng."),
+            ),
+            # The root of the tree is a đảng bộ; a chi bộ or a đảng bộ bộ phận
+            # always sits under one.
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False) | Q(kind="committee"),
+                name="organisation_root_is_a_committee",
+                violation_error_message=_("Chi bộ, đảng bộ bộ phận phải trực thuộc một đảng bộ."),
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="organisation_name_unique_under_parent",
+                violation_error_message=_("Đã có tổ chức đảng tên này ở cùng cấp."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        """A parent is a committee node (a chi bộ has no organisation under it), never itself.
+
+        The database cannot look at the parent's row; a cycle is refused here too.
+        """
+        if self.parent_id is None:
+            return
+        if self.parent.kind == self.Kind.CELL:
+            raise ValidationError({"parent": _("Chi bộ không có tổ chức đảng trực thuộc.")})
+        if self.pk is not None and self.parent in Organisation.objects.under(self):
+            raise ValidationError({"parent": _("Một tổ chức không thể trực thuộc chính nó.")})
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind == self.Kind.CELL
+
 
 class PartyGroup(models.Model):
     """A party group (tổ Đảng): the cell's members meet in a few of them."""
 
-    name = models.CharField(_("tên tổ"), max_length=100, unique=True)
+    CELL_PATH = "cell"
+
+    cell = models.ForeignKey(
+        Organisation,
+        verbose_name=_("chi bộ"),
+        on_delete=models.PROTECT,
+        related_name="party_groups",
+    )
+    name = models.CharField(_("tên tổ"), max_length=100)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     leader = models.ForeignKey(
         "Member",
@@ -37,6 +177,13 @@ class PartyGroup(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("tổ Đảng")
         verbose_name_plural = _("tổ Đảng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "name"],
+                name="group_name_unique_in_cell",
+                violation_error_message=_("Đã có tổ Đảng tên này."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -144,6 +291,11 @@ class Member(models.Model):
         DECEASED = "deceased", _("Từ trần")
         OTHER = "other", _("Lý do khác")
 
+    CELL_PATH = "cell"
+
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="members"
+    )
     full_name = models.CharField(_("họ và tên"), max_length=150)
     # Vietnamese lists sort by given name (the last word), then the rest.
     sort_name = models.CharField(max_length=300, editable=False, db_index=True)
@@ -249,6 +401,8 @@ class Exemption(models.Model):
         EXEMPT = "exempt", _("Miễn sinh hoạt")
         TEMPORARY = "temporary", _("Tạm miễn sinh hoạt")
 
+    CELL_PATH = "member__cell"
+
     member = models.ForeignKey(
         Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="exemptions"
     )
@@ -347,3 +501,38 @@ class PasswordLinkCount(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.made}"
+
+
+def cell_of(user) -> Organisation | None:
+    """The cell a request of ``user`` works in: the one place that decides it.
+
+    For now, the cell of the user's member record, or the only cell for an
+    account without one (a superuser). Roles per cell and switching between
+    cells will change this function, not its callers.
+    """
+    member = member_of(user)
+    if member is not None:
+        return member.cell
+    return Organisation.objects.cells().order_by("pk").first()
+
+
+def single_cell() -> Organisation:
+    """The cell of a Chibo that serves one: made, under one committee, if there is none.
+
+    The migration members/0005 makes them on every database; a database
+    emptied since (a test's flush) gets them back the same way, from the same
+    settings. For load_demo, load_bulk and the tests, never for a request.
+    """
+    cell = Organisation.objects.cells().order_by("pk").first()
+    if cell is None:
+        committee = Organisation.objects.create(
+            name=settings.CHIBO_SUPERIOR_COMMITTEE or DEFAULT_COMMITTEE_NAME,
+            kind=Organisation.Kind.COMMITTEE,
+        )
+        cell = Organisation.objects.create(
+            name=settings.CHIBO_CELL_NAME or DEFAULT_CELL_NAME,
+            kind=Organisation.Kind.CELL,
+            parent=committee,
+            superior_name=settings.CHIBO_SUPERIOR_COMMITTEE,
+        )
+    return cell

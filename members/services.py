@@ -20,7 +20,7 @@ from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import MEMBER, ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
-from members.models import Member, PartyGroup, new_calendar_token
+from members.models import Member, Organisation, PartyGroup, new_calendar_token
 from members.tokens import new_link_token
 
 logger = logging.getLogger(__name__)
@@ -93,8 +93,10 @@ def renew_calendar_token(*, member: Member) -> str:
     return token
 
 
-def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[Member]:
-    """Create the members of checked import rows, all of them or none.
+def import_members(
+    *, rows: list[ImportRow], cell: Organisation, user: User | None = None
+) -> list[Member]:
+    """Create the members of checked import rows in ``cell``, all of them or none.
 
     Their history rows name ``user``: a bulk write sends no signal, so the
     history is written by ``bulk_create_with_history`` and needs to be told.
@@ -106,6 +108,7 @@ def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[M
         data = row.data
         members.append(
             Member(
+                cell=cell,
                 full_name=data["full_name"],
                 sort_name=vietnamese_sort_key(data["full_name"]),
                 group=data["group"],
@@ -125,10 +128,11 @@ def import_members(*, rows: list[ImportRow], user: User | None = None) -> list[M
 
 
 def add_group(*, group: PartyGroup) -> PartyGroup:
-    """Create a group, placed last in the cell's order."""
+    """Create a group, placed last in its cell's order."""
     with transaction.atomic():
         last = (
             PartyGroup.objects.select_for_update()
+            .filter(cell=group.cell_id)
             .order_by("-order")
             .values_list("order", flat=True)
             .first()
@@ -145,7 +149,11 @@ def move_group(*, group: PartyGroup, step: int, user: User | None = None) -> Non
     numbers never block a move.
     """
     with transaction.atomic():
-        groups = list(PartyGroup.objects.select_for_update().order_by("order", "name", "pk"))
+        groups = list(
+            PartyGroup.objects.select_for_update()
+            .filter(cell=group.cell_id)
+            .order_by("order", "name", "pk")
+        )
         index = next(i for i, item in enumerate(groups) if item.pk == group.pk)
         other = index + step
         if 0 <= other < len(groups):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<id:pk>/account/", views.member_account, name="account"),
     path("<id:pk>/account/link/", views.member_account_link, name="account_link"),
     path("<id:pk>/account/revoke/", views.member_account_revoke, name="account_revoke"),
+    path("cell/", views.cell_profile, name="cell_profile"),
     path("groups/", views.group_list, name="groups"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<id:pk>/edit/", views.group_edit, name="group_edit"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from chibo.lib.roles import (
     ADD_EXEMPTION,
     ADD_GROUP,
     ADD_MEMBER,
+    CHANGE_CELL_PROFILE,
     CHANGE_EXEMPTION,
     CHANGE_GROUP,
     CHANGE_MEMBER,
@@ -30,6 +31,7 @@ from chibo.lib.text import fold
 from members import services
 from members.forms import (
     AccountForm,
+    CellProfileForm,
     ExemptionForm,
     GroupForm,
     ImportForm,
@@ -39,7 +41,7 @@ from members.forms import (
     MoveForm,
 )
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
-from members.models import Exemption, Member, PartyGroup, role_name
+from members.models import Exemption, Member, PartyGroup, cell_of, role_name
 
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
@@ -154,7 +156,7 @@ def member_list(request):
 def member_create(request):
     # ?temporary=1: from the attendance sheet, for a member attending from another cell.
     initial = {"temporary": request.GET.get("temporary") == "1"}
-    form = MemberForm(request.POST or None, initial=initial)
+    form = MemberForm(request.POST or None, initial=initial, cell=cell_of(request.user))
     if form.is_valid():
         member = form.save()
         messages.success(request, _("Đã thêm đồng chí %(name)s.") % {"name": member})
@@ -348,6 +350,23 @@ def member_account_revoke(request, pk):
     return render(request, "members/member_account_revoke.html", {"member": member})
 
 
+# --- The cell ------------------------------------------------------------------
+
+
+@permission_required(CHANGE_CELL_PROFILE, raise_exception=True)
+def cell_profile(request):
+    """The cell's profile, as its documents print it: the secretary keeps it."""
+    cell = cell_of(request.user)
+    if cell is None:
+        raise Http404
+    form = CellProfileForm(request.POST or None, instance=cell)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu thông tin chi bộ."))
+        return redirect("members:cell_profile")
+    return render(request, "members/cell_profile.html", {"form": form, "cell": cell})
+
+
 # --- Groups --------------------------------------------------------------------
 
 
@@ -362,7 +381,7 @@ def group_list(request):
 
 @permission_required(ADD_GROUP, raise_exception=True)
 def group_create(request):
-    form = GroupForm(request.POST or None)
+    form = GroupForm(request.POST or None, cell=cell_of(request.user))
     if form.is_valid():
         group = services.add_group(group=form.save(commit=False))
         messages.success(request, _("Đã thêm %(group)s.") % {"group": group})
@@ -458,7 +477,7 @@ def member_import_confirm(request):
         return redirect("members:import")
     rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines])
     try:
-        members = services.import_members(rows=rows, user=request.user)
+        members = services.import_members(rows=rows, cell=cell_of(request.user), user=request.user)
     except services.ServiceError:
         # The rows passed at the preview: the cell has changed since.
         messages.error(request, _("Danh sách đã thay đổi từ lúc xem trước: chưa nhập ai."))

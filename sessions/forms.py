@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
+from chibo.lib.forms import CellModelForm
 from chibo.lib.uploads import EMPTY_FILE
 from chibo.lib.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
 from members.models import Member
@@ -99,7 +100,7 @@ class StartEndMixin:
 # --- Plans ---------------------------------------------------------------------
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(CellModelForm):
     class Meta:
         model = AnnualPlan
         fields = ["year", "title", "status", "approved_on", "reported_on", "notes"]
@@ -109,7 +110,6 @@ class PlanForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"title": _("Để trống thì ghi “Kế hoạch sinh hoạt chuyên đề năm …”.")}
-        error_messages = {"year": {"unique": _("Chi bộ đã có kế hoạch của năm này.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
-from members.models import Member, PartyGroup
+from members.models import Member, Organisation, PartyGroup
 
 QUARTERS = (1, 2, 3, 4)
 # Numbers typed into the forms are bounded far above any real session and far
@@ -202,7 +202,12 @@ class AnnualPlan(models.Model):
         DRAFT = "draft", _("Dự thảo")
         APPROVED = "approved", _("Đã được chi ủy thông qua")
 
-    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    CELL_PATH = "cell"
+
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
     title = models.CharField(_("tên kế hoạch"), max_length=255)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status, default=Status.DRAFT)
     approved_on = models.DateField(_("ngày thông qua"), null=True, blank=True)
@@ -219,6 +224,11 @@ class AnnualPlan(models.Model):
         verbose_name = _("kế hoạch sinh hoạt chuyên đề năm")
         verbose_name_plural = _("kế hoạch sinh hoạt chuyên đề năm")
         constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "year"],
+                name="plan_year_unique_in_cell",
+                violation_error_message=_("Chi bộ đã có kế hoạch của năm này."),
+            ),
             models.CheckConstraint(
                 condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
                 name="plan_year_in_range",
@@ -338,6 +348,8 @@ class ThematicSession(models.Model):
     A session held group by group (theo tổ) is still one session: each group
     meets separately on the same topic, described by a GroupMeeting.
     """
+
+    CELL_PATH = "plan__cell"
 
     class Scope(models.TextChoices):
         CELL = "cell", _("Toàn chi bộ")
@@ -586,6 +598,8 @@ class ThematicSession(models.Model):
 class GroupMeeting(models.Model):
     """A group's own meeting for a session held group by group."""
 
+    CELL_PATH = "session__plan__cell"
+
     session = models.ForeignKey(
         ThematicSession,
         verbose_name=_("kỳ sinh hoạt"),
@@ -708,6 +722,8 @@ class Attendance(models.Model):
     group at that time, so later moves and departures never rewrite history.
     """
 
+    CELL_PATH = "session__plan__cell"
+
     class Status(models.TextChoices):
         PRESENT = "present", _("Có mặt")
         EXCUSED = "excused", _("Vắng có lý do")
@@ -768,6 +784,8 @@ ABSENT = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
 class Postponement(models.Model):
     """A record that a session was moved, kept when it is moved again or held."""
 
+    CELL_PATH = "session__plan__cell"
+
     session = models.ForeignKey(
         ThematicSession,
         verbose_name=_("kỳ sinh hoạt"),
@@ -793,6 +811,8 @@ class Postponement(models.Model):
 
 class Document(models.Model):
     """A document members read for a session: the draft, slides, a directive…"""
+
+    CELL_PATH = "session__plan__cell"
 
     class Kind(models.TextChoices):
         DRAFT = "draft", _("Dự thảo, đề dẫn")
@@ -836,6 +856,8 @@ class Document(models.Model):
 class Photo(models.Model):
     """A photo of a session, with its caption."""
 
+    CELL_PATH = "session__plan__cell"
+
     session = models.ForeignKey(
         ThematicSession,
         verbose_name=_("kỳ sinh hoạt"),
@@ -861,6 +883,8 @@ class Photo(models.Model):
 
 class ContestTeam(models.Model):
     """A team representing a party group in a staged contest."""
+
+    CELL_PATH = "session__plan__cell"
 
     session = models.ForeignKey(
         ThematicSession,
@@ -919,6 +943,8 @@ class ContestTeam(models.Model):
 class Award(models.Model):
     """A prize given at a staged contest, to a member or to a named guest."""
 
+    CELL_PATH = "session__plan__cell"
+
     session = models.ForeignKey(
         ThematicSession,
         verbose_name=_("kỳ sinh hoạt"),
@@ -969,6 +995,8 @@ class Reminder(models.Model):
     to a new date is announced again. The secretary is reminded once per
     session whose attendance is still to record.
     """
+
+    CELL_PATH = "session__plan__cell"
 
     class Kind(models.TextChoices):
         SESSION = "session", _("Nhắc lịch sinh hoạt")

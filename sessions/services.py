@@ -65,6 +65,7 @@ def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
     """
     with transaction.atomic():
         plan, created = AnnualPlan.objects.get_or_create(
+            cell_id=source.cell_id,
             year=year,
             defaults={"title": _("Kế hoạch sinh hoạt chuyên đề năm %(year)s") % {"year": year}},
         )

@@ -25,7 +25,7 @@ from chibo.lib.roles import (
     VIEW_PLAN,
     VIEW_SESSION,
 )
-from members.models import PartyGroup, member_of
+from members.models import PartyGroup, cell_of, member_of
 from sessions import services
 from sessions.forms import (
     AwardFormSet,
@@ -91,7 +91,7 @@ def plan_detail(request, year):
 @permission_required(ADD_PLAN, raise_exception=True)
 def plan_create(request):
     year = AnnualPlan.objects.first_free_year(timezone.localdate().year)
-    form = PlanForm(request.POST or None, initial={"year": year})
+    form = PlanForm(request.POST or None, initial={"year": year}, cell=cell_of(request.user))
     if form.is_valid():
         plan = form.save()
         messages.success(request, _("Đã tạo %(plan)s.") % {"plan": plan})
@@ -465,7 +465,7 @@ def session_minutes(request, pk):
     counted = [row for row in rows if not row.temporary]
     context = {
         "session": session,
-        "cell_name": settings.CHIBO_CELL_NAME,
+        "cell": cell_of(request.user),
         "figures": session.attendance_figures(),
         "excused": [row for row in counted if row.status == Attendance.Status.EXCUSED],
         "unexcused": [row for row in counted if row.status == Attendance.Status.UNEXCUSED],

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from chibo.lib.text import vietnamese_sort_key
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, PartyGroup, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -39,12 +39,15 @@ def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
     an attendance row per member and session with a few absences.
     """
     run = next(_counter)
+    cell = single_cell()
     groups = [
-        PartyGroup.objects.create(name=f"Tổ {run}-{n}", order=n) for n in range(1, n_groups + 1)
+        PartyGroup.objects.create(cell=cell, name=f"Tổ {run}-{n}", order=n)
+        for n in range(1, n_groups + 1)
     ]
     first_year = min(years)
     members = Member.objects.bulk_create(
         Member(
+            cell=cell,
             full_name=f"Đảng viên {run} số {n}",
             sort_name=vietnamese_sort_key(f"Đảng viên {run} số {n}"),
             group=groups[n % n_groups],
@@ -63,6 +66,7 @@ def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
         reason="Điều trị bệnh",
     )
     visitor = Member.objects.create(
+        cell=cell,
         full_name=f"Khách tạm thời {run}",
         temporary=True,
         joined_cell_on=dt.date(first_year, 1, 1),
@@ -74,7 +78,7 @@ def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
     ]
     for year in years:
         plan, _ = AnnualPlan.objects.get_or_create(
-            year=year, defaults={"title": f"Kế hoạch năm {year}"}
+            cell=cell, year=year, defaults={"title": f"Kế hoạch năm {year}"}
         )
         sessions = ThematicSession.objects.bulk_create(
             ThematicSession(

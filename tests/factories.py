@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, PartyGroup, single_cell
 from sessions.models import AnnualPlan, Attendance, GroupMeeting, ThematicSession
 from sessions.services import (
     RECORD_FIELDS,
@@ -28,12 +28,14 @@ def at(year, month, day, hour=8, minute=0):
 
 
 def make_group(name=None, order=0, **fields):
+    fields.setdefault("cell", single_cell())
     return PartyGroup.objects.create(name=name or f"Tổ thử {next(_counter)}", order=order, **fields)
 
 
 def make_member(group=None, name=None, joined=dt.date(2015, 1, 1), **fields):
     if group is None and not fields.get("temporary"):
         group = make_group()
+    fields.setdefault("cell", group.cell if group else single_cell())
     return Member.objects.create(
         full_name=name or f"Đảng viên {next(_counter)}",
         group=group,
@@ -59,7 +61,8 @@ def make_exemption(member, starts_on, ends_on=None, **fields):
 
 def make_plan(year=2020, **fields):
     fields.setdefault("title", f"Kế hoạch sinh hoạt chuyên đề năm {year}")
-    plan, _ = AnnualPlan.objects.get_or_create(year=year, defaults=fields)
+    cell = fields.pop("cell", None) or single_cell()
+    plan, _ = AnnualPlan.objects.get_or_create(cell=cell, year=year, defaults=fields)
     return plan
 
 

@@ -38,18 +38,24 @@ def main(database_url, migrate=""):
     from django.test import Client
     from django.utils import timezone
 
-    from members.models import Member, PartyGroup
+    from members.models import Member, PartyGroup, single_cell
     from sessions.models import AnnualPlan, Attendance, ThematicSession
 
     if migrate:
         call_command("migrate", verbosity=0)
     tag = uuid.uuid4().hex[:8]
-    group = PartyGroup.objects.create(name=f"Tổ {tag}")
+    cell = single_cell()
+    group = PartyGroup.objects.create(cell=cell, name=f"Tổ {tag}")
     for n in range(MEMBERS):
         Member.objects.create(
-            full_name=f"Đảng viên {tag} {n}", group=group, joined_cell_on=dt.date(2015, 1, 1)
+            cell=cell,
+            full_name=f"Đảng viên {tag} {n}",
+            group=group,
+            joined_cell_on=dt.date(2015, 1, 1),
         )
-    plan, _ = AnnualPlan.objects.get_or_create(year=2020, defaults={"title": "Kế hoạch 2020"})
+    plan, _ = AnnualPlan.objects.get_or_create(
+        cell=cell, year=2020, defaults={"title": "Kế hoạch 2020"}
+    )
     start = dt.datetime(2020, 5, 19, 8, 0, tzinfo=timezone.get_default_timezone())
     session = ThematicSession.objects.create(
         plan=plan, topic=f"Chuyên đề {tag}", start=start, end=start + dt.timedelta(hours=2)

@@ -29,7 +29,7 @@ def main(db_file, threads, writes, mode="settings"):
     from django.core.management import call_command
     from django.db import connection, connections, transaction
 
-    from members.models import PartyGroup
+    from members.models import PartyGroup, single_cell
 
     if not Path(db_file).exists():
         call_command("migrate", verbosity=0)
@@ -50,7 +50,9 @@ def main(db_file, threads, writes, mode="settings"):
                 try:
                     with transaction.atomic():
                         order = PartyGroup.objects.count()  # read first, then write
-                        PartyGroup.objects.create(name=f"Tổ {n}-{i}", order=order)
+                        PartyGroup.objects.create(
+                            cell=single_cell(), name=f"Tổ {n}-{i}", order=order
+                        )
                 except Exception as error:  # every failure is part of the result
                     errors.append(f"{type(error).__name__}: {error}")
         finally:

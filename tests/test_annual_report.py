@@ -93,12 +93,24 @@ def test_demo_report_is_signed_by_the_secretary(demo_report):
     assert "BÁO CÁO Kết quả sinh hoạt chuyên đề năm 2020" in demo_report
 
 
-def test_heading_names_the_cell_from_the_settings(client, leader, settings):
-    settings.CHIBO_SUPERIOR_COMMITTEE = "Đảng bộ Khối các cơ quan tỉnh"
-    settings.CHIBO_CELL_NAME = "Chi bộ Cơ quan Liên đoàn Lao động tỉnh"
+def test_heading_names_the_cell_from_its_profile(client, leader):
+    leader.member.cell.superior_name = "Đảng bộ Khối các cơ quan tỉnh"
+    leader.member.cell.name = "Chi bộ Cơ quan Liên đoàn Lao động tỉnh"
+    leader.member.cell.save()
     client.force_login(leader)
     text = report_text(client)
     assert "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH CHI BỘ CƠ QUAN LIÊN ĐOÀN LAO ĐỘNG TỈNH" in text
+    assert "T/M CHI ỦY BÍ THƯ" in text
+
+
+def test_a_cell_without_a_committee_signs_on_behalf_of_the_cell(client, leader):
+    """A small cell has no chi ủy: its secretary signs "T/M CHI BỘ"."""
+    leader.member.cell.has_committee = False
+    leader.member.cell.save()
+    client.force_login(leader)
+    text = report_text(client)
+    assert "T/M CHI BỘ BÍ THƯ" in text
+    assert "T/M CHI ỦY" not in text
 
 
 def test_report_shows_photos_with_captions(client, leader, groups):

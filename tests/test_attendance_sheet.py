@@ -358,6 +358,7 @@ def test_only_the_secretary_takes_attendance(client, request, session, role):
 def add_members(group, count, joined):
     members = [
         Member(
+            cell=group.cell,
             full_name=f"Đảng viên {joined.year} số {n}",
             sort_name=vietnamese_sort_key(f"Đảng viên số {n}"),
             group=group,

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from members.models import Member
+from members.models import Member, single_cell
 from sessions.models import Attendance, Award, Document, ThematicSession
 from tests.factories import at, make_member, make_plan, make_session, record
 
@@ -103,7 +103,12 @@ def test_member_leaves_after_joining_and_with_a_reason(groups):
 
 
 def test_regular_member_belongs_to_a_group():
-    refused(lambda: Member.objects.create(full_name="Không Tổ", joined_cell_on=dt.date(2020, 1, 1)))
+    cell = single_cell()
+    refused(
+        lambda: Member.objects.create(
+            cell=cell, full_name="Không Tổ", joined_cell_on=dt.date(2020, 1, 1)
+        )
+    )
 
 
 def test_award_goes_to_a_member_or_a_named_guest(groups):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from members.models import Organisation
 from sessions.models import Attendance
 from tests.factories import at, make_member, make_session, record
 
@@ -10,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def held(groups, secretary, leader, member, other_member, now, settings):
-    settings.CHIBO_CELL_NAME = "Chi bộ Liên đoàn Lao động tỉnh"
+def held(groups, secretary, leader, member, other_member, now):
+    Organisation.objects.cells().update(name="Chi bộ Liên đoàn Lao động tỉnh")
     visitor = make_member(None, "Đặng Thị Tuyết", temporary=True, home_cell="Chi bộ khác")
     session = make_session(
         start=at(2020, 5, 19, 8),

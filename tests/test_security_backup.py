@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from chibo.backup import table_counts
-from members.models import Member, PartyGroup
+from members.models import Member, PartyGroup, single_cell
 from sessions.models import Attendance, ThematicSession
 from tests.factories import at
 
@@ -57,7 +57,7 @@ def test_backup_and_restore_round_trip_the_demo_cell(demo, tmp_path):
     assert f"{len(before)} bảng, {sum(before.values())} dòng" in out.getvalue()
 
     # Life goes on after the backup: a new group, a member renamed, a member moved.
-    PartyGroup.objects.create(name="Tổ 5 – mới lập", order=5)
+    PartyGroup.objects.create(cell=single_cell(), name="Tổ 5 – mới lập", order=5)
     member = Member.objects.order_by("pk").first()
     member.full_name = "Tên đã sửa sau khi sao lưu"
     member.save()
@@ -71,7 +71,7 @@ def test_backup_and_restore_round_trip_the_demo_cell(demo, tmp_path):
     assert not PartyGroup.objects.filter(name="Tổ 5 – mới lập").exists()
 
     # The sequences came back too: a new row gets a fresh id...
-    group = PartyGroup.objects.create(name="Tổ 5 – sau khôi phục", order=5)
+    group = PartyGroup.objects.create(cell=single_cell(), name="Tổ 5 – sau khôi phục", order=5)
     assert group.pk > max(PartyGroup.objects.exclude(pk=group.pk).values_list("pk", flat=True))
     # ...and the database itself still guards its invariants: the trigger that
     # keeps attendance on held sessions, and the foreign keys behind PROTECT.
@@ -97,7 +97,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(demo, tmp_path):
 def test_restore_asks_before_replacing_everything(demo, tmp_path, monkeypatch):
     backup = tmp_path / "chibo.backup"
     call_command("backup", backup, stdout=StringIO())
-    PartyGroup.objects.create(name="Tổ 5 – mới lập", order=5)
+    PartyGroup.objects.create(cell=single_cell(), name="Tổ 5 – mới lập", order=5)
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
     with pytest.raises(CommandError, match="Đã hủy"):
         call_command("restore", backup)

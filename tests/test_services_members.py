@@ -9,7 +9,7 @@ from django.db import IntegrityError
 from chibo.lib.text import fold
 from members import services
 from members.importing import ImportRow, check_rows
-from members.models import Member, PartyGroup
+from members.models import Member, PartyGroup, single_cell
 from tests.factories import make_group, make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_mark_member_left_is_all_or_nothing(groups):
 def test_import_members_refuses_rows_with_errors(groups):
     rows = check_rows([ImportRow(line=2, raw={"full_name": "", "group": "Tổ 1"})])
     with pytest.raises(services.ServiceError):
-        services.import_members(rows=rows)
+        services.import_members(rows=rows, cell=single_cell())
     good = check_rows(
         [
             ImportRow(
@@ -91,7 +91,7 @@ def test_import_members_refuses_rows_with_errors(groups):
             )
         ]
     )
-    [member] = services.import_members(rows=good)
+    [member] = services.import_members(rows=good, cell=single_cell())
     assert Member.objects.get(pk=member.pk).group == groups[0]
 
 
@@ -110,10 +110,10 @@ def test_move_member_drops_them_as_leader_of_the_old_group(groups):
 
 
 def test_add_group_places_a_new_group_last(db):
-    assert services.add_group(group=PartyGroup(name="Tổ 1")).order == 1
+    assert services.add_group(group=PartyGroup(cell=single_cell(), name="Tổ 1")).order == 1
     make_group("Tổ 5", order=5)
     make_group("Tổ 2", order=2)
-    group = services.add_group(group=PartyGroup(name="Tổ mới"))
+    group = services.add_group(group=PartyGroup(cell=single_cell(), name="Tổ mới"))
     assert PartyGroup.objects.get(pk=group.pk).order == 6
 
 

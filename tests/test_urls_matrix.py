@@ -165,6 +165,8 @@ MATRIX = {
     "members:account": secretary_form(kwargs=member_pk),
     "members:account_link": secretary_action(kwargs=member_pk),
     "members:account_revoke": secretary_form(kwargs=member_pk),
+    # The cell's profile: the secretary's, as the groups' forms are.
+    "members:cell_profile": secretary_form(),
     "members:groups": leaders(),
     "members:group_create": secretary_form(),
     "members:group_edit": secretary_form(kwargs=lambda d: {"pk": d["group"].pk}),

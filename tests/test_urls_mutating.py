@@ -290,6 +290,18 @@ MUTATIONS = {
         get_status=200,
         happened=lambda client, d: not fresh(d["login"]).is_active,
     ),
+    "members:cell_profile": Mutation(
+        user="secretary",
+        data=lambda d: {
+            "name": "Chi bộ Cơ quan Liên đoàn Lao động tỉnh",
+            "superior_name": "Đảng bộ Khối các cơ quan tỉnh",
+            "has_committee": "on",
+            "place_name": "Lạng Sơn",
+            "number_prefix": "CB",
+        },
+        get_status=200,
+        happened=lambda client, d: fresh(d["member"].cell).place_name == "Lạng Sơn",
+    ),
     "members:group_create": Mutation(
         user="secretary",
         data=lambda d: {"name": "Tổ 5 – Công đoàn"},

@@ -31,7 +31,7 @@ from chibo.demo.pictures import draw_scene
 from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, PartyGroup, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -202,6 +202,7 @@ class BulkLoader:
         self.used_names: set[str] = set()
         self.stored_files: list[str] = []
         self.tables: set[str] = set()
+        self.cell = None  # the one cell, taken when the run starts
 
     # --- Entry point ---------------------------------------------------------
 
@@ -214,6 +215,7 @@ class BulkLoader:
             )
         try:
             with transaction.atomic():
+                self.cell = single_cell()
                 self.write_groups()
                 self.write_members()
                 self.write_users()
@@ -256,7 +258,11 @@ class BulkLoader:
 
     def write_groups(self):
         groups = [
-            PartyGroup(name=f"Tổ {n} – {DEPARTMENTS[(n - 1) % len(DEPARTMENTS)]}", order=n)
+            PartyGroup(
+                cell=self.cell,
+                name=f"Tổ {n} – {DEPARTMENTS[(n - 1) % len(DEPARTMENTS)]}",
+                order=n,
+            )
             for n in range(1, self.size.groups + 1)
         ]
         self.groups = self.add(PartyGroup, groups)
@@ -348,6 +354,7 @@ class BulkLoader:
             joined_party = person.joined - dt.timedelta(days=self.rng.randint(0, 12 * 365))
             probationary = (self.today - joined_party).days < 365
             member = Member(
+                cell=self.cell,
                 full_name=person.name,
                 sort_name=vietnamese_sort_key(person.name),
                 group=self.groups[person.group],
@@ -429,6 +436,7 @@ class BulkLoader:
             AnnualPlan,
             [
                 AnnualPlan(
+                    cell=self.cell,
                     year=year,
                     title=f"Kế hoạch sinh hoạt chuyên đề năm {year}",
                     status=AnnualPlan.Status.APPROVED,

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from chibo.demo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, PartyGroup, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -40,6 +40,9 @@ from sessions.services import add_photos
 DEMO_PASSWORD = "chibo-demo"  # noqa: S105 - printed for the demo, documented as demo-only
 HALL = "Hội trường Liên đoàn Lao động tỉnh"
 MEETING_ROOM = "Phòng họp tầng 2, trụ sở Liên đoàn Lao động tỉnh"
+
+# What the cell's documents print besides its name: place name, number symbol.
+PROFILE = {"place_name": "Lạng Sơn", "number_prefix": "CB"}
 
 GROUPS = [
     "Tổ 1 – Văn phòng",
@@ -413,11 +416,13 @@ class DemoLoader:
         self.today = today
         self.now = timezone.now()
         self.created = 0
+        self.cell = None  # the one cell, from load_profile
         self.groups = {}
         self.members = {}
 
     def run(self):
         with transaction.atomic():
+            self.load_profile()
             self.load_groups()
             self.load_members()
             self.load_users()
@@ -435,10 +440,25 @@ class DemoLoader:
         self.created += created
         return obj, created
 
+    def load_profile(self):
+        """The demo's one cell, its profile filled where empty.
+
+        Its name and its committee's name stay what the migration wrote from
+        the settings, so the heading of the minutes and the report does not move.
+        """
+        self.cell = single_cell()
+        changed = []
+        for name, value in PROFILE.items():
+            if not getattr(self.cell, name):
+                setattr(self.cell, name, value)
+                changed.append(name)
+        if changed:
+            self.cell.save(update_fields=changed)
+
     def load_groups(self):
         for order, name in enumerate(GROUPS, start=1):
             self.groups[order], _ = self.get_or_create(
-                PartyGroup, name=name, defaults={"order": order}
+                PartyGroup, cell=self.cell, name=name, defaults={"order": order}
             )
 
     def load_members(self):
@@ -446,6 +466,7 @@ class DemoLoader:
             left_on, left_reason, left_note = spec.left or (None, "", "")
             member, _ = self.get_or_create(
                 Member,
+                cell=self.cell,
                 full_name=spec.name,
                 defaults={
                     "group": self.groups[spec.group],
@@ -490,6 +511,7 @@ class DemoLoader:
     def load_plan(self, year, specs, approved_on):
         plan, created = self.get_or_create(
             AnnualPlan,
+            cell=self.cell,
             year=year,
             defaults={
                 "title": f"Kế hoạch sinh hoạt chuyên đề năm {year}",

@@ -60,6 +60,10 @@ VIEW_GROUP = "members.view_partygroup"
 ADD_GROUP = "members.add_partygroup"
 CHANGE_GROUP = "members.change_partygroup"
 
+# The cell's profile (name, superior committee, chi ủy, place name, number
+# symbol): the secretary's. Creating organisations is a superuser's.
+CHANGE_CELL_PROFILE = "members.change_organisation"
+
 # --- Combinations ---------------------------------------------------------------
 
 # The history pages: whoever reads every member's record and attendance.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from chibo.lib.dates import valid_year
 from chibo.lib.query import number_from
 from chibo.lib.roles import VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
-from members.models import Member, member_of, role_name
+from members.models import Member, cell_of, member_of, role_name
 from sessions.member_views import own_member
 from sessions.models import Attendance, AttendanceFigures
 from sessions.reports.annual_report import annual_report
@@ -106,10 +106,7 @@ def report(request, year):
         "report": data,
         "summary": data.summary,
         "today": timezone.localdate(),
-        "cell_heading": {
-            "superior": settings.CHIBO_SUPERIOR_COMMITTEE,
-            "cell": settings.CHIBO_CELL_NAME,
-        },
+        "cell": cell_of(request.user),
         **charts_for(data.summary),
     }
     return render(request, "sessions/reports/annual_report.html", context)
