@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from chibo.lib.roles import CHANGE_SESSION, LEADER, MEMBER, SECRETARY, VIEW_SUMMARY
-from members.models import member_of
+from members.models import cell_of, member_of
 from sessions.agenda import upcoming_for
 from sessions.models import (
     AnnualPlan,
@@ -66,7 +66,7 @@ def secretary_home(request):
     """What the secretary has to do: sessions to record, the year's plan and figures."""
     now = timezone.now()
     year = timezone.localdate().year
-    plan = AnnualPlan.objects.filter(year=year).first()
+    plan = AnnualPlan.objects.filter(cell=cell_of(request.user), year=year).first()
     quarters = []
     if plan is not None:
         by_quarter = plan.sessions_by_quarter()

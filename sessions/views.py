@@ -63,12 +63,21 @@ def session_or_404(pk, *related):
     return get_object_or_404(ThematicSession.objects.select_related("plan", *related), pk=pk)
 
 
+def cell_plans(request):
+    """The plans of the cell the request works in (a year is unique only within a cell)."""
+    return AnnualPlan.objects.filter(cell=cell_of(request.user))
+
+
+def plan_or_404(request, year):
+    return get_object_or_404(cell_plans(request), year=year)
+
+
 # --- Plans ---------------------------------------------------------------------
 
 
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request):
-    plans = AnnualPlan.objects.annotate(
+    plans = cell_plans(request).annotate(
         session_count=Count("sessions", filter=~Q(sessions__status="cancelled"))
     )
     return render(request, "sessions/plan_list.html", {"plans": plans})
@@ -76,21 +85,21 @@ def plan_list(request):
 
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, year):
-    plan = get_object_or_404(AnnualPlan, year=year)
+    plan = plan_or_404(request, year)
     by_quarter = plan.sessions_by_quarter()
     missing = plan.quarters_without_session(by_quarter)
     quarters = [(quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()]
     context = {
         "plan": plan,
         "quarters": quarters,
-        "next_plan": AnnualPlan.objects.filter(year=year + 1).first(),
+        "next_plan": cell_plans(request).filter(year=year + 1).first(),
     }
     return render(request, "sessions/plan_detail.html", context)
 
 
 @permission_required(ADD_PLAN, raise_exception=True)
 def plan_create(request):
-    year = AnnualPlan.objects.first_free_year(timezone.localdate().year)
+    year = cell_plans(request).first_free_year(timezone.localdate().year)
     form = PlanForm(request.POST or None, initial={"year": year}, cell=cell_of(request.user))
     if form.is_valid():
         plan = form.save()
@@ -101,7 +110,7 @@ def plan_create(request):
 
 @permission_required(CHANGE_PLAN, raise_exception=True)
 def plan_edit(request, year):
-    plan = get_object_or_404(AnnualPlan, year=year)
+    plan = plan_or_404(request, year)
     form = PlanEditForm(request.POST or None, instance=plan)
     if form.is_valid():
         form.save()
@@ -113,7 +122,7 @@ def plan_edit(request, year):
 @permission_required(ADD_SESSION, raise_exception=True)
 def plan_copy(request, year):
     """Start next year's plan from this year's topics (confirm, then POST)."""
-    plan = get_object_or_404(AnnualPlan, year=year)
+    plan = plan_or_404(request, year)
     sessions = plan.sessions.not_cancelled().order_by("start", "pk")
     if request.method == "POST":
         try:
@@ -139,7 +148,7 @@ def session_detail(request, pk):
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
         ThematicSession.objects.select_related(
-            "plan", "preparer", "presiding", "minute_taker"
+            "plan__cell", "preparer", "presiding", "minute_taker"
         ).prefetch_related(
             Prefetch("group_meetings", queryset=meetings),
             "documents",
@@ -202,7 +211,7 @@ def saved_session(request, session):
 
 @permission_required(ADD_SESSION, raise_exception=True)
 def session_create(request, year):
-    plan = get_object_or_404(AnnualPlan, year=year)
+    plan = plan_or_404(request, year)
     session = ThematicSession(plan=plan)
     return session_form_page(request, session, title=_("Thêm kỳ sinh hoạt chuyên đề"))
 
@@ -455,7 +464,7 @@ def session_minutes(request, pk):
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
         ThematicSession.objects.select_related(
-            "plan", "preparer", "presiding", "minute_taker"
+            "plan__cell", "preparer", "presiding", "minute_taker"
         ).prefetch_related(Prefetch("group_meetings", queryset=meetings)),
         pk=pk,
     )
@@ -465,7 +474,7 @@ def session_minutes(request, pk):
     counted = [row for row in rows if not row.temporary]
     context = {
         "session": session,
-        "cell": cell_of(request.user),
+        "cell": session.plan.cell,
         "figures": session.attendance_figures(),
         "excused": [row for row in counted if row.status == Attendance.Status.EXCUSED],
         "unexcused": [row for row in counted if row.status == Attendance.Status.UNEXCUSED],

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 
 from members.forms import GroupForm
 from members.models import (
@@ -192,3 +193,18 @@ def test_the_cell_of_a_user_is_their_members_cell(tree, member):
 def test_an_account_without_a_member_works_in_the_only_cell():
     admin = User.objects.create_superuser("quan-tri", password=None)
     assert cell_of(admin) == single_cell()
+
+
+def test_plan_pages_read_the_plan_of_their_own_cell(client, tree, secretary, now):
+    """A year is unique only within a cell: the plan pages find the user's cell's plan."""
+    own = make_plan(2020)
+    other = AnnualPlan.objects.create(cell=tree.cells[0], year=2020, title="Kế hoạch của chi bộ 1")
+    AnnualPlan.objects.create(cell=tree.cells[0], year=2021, title="Kế hoạch 2021 của chi bộ 1")
+    client.force_login(secretary)
+    page = client.get(reverse("sessions:plan", args=[2020])).text
+    assert own.title in page and other.title not in page
+    assert client.get(reverse("sessions:plan", args=[2021])).status_code == 404
+    listing = client.get(reverse("sessions:plans")).text
+    assert own.title in listing and "chi bộ 1" not in listing
+    # The next free year of the user's cell, not of every cell.
+    assert 'value="2021"' in client.get(reverse("sessions:plan_create")).text

@@ -374,7 +374,9 @@ def _photos(year: int) -> list[Photo]:
     )
 
 
-def annual_report(year: int) -> AnnualReport:
+def annual_report(year: int, cell) -> AnnualReport:
+    """The annual report of ``year``, with ``cell``'s plan. Its figures count every row
+    of the year: one cell per Chibo until the cells' queries are scoped (issue 11)."""
     summary = year_summary(year)
     held = ThematicSession.objects.for_year(year).held()
     format_labels = dict(Format.choices)
@@ -393,7 +395,7 @@ def annual_report(year: int) -> AnnualReport:
     )
     return AnnualReport(
         summary=summary,
-        plan=AnnualPlan.objects.filter(year=year).first(),
+        plan=AnnualPlan.objects.filter(cell=cell, year=year).first(),
         formats=formats_count,
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
         contests=_contests(year),

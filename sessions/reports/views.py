@@ -1,6 +1,9 @@
-"""The leaders' pages: the year's summary, its exports and the printable annual report.
+"""What leaders and members read: the year's summary, its exports, the annual report,
+a member's page and a member's attendance record.
 
-All of them need ``thematic.view_summary`` (leaders and the secretary).
+The summary, exports and report need ``thematic.view_summary`` (leaders and
+the secretary); a member's page needs ``members.view_member``, and a member
+reads only their own record (404 for anyone else's).
 """
 
 from django.conf import settings
@@ -100,13 +103,14 @@ def export_xlsx(request, year):
 def report(request, year):
     """The annual report, laid out for A4 through the browser's print."""
     _check_year(year)
-    data = annual_report(year)
+    cell = cell_of(request.user)
+    data = annual_report(year, cell)
     context = {
         "year": year,
         "report": data,
         "summary": data.summary,
         "today": timezone.localdate(),
-        "cell": cell_of(request.user),
+        "cell": cell,
         **charts_for(data.summary),
     }
     return render(request, "sessions/reports/annual_report.html", context)
