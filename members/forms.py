@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from chibo.lib.forms import CellModelForm
+from chibo.lib.forms import CellModelForm, UniqueOffFormMixin
 from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.uploads import EMPTY_FILE
@@ -192,7 +192,7 @@ class GroupForm(CellModelForm):
             del self.fields["leader"]
 
 
-class CellProfileForm(forms.ModelForm):
+class CellProfileForm(UniqueOffFormMixin, forms.ModelForm):
     """What the cell's documents print about it; its place in the tree is a superuser's."""
 
     class Meta:

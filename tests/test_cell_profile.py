@@ -75,3 +75,16 @@ def test_the_minutes_print_the_profiles_name(client, secretary, groups, now):
     client.post(URL, PROFILE)
     page = client.get(reverse("sessions:minutes", args=[session.pk])).text
     assert "Chi bộ Cơ quan Liên đoàn Lao động tỉnh" in page
+
+
+def test_a_name_taken_under_the_same_committee_is_refused_on_the_field(client, secretary):
+    """The name is unique under the committee: a clear message, not a database error."""
+    cell = single_cell()
+    Organisation.objects.create(
+        name="Chi bộ Văn phòng", kind=Organisation.Kind.CELL, parent=cell.parent
+    )
+    client.force_login(secretary)
+    response = client.post(URL, {**PROFILE, "name": "Chi bộ Văn phòng"})
+    assert response.status_code == 200
+    assert "Đã có tổ chức đảng tên này ở cùng cấp." in response.text
+    assert single_cell().name == "Chi bộ"

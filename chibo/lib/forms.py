@@ -1,34 +1,39 @@
-"""Forms of records that belong to a cell."""
+"""Model forms that check every unique constraint, those of records of a cell included."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import UniqueConstraint
 
 
-class CellModelForm(forms.ModelForm):
-    """A ModelForm of a record of a cell: the view gives the cell, the user never types it.
+class UniqueOffFormMixin:
+    """Check the unique constraints that name a field the form does not have.
 
-    Django checks no constraint naming a field that is not on the form, so a
-    constraint unique per cell (a group's name, a plan's year) would go
-    unchecked and end as a database error; it is checked here, its message on
-    the field the user typed.
+    Django skips them (a plan's year unique per ``cell``, a cell's name unique
+    under its ``parent``), so a duplicate would end as a database error; here
+    it gets the constraint's message on the first field the user typed.
     """
-
-    def __init__(self, *args, cell=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if cell is not None:
-            self.instance.cell = cell
 
     def validate_unique(self):
         super().validate_unique()
         model = type(self.instance)
         for constraint in model._meta.constraints:
-            if not isinstance(constraint, UniqueConstraint) or "cell" not in constraint.fields:
+            if not isinstance(constraint, UniqueConstraint):
                 continue
-            typed = [name for name in constraint.fields if name != "cell"]
-            if not all(name in self.fields and not self.has_error(name) for name in typed):
+            typed = [name for name in constraint.fields if name in self.fields]
+            if len(typed) == len(constraint.fields) or not typed:
+                continue  # Django checks it, or the user typed none of it
+            if any(self.has_error(name) for name in typed):
                 continue
             try:
                 constraint.validate(model, self.instance)
             except ValidationError as error:
                 self.add_error(typed[0], error)
+
+
+class CellModelForm(UniqueOffFormMixin, forms.ModelForm):
+    """A ModelForm of a record of a cell: the view gives the cell, the user never types it."""
+
+    def __init__(self, *args, cell=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cell is not None:
+            self.instance.cell = cell
