@@ -262,8 +262,16 @@ def record_draft_sent(*, session: ThematicSession, sent_at: dt.datetime | None) 
 def add_document(*, document: Document, user=None) -> Document:
     """Attach a checked document (a file or a link) to its session, naming who added it."""
     document.uploaded_by = user
-    with transaction.atomic():
-        document.save()
+    unsaved_name = document.file.name if document.file else None
+    try:
+        with transaction.atomic():
+            document.save()
+    except BaseException:
+        # Saving stores the file under a name of its own before the row is
+        # written: if the row failed, nothing will ever name that file.
+        if document.file and document.file.name != unsaved_name:
+            discard([document.file.name], storage=document.file.storage)
+        raise
     return document
 
 

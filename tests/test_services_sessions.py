@@ -276,3 +276,28 @@ def test_add_document_and_caption_photo_write_what_the_page_sent(groups, secreta
     services.caption_photo(photo=photo, caption="Toàn cảnh")
     photo.refresh_from_db()
     assert photo.caption == "Toàn cảnh"
+
+
+def test_a_document_whose_row_fails_leaves_no_file(groups, settings, monkeypatch):
+    """The file is stored while the row is saved: if the row fails, the file goes too."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    session = make_session(make_plan(2020), at(2020, 10, 15))
+    document = Document(
+        session=session,
+        title="Đề dẫn",
+        kind="draft",
+        file=SimpleUploadedFile("de-dan.txt", b"noi dung"),
+    )
+    save = Document.save
+
+    def save_then_fail(self, *args, **kwargs):
+        save(self, *args, **kwargs)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Document, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        services.add_document(document=document)
+    assert not Document.objects.exists()
+    stored = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert stored == []
