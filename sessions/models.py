@@ -703,11 +703,11 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(session__in=ThematicSession.objects.for_year(year).values("pk"))
 
     def figures(self) -> dict:
-        """The counts of ``FIGURE_COUNTS`` over these rows, in one query."""
+        """The counts of ``figure_counts()`` over these rows, in one query."""
         return self.aggregate(**figure_counts())
 
     def figures_by(self, *fields):
-        """The counts of ``FIGURE_COUNTS`` per value of ``fields`` (``"group"``, ``"member"``…).
+        """The counts of ``figure_counts()`` per value of ``fields`` (``"group"``, ``"member"``…).
 
         A value whose rows are all of members attending temporarily comes
         with ``expected`` 0: callers that list values call ``counted()`` first.

@@ -20,12 +20,12 @@ import csv
 import re
 
 # A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = "=+-@\t\r"
 
 # Where a spreadsheet may start a cell inside a value: its very start, after
 # either list separator, after a line break; spaces before the formula
 # character do not make it text in every spreadsheet.
-_CELL_START = re.compile(r"(^|[,;\n\r\"])( *)(?=[=+\-@\t\r])")
+_CELL_START = re.compile(rf"(^|[,;\n\r\"])( *)(?=[{re.escape(FORMULA_STARTS)}])")
 
 
 def safe_cell(value):

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chibo.lib.dates import FIRST_YEAR, LAST_YEAR
+from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
 
 
 def _attrs(attrs, placeholder, size):
@@ -59,7 +59,7 @@ class DateTimeField(forms.DateTimeField):
 
     def to_python(self, value):
         result = super().to_python(value)
-        if result is not None and not FIRST_YEAR <= result.year <= LAST_YEAR:
+        if result is not None and not valid_year(result.year):
             raise ValidationError(
                 _("Hãy nhập một thời điểm từ năm %(first)s đến năm %(last)s."),
                 code="out_of_range",
