@@ -75,6 +75,10 @@ def test_the_minutes_print_the_profiles_name(client, secretary, groups, now):
     client.post(URL, PROFILE)
     page = client.get(reverse("sessions:minutes", args=[session.pk])).text
     assert "Chi bộ Cơ quan Liên đoàn Lao động tỉnh" in page
+    # The date line starts with the place name (địa danh).
+    assert "Lạng Sơn, ngày 19 tháng 05 năm 2020" in page
+    report = client.get(reverse("sessions:annual_report", args=[2020])).text
+    assert "Lạng Sơn, ngày 01 tháng 06 năm 2020" in report
 
 
 def test_a_name_taken_under_the_same_committee_is_refused_on_the_field(client, secretary):
