@@ -60,7 +60,7 @@ class MemberRecord:
 
     @property
     def year_choices(self) -> list[int]:
-        return sorted({line.year for line in self.years} | {self.year}, reverse=True)
+        return year_choices(self.years, self.year)
 
 
 def member_years(member: Member) -> list[YearLine]:
@@ -72,6 +72,11 @@ def member_years(member: Member) -> list[YearLine]:
     rows = Attendance.objects.filter(member=member).figures_by("session__start__year")
     lines = [YearLine(row["session__start__year"], AttendanceFigures.from_row(row)) for row in rows]
     return sorted(lines, key=lambda line: -line.year)
+
+
+def year_choices(years: list[YearLine], year: int) -> list[int]:
+    """The year selector's years: those with rows, and the one shown, newest first."""
+    return sorted({line.year for line in years} | {year}, reverse=True)
 
 
 def member_record(member: Member, year: int) -> MemberRecord:

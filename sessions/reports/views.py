@@ -23,7 +23,7 @@ from sessions.models import Attendance, AttendanceFigures
 from sessions.reports.annual_report import annual_report
 from sessions.reports.charts import group_chart, session_chart
 from sessions.reports.exports import attendance_csv, attendance_workbook
-from sessions.reports.records import member_record, member_years
+from sessions.reports.records import member_record, member_years, year_choices
 from sessions.reports.summaries import year_summary, years_with_data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,7 +142,8 @@ def member_detail(request, pk):
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
     member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
-    years = [(line.year, line.figures) for line in member_years(member)]
+    lines = member_years(member)
+    years = [(line.year, line.figures) for line in lines]
     figures_of = dict(years)
     this_year = timezone.localdate().year
     default = this_year if this_year in figures_of or not years else years[0][0]
@@ -166,7 +167,7 @@ def member_detail(request, pk):
         "exemptions": member.exemptions.all(),
         "year": year,
         "years": years,
-        "year_choices": sorted({y for y, _figures in years} | {year}, reverse=True),
+        "year_choices": year_choices(lines, year),
         "records": records,
         "figures": figures_of.get(year, AttendanceFigures()),
         "moves": moves,
