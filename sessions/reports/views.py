@@ -71,11 +71,12 @@ def summary_current(request):
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def summary(request, year):
     _check_year(year)
-    data = year_summary(year)
+    cell = cell_of(request.user)
+    data = year_summary(year, cell=cell)
     context = {
         "year": year,
         "summary": data,
-        "years": years_with_data(year, timezone.localdate().year),
+        "years": years_with_data(year, timezone.localdate().year, cell=cell),
         **charts_for(data),
     }
     return render(request, "sessions/reports/summary.html", context)
@@ -90,13 +91,15 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def export_csv(request, year):
     _check_year(year)
-    return _download(attendance_csv(year), "text/csv; charset=utf-8", f"chibo-diem-danh-{year}.csv")
+    body = attendance_csv(year, cell=cell_of(request.user))
+    return _download(body, "text/csv; charset=utf-8", f"chibo-diem-danh-{year}.csv")
 
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def export_xlsx(request, year):
     _check_year(year)
-    return _download(attendance_workbook(year_summary(year)), XLSX, f"chibo-diem-danh-{year}.xlsx")
+    body = attendance_workbook(year_summary(year, cell=cell_of(request.user)))
+    return _download(body, XLSX, f"chibo-diem-danh-{year}.xlsx")
 
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
