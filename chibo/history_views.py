@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from chibo.history import member_history, recent_changes, session_history
 from chibo.lib.dates import valid_year
 from chibo.lib.roles import VIEW_HISTORY, VIEW_MEMBER
-from members.models import Member
+from members.models import Member, cell_of
 from sessions.models import ThematicSession
 from sessions.reports.views import own_record_or_404
 
@@ -36,7 +36,7 @@ def parse_cursor(raw: str | None) -> dt.datetime | None:
 @permission_required(VIEW_HISTORY, raise_exception=True)
 def cell_history(request):
     before = parse_cursor(request.GET.get("before"))
-    entries, cursor = recent_changes(before)
+    entries, cursor = recent_changes(cell_of(request.user), before)
     context = {
         "title": _("Thay đổi gần đây"),
         "entries": entries,
