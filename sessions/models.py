@@ -508,9 +508,13 @@ class ThematicSession(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def cell_members(self):
+        """Members of the session's cell, reached through its plan without reading it."""
+        return Member.objects.filter(cell__plans=self.plan_id)
+
     def expected_members(self):
-        """Members expected at this session, from the member list as of its date."""
-        return Member.objects.expected_on(self.day)
+        """Members of its cell expected at this session, from the member list as of its date."""
+        return self.cell_members().expected_on(self.day)
 
     def roster(self) -> Roster:
         """The attendance sheet's lines, in three queries whatever the cell's size.
@@ -548,7 +552,7 @@ class ThematicSession(models.Model):
             )
         present = {row.member_id for row in saved if row.temporary}
         day = self.day
-        temporaries = Member.objects.filter(
+        temporaries = self.cell_members().filter(
             Q(temporary=True, joined_cell_on__lte=day)
             & (Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day))
             | Q(pk__in=present)
