@@ -52,7 +52,7 @@ def member_history_page(request, pk):
         return own_record_or_404(request, pk)
     if not request.user.has_perms(VIEW_HISTORY):
         raise PermissionDenied
-    member = get_object_or_404(Member, pk=pk)
+    member = get_object_or_404(Member.objects.of_cell(cell_of(request.user)), pk=pk)
     context = {
         "title": _("Lịch sử thay đổi: %(name)s") % {"name": member.full_name},
         "member": member,
@@ -63,7 +63,8 @@ def member_history_page(request, pk):
 
 @permission_required(VIEW_HISTORY, raise_exception=True)
 def session_history_page(request, pk):
-    session = get_object_or_404(ThematicSession.objects.select_related("plan"), pk=pk)
+    sessions = ThematicSession.objects.of_cell(cell_of(request.user))
+    session = get_object_or_404(sessions.select_related("plan"), pk=pk)
     context = {
         "title": _("Lịch sử thay đổi: %(topic)s") % {"topic": session.topic},
         "session": session,

@@ -144,7 +144,8 @@ def member_detail(request, pk):
     """
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
-    member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
+    members = Member.objects.of_cell(cell_of(request.user))
+    member = get_object_or_404(members.select_related("group", "user"), pk=pk)
     lines = member_years(member)
     years = [(line.year, line.figures) for line in lines]
     figures_of = dict(years)
@@ -187,7 +188,8 @@ def my_record(request):
 
 
 def member_record_view(request, member_pk, year):
-    member = get_object_or_404(Member.objects.select_related("group"), pk=member_pk)
+    members = Member.objects.of_cell(cell_of(request.user))
+    member = get_object_or_404(members.select_related("group"), pk=member_pk)
     is_own = member.user_id is not None and member.user_id == request.user.pk
     if not (is_own or request.user.has_perm(VIEW_ATTENDANCE)) or not valid_year(year):
         raise Http404
