@@ -13,10 +13,20 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chibo.history import recent_changes
 from chibo.lib.roles import LEADER, MEMBER
 from members.models import Organisation, single_cell
 from sessions.models import Attendance
-from tests.factories import at, make_group, make_member, make_plan, make_session, make_user, record
+from tests.factories import (
+    at,
+    make_group,
+    make_group_meeting,
+    make_member,
+    make_plan,
+    make_session,
+    make_user,
+    record,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +232,15 @@ def test_a_member_record_lists_cell_as_sessions(client, member, cells):
 def test_a_leader_of_one_cell_gets_404_for_the_other_cells_pages(client, leader, cells, url):
     client.force_login(leader)
     assert client.get(url(cells)).status_code == 404
+
+
+def test_a_deleted_sessions_history_stays_with_its_cell(groups, cells):
+    """Its rows and its group meetings' rows are found through the session's own history."""
+    session = make_session(make_plan(2020), start=at(2020, 11, 5), topic="Kỳ bỏ khỏi kế hoạch")
+    make_group_meeting(session, groups[0], at(2020, 11, 5))
+    session.delete()
+    entries, _cursor = recent_changes(cells["a"])
+    deleted = [entry for entry in entries if entry.action == "-"]
+    assert {entry.kind for entry in deleted} == {"kỳ sinh hoạt chuyên đề", "buổi sinh hoạt của tổ"}
+    entries_b, _cursor = recent_changes(cells["b"])
+    assert not [entry for entry in entries_b if entry.action == "-"]
