@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.db.models import Q
 from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from chibo.lib.cells import cell_filter
 from members.models import Exemption, Member, Organisation, PartyGroup
 from sessions.models import (
     AnnualPlan,
@@ -409,15 +411,33 @@ CELL_MODELS = (
 PAGE_ROWS = 60
 
 
-def recent_changes(before: dt.datetime | None = None, size: int = PAGE_ROWS):
-    """The cell's latest changes, older than ``before``; and the cursor of the next page.
+def in_cell(model, cell) -> Q:
+    """The historical rows of ``model`` that belong to ``cell``, by its ``CELL_PATH``.
+
+    A model with its own ``cell`` is filtered on it (its historical rows keep
+    it). Another one is filtered on the object its path starts from (a
+    session, a member, a plan): that object is of the cell now, or a version
+    of it was, so that the history of a session deleted since (never held)
+    stays with its cell. One query still: the lookups are subqueries.
+    """
+    if model.CELL_PATH == "cell":
+        return Q(cell=cell)
+    first = model.CELL_PATH.split("__", 1)[0]
+    parent = model._meta.get_field(first).related_model
+    now = parent._base_manager.filter(**cell_filter(parent, cell)).values("pk")
+    then = history_model(parent).objects.filter(in_cell(parent, cell)).values("id")
+    return Q(**{f"{first}_id__in": now}) | Q(**{f"{first}_id__in": then})
+
+
+def recent_changes(cell, before: dt.datetime | None = None, size: int = PAGE_ROWS):
+    """``cell``'s latest changes, older than ``before``; and the cursor of the next page.
 
     Reads the ``size`` latest rows of each model, keeps the ``size`` latest of
     them all, then the earlier versions of those objects.
     """
     latest = []
     for model in CELL_MODELS:
-        queryset = history_model(model).objects.all()
+        queryset = history_model(model).objects.filter(in_cell(model, cell))
         if before is not None:
             queryset = queryset.filter(history_date__lt=before)
         latest += [(model, row) for row in _rows(model, queryset)[: size + 1]]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from chibo.history import member_history, recent_changes, session_history
 from chibo.lib.dates import valid_year
 from chibo.lib.roles import VIEW_HISTORY, VIEW_MEMBER
-from members.models import Member
+from members.models import Member, cell_of
 from sessions.models import ThematicSession
 from sessions.reports.views import own_record_or_404
 
@@ -36,7 +36,7 @@ def parse_cursor(raw: str | None) -> dt.datetime | None:
 @permission_required(VIEW_HISTORY, raise_exception=True)
 def cell_history(request):
     before = parse_cursor(request.GET.get("before"))
-    entries, cursor = recent_changes(before)
+    entries, cursor = recent_changes(cell_of(request.user), before)
     context = {
         "title": _("Thay đổi gần đây"),
         "entries": entries,
@@ -52,7 +52,7 @@ def member_history_page(request, pk):
         return own_record_or_404(request, pk)
     if not request.user.has_perms(VIEW_HISTORY):
         raise PermissionDenied
-    member = get_object_or_404(Member, pk=pk)
+    member = get_object_or_404(Member.objects.of_cell(cell_of(request.user)), pk=pk)
     context = {
         "title": _("Lịch sử thay đổi: %(name)s") % {"name": member.full_name},
         "member": member,
@@ -63,7 +63,8 @@ def member_history_page(request, pk):
 
 @permission_required(VIEW_HISTORY, raise_exception=True)
 def session_history_page(request, pk):
-    session = get_object_or_404(ThematicSession.objects.select_related("plan"), pk=pk)
+    sessions = ThematicSession.objects.of_cell(cell_of(request.user))
+    session = get_object_or_404(sessions.select_related("plan"), pk=pk)
     context = {
         "title": _("Lịch sử thay đổi: %(topic)s") % {"topic": session.topic},
         "session": session,

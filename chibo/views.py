@@ -66,7 +66,8 @@ def secretary_home(request):
     """What the secretary has to do: sessions to record, the year's plan and figures."""
     now = timezone.now()
     year = timezone.localdate().year
-    plan = AnnualPlan.objects.filter(cell=cell_of(request.user), year=year).first()
+    cell = cell_of(request.user)
+    plan = AnnualPlan.objects.of_cell(cell).filter(year=year).first()
     quarters = []
     if plan is not None:
         by_quarter = plan.sessions_by_quarter()
@@ -74,17 +75,19 @@ def secretary_home(request):
         quarters = [
             (quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()
         ]
-    sessions = ThematicSession.objects.for_year(year)
+    cell_sessions = ThematicSession.objects.of_cell(cell)
+    sessions = cell_sessions.for_year(year)
+    attendance = Attendance.objects.for_year(year).of_cell(cell)
     context = {
         "year": year,
         "plan": plan,
         "quarters": quarters,
-        "to_record": ThematicSession.objects.to_record(now).select_related("plan"),
-        "upcoming": ThematicSession.objects.upcoming(now)[:3],
+        "to_record": cell_sessions.to_record(now).select_related("plan"),
+        "upcoming": cell_sessions.upcoming(now)[:3],
         "held": sessions.held().count(),
         "planned": sessions.not_cancelled().count(),
         "photos": Photo.objects.filter(session__in=sessions).count(),
-        "figures": AttendanceFigures.from_row(Attendance.objects.for_year(year).figures()),
+        "figures": AttendanceFigures.from_row(attendance.figures()),
     }
     return render(request, "chibo/home_secretary.html", context)
 
@@ -92,7 +95,7 @@ def secretary_home(request):
 def leader_home(request):
     """The current year at a glance; the full summary is one click away."""
     year = timezone.localdate().year
-    summary = year_glance(year)
+    summary = year_glance(year, cell=cell_of(request.user))
     context = {
         "year": year,
         "summary": summary,

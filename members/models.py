@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.lib.cells import CellQuerySet
 from chibo.lib.dates import PARTY_FOUNDED
 from chibo.lib.roles import ROLE_GROUPS
 from chibo.lib.text import vietnamese_sort_key
@@ -146,6 +147,10 @@ class Organisation(models.Model):
         return self.kind == self.Kind.CELL
 
 
+class PartyGroupQuerySet(CellQuerySet):
+    pass
+
+
 class PartyGroup(models.Model):
     """A party group (tổ Đảng): the cell's members meet in a few of them."""
 
@@ -171,6 +176,7 @@ class PartyGroup(models.Model):
     # rows still name it.
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
+    objects = PartyGroupQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -193,7 +199,7 @@ def new_calendar_token():
     return secrets.token_urlsafe(32)
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(CellQuerySet):
     def regular(self):
         """Members of this cell, not those attending temporarily from another."""
         return self.filter(temporary=False)
@@ -388,7 +394,7 @@ class Member(models.Model):
         return Member.objects.expected_on(day).filter(pk=self.pk).exists()
 
 
-class ExemptionQuerySet(models.QuerySet):
+class ExemptionQuerySet(CellQuerySet):
     def covering(self, day):
         """Exemptions in force on ``day`` (an open end means still in force)."""
         return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))

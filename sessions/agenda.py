@@ -50,10 +50,11 @@ def _start_of(day: dt.date) -> dt.datetime:
 def sessions_for(member: Member, related=("presiding", "preparer")):
     """Sessions that concern ``member``, with what their agenda needs prefetched.
 
-    Whole-cell sessions and sessions held group by group (with only the
-    member's own group's meeting), from the day they joined the cell until
-    the day they left it. ``related``: the members loaded with each session
-    (the calendar feed names the preparer; the agenda cards do not).
+    The sessions of the member's cell, whole-cell and group by group (with
+    only the member's own group's meeting), from the day they joined the cell
+    until the day they left it: never another cell's. ``related``: the members
+    loaded with each session (the calendar feed names the preparer; the agenda
+    cards do not).
     """
     # The related rows come in their models' order, without the session in
     # it: ordering by the session joins its table (for its own ordering), and
@@ -66,7 +67,8 @@ def sessions_for(member: Member, related=("presiding", "preparer")):
     documents = Document.objects.order_by("kind", "title", "pk")
     postponements = Postponement.objects.order_by("created_at", "pk")
     sessions = (
-        ThematicSession.objects.select_related(*related)
+        ThematicSession.objects.of_cell(member.cell_id)
+        .select_related(*related)
         .prefetch_related(
             Prefetch("group_meetings", queryset=meetings),
             Prefetch("documents", queryset=documents),

@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.lib.cells import CellQuerySet
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
 from members.models import Member, Organisation, PartyGroup
 
@@ -186,7 +187,7 @@ def schedule_errors(*, start, end, year, with_regular_meeting) -> dict:
     return errors
 
 
-class AnnualPlanQuerySet(models.QuerySet):
+class AnnualPlanQuerySet(CellQuerySet):
     def first_free_year(self, year: int) -> int:
         """The first year from ``year`` on that has no plan yet (one query)."""
         taken = set(self.filter(year__gte=year).values_list("year", flat=True))
@@ -304,7 +305,7 @@ class AnnualPlan(models.Model):
         return [quarter for quarter in QUARTERS if counts.get(quarter, 0) < minimum]
 
 
-class ThematicSessionQuerySet(models.QuerySet):
+class ThematicSessionQuerySet(CellQuerySet):
     def for_year(self, year: int):
         start, end = year_bounds(year)
         return self.filter(start__gte=start, start__lt=end)
@@ -507,9 +508,13 @@ class ThematicSession(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def cell_members(self):
+        """Members of the session's cell, reached through its plan without reading it."""
+        return Member.objects.filter(cell__plans=self.plan_id)
+
     def expected_members(self):
-        """Members expected at this session, from the member list as of its date."""
-        return Member.objects.expected_on(self.day)
+        """Members of its cell expected at this session, from the member list as of its date."""
+        return self.cell_members().expected_on(self.day)
 
     def roster(self) -> Roster:
         """The attendance sheet's lines, in three queries whatever the cell's size.
@@ -547,7 +552,7 @@ class ThematicSession(models.Model):
             )
         present = {row.member_id for row in saved if row.temporary}
         day = self.day
-        temporaries = Member.objects.filter(
+        temporaries = self.cell_members().filter(
             Q(temporary=True, joined_cell_on__lte=day)
             & (Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day))
             | Q(pk__in=present)
@@ -688,7 +693,7 @@ def too_many_in_a_row(run: int) -> bool:
     return run > settings.CHIBO_MAX_ABSENCES_IN_A_ROW
 
 
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(CellQuerySet):
     def counted(self):
         """Rows that count in a rate: not members attending temporarily."""
         return self.filter(temporary=False)

@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.lib.roles import CHANGE_SESSION
-from members.models import Member
+from members.models import Member, cell_of
 from sessions import calendar
 from sessions.agenda import AgendaItem
 from sessions.models import GroupMeeting, Reminder, ThematicSession
@@ -88,7 +88,7 @@ def address_of(member: Member) -> str:
 def _recipients(session: ThematicSession):
     """Who is told about a session: expected members and members attending temporarily."""
     day = session.day
-    temporary = Member.objects.filter(
+    temporary = session.cell_members().filter(
         Q(temporary=True, joined_cell_on__lte=day),
         Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
     )
@@ -246,7 +246,9 @@ def _secretary_address(user) -> str:
 
 def send_attendance_reminders(now: dt.datetime, connection, outcome: Outcome, *, dry_run=False):
     today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
-    sessions = list(ThematicSession.objects.to_record(now).filter(end__lt=today))
+    sessions = list(
+        ThematicSession.objects.to_record(now).filter(end__lt=today).select_related("plan")
+    )
     if not sessions:
         return
     done = set(
@@ -255,7 +257,13 @@ def send_attendance_reminders(now: dt.datetime, connection, outcome: Outcome, *,
         )
     )
     for user in secretaries():
-        pending = [session for session in sessions if (session.pk, user.pk) not in done]
+        cell = cell_of(user)  # a secretary is told of their own cell's sessions only
+        pending = [
+            session
+            for session in sessions
+            if session.plan.cell_id == getattr(cell, "pk", None)
+            and (session.pk, user.pk) not in done
+        ]
         address = _secretary_address(user)
         if not pending:
             continue

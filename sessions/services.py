@@ -482,7 +482,9 @@ def save_attendance_sheet(
         temporary_ids = set(temporary_ids)
         temporary_groups = {
             pk: group_id
-            for pk, group_id in Member.objects.filter(temporary=True).values_list("pk", "group_id")
+            for pk, group_id in session.cell_members()
+            .filter(temporary=True)
+            .values_list("pk", "group_id")
             if pk in temporary_ids
         }
         wanted += [

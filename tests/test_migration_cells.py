@@ -42,7 +42,7 @@ from members.models import Member, Organisation, PartyGroup
 from sessions.models import AnnualPlan, Attendance, ThematicSession
 from sessions.reports.summaries import year_summary
 
-summary = year_summary(2020)
+summary = year_summary(2020, cell=Organisation.objects.cells().get())
 planned = ThematicSession.objects.exclude(status="held").first()
 member = Member.objects.regular().first()
 try:

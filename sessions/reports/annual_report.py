@@ -344,11 +344,11 @@ def _names(rows: list[MemberRow], what: str) -> str:
     return join_words(parts)
 
 
-def _contests(year: int) -> list[Contest]:
+def _contests(year: int, cell) -> list[Contest]:
     """Three queries: the teams, the awards, and the groups' names that year."""
-    held = ThematicSession.objects.for_year(year).held()
+    held = ThematicSession.objects.for_year(year).of_cell(cell).held()
     contests: dict[int, Contest] = {}
-    groups = groups_of_year(year)
+    groups = groups_of_year(year, cell=cell)
     teams = ContestTeam.objects.filter(session__in=held).select_related("session")
     for team in teams.order_by("session__start", "session", "rank", "-score", "group__order"):
         team.group = groups[team.group_id]
@@ -359,10 +359,11 @@ def _contests(year: int) -> list[Contest]:
     return sorted(contests.values(), key=lambda contest: contest.session.start)
 
 
-def _photos(year: int) -> list[Photo]:
+def _photos(year: int, cell) -> list[Photo]:
     """One query: the first photos of each held session of the year."""
+    held = ThematicSession.objects.for_year(year).of_cell(cell).held()
     return list(
-        Photo.objects.filter(session__in=ThematicSession.objects.for_year(year).held())
+        Photo.objects.filter(session__in=held)
         .annotate(
             place=Window(
                 RowNumber(), partition_by=[F("session_id")], order_by=[F("created_at"), F("pk")]
@@ -375,10 +376,10 @@ def _photos(year: int) -> list[Photo]:
 
 
 def annual_report(year: int, cell) -> AnnualReport:
-    """The annual report of ``year``, with ``cell``'s plan. Its figures count every row
-    of the year: one cell per Chibo until the cells' queries are scoped (issue 11)."""
-    summary = year_summary(year)
-    held = ThematicSession.objects.for_year(year).held()
+    """``cell``'s annual report of ``year``: its plan, and figures of its rows only."""
+    summary = year_summary(year, cell=cell)
+    sessions = ThematicSession.objects.for_year(year).of_cell(cell)
+    held = sessions.held()
     format_labels = dict(Format.choices)
     formats_count = [
         (format_labels.get(row["format"], row["format"]), row["n"])
@@ -395,18 +396,17 @@ def annual_report(year: int, cell) -> AnnualReport:
     )
     return AnnualReport(
         summary=summary,
-        plan=AnnualPlan.objects.filter(cell=cell, year=year).first(),
+        plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
         formats=formats_count,
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
-        contests=_contests(year),
-        photos=_photos(year),
-        secretary=Member.objects.current()
+        contests=_contests(year, cell),
+        photos=_photos(year, cell),
+        secretary=Member.objects.of_cell(cell)
+        .current()
         .filter(position=Member.Position.SECRETARY)
         .order_by("pk")
         .first(),
         other_sessions=list(
-            ThematicSession.objects.for_year(year)
-            .filter(~Q(status=ThematicSession.Status.HELD))
-            .order_by("start", "pk")
+            sessions.filter(~Q(status=ThematicSession.Status.HELD)).order_by("start", "pk")
         ),
     )

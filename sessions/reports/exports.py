@@ -74,14 +74,15 @@ def member_note(row: MemberRow, year: int) -> str:
     return "; ".join(notes)
 
 
-def attendance_rows(year: int) -> list[Attendance]:
-    """The year's attendance rows in session and member order (two queries).
+def attendance_rows(year: int, *, cell) -> list[Attendance]:
+    """``cell``'s attendance rows of the year in session and member order (two queries).
 
     Each row's group carries the name it had at the end of the year.
     """
-    groups = groups_of_year(year)
+    groups = groups_of_year(year, cell=cell)
     rows = list(
         Attendance.objects.for_year(year)
+        .of_cell(cell)
         .select_related("session", "member")
         .order_by("session__start", "session_id", "temporary", "member__sort_name", "member_id")
     )
@@ -90,8 +91,8 @@ def attendance_rows(year: int) -> list[Attendance]:
     return rows
 
 
-def attendance_csv(year: int) -> bytes:
-    """One line per attendance row of ``year``; UTF-8 with BOM for Excel."""
+def attendance_csv(year: int, *, cell) -> bytes:
+    """One line per attendance row of ``cell``'s ``year``; UTF-8 with BOM for Excel."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = spreadsheets.writer(out)  # every text cell quoted and guarded
@@ -110,7 +111,7 @@ def attendance_csv(year: int) -> bytes:
         ]
     )
     numbers: dict[int, int] = {}
-    for row in attendance_rows(year):
+    for row in attendance_rows(year, cell=cell):
         number = numbers.setdefault(row.session_id, len(numbers) + 1)
         writer.writerow(
             [
@@ -408,8 +409,8 @@ def _absences_sheet(sheet: _Sheet, year: int, rows):
 
 
 def attendance_workbook(summary: YearSummary) -> bytes:
-    """The .xlsx file: matrix, summaries, absences."""
-    rows = list(attendance_rows(summary.year))
+    """The .xlsx file of a cell's summary: matrix, summaries, absences."""
+    rows = list(attendance_rows(summary.year, cell=summary.cell))
     marks = {(row.member_id, row.session_id): MARKS.get(row.status) for row in rows}
     workbook = Workbook()
     workbook.properties.creator = "Chibo"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from chibo.lib.cells import cell_filter
 from members.models import Member
 from sessions.models import (
     Attendance,
@@ -83,11 +84,13 @@ def member_record(member: Member, year: int) -> MemberRecord:
     """Five queries: the year's sessions with the member's own row and the group
     meetings, and the yearly counts.
 
-    The year's sessions are those of the member's time in the cell, and any
-    other one at which they have a row (they attended temporarily, say).
+    The year's sessions are those of the member's cell in their time there,
+    and any other one at which they have a row (they attended temporarily, say).
     """
     own = Attendance.objects.filter(member=member)
-    in_cell = Q(start__date__gte=member.joined_cell_on)
+    in_cell = Q(
+        start__date__gte=member.joined_cell_on, **cell_filter(ThematicSession, member.cell_id)
+    )
     if member.left_cell_on is not None:
         in_cell &= Q(start__date__lt=member.left_cell_on)
     sessions = (

@@ -4,8 +4,9 @@ Every total is counted by the database (``aggregate``/``annotate``, mostly
 through ``AttendanceQuerySet.figures_by``); Python only arranges the rows. The
 one exception is the longest run of absences, which needs each member's
 sessions in order: it reads one narrow list of (member, status) pairs. A
-summary therefore costs the same dozen queries for a cell of 30 members or an
-organisation of 300 with twenty years of history.
+summary therefore costs the same dozen queries for a cell of 30 members or one
+of 300 with twenty years of history. Every query reads one cell's rows: each
+function takes the ``cell`` and filters through its models' ``of_cell``.
 
 The rules behind the figures are those of the design:
 
@@ -41,7 +42,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils import timezone
 
-from members.models import Exemption, Member, PartyGroup
+from chibo.lib.cells import cell_filter
+from members.models import Exemption, Member, Organisation, PartyGroup
 from sessions.models import (
     QUARTERS,
     AnnualPlan,
@@ -98,10 +100,10 @@ class YearTotals:
     figures: AttendanceFigures = field(default_factory=AttendanceFigures)
 
     @classmethod
-    def of(cls, year: int) -> "YearTotals":
-        """Two queries: one over the year's sessions, one over its attendance rows."""
-        sessions = _session_counts(ThematicSession.objects.for_year(year))
-        attendance = Attendance.objects.for_year(year).figures()
+    def of(cls, year: int, *, cell) -> "YearTotals":
+        """Two queries: one over ``cell``'s sessions of the year, one over their attendance."""
+        sessions = _session_counts(ThematicSession.objects.for_year(year).of_cell(cell))
+        attendance = Attendance.objects.for_year(year).of_cell(cell).figures()
         return cls(
             year=year,
             temporary=attendance["temporary"],
@@ -198,6 +200,7 @@ class YearView:
     """
 
     year: int
+    cell: Organisation
     totals: YearTotals
     quarters: list[QuarterRow]
     sessions: list[SessionRow]
@@ -256,12 +259,13 @@ class YearSummary(YearView):
         return None if change is None else abs(change)
 
 
-def quarter_rows(year: int, today: dt.date) -> list[QuarterRow]:
+def quarter_rows(year: int, today: dt.date, *, cell) -> list[QuarterRow]:
     """One query: the year's sessions counted by quarter of their (current) date."""
+    sessions = ThematicSession.objects.for_year(year).of_cell(cell)
     rows = {
         row["quarter"]: row
         for row in _session_counts(
-            ThematicSession.objects.for_year(year).annotate(quarter=ExtractQuarter("start")),
+            sessions.annotate(quarter=ExtractQuarter("start")),
             group_by=("quarter",),
         )
     }
@@ -284,7 +288,7 @@ def quarter_rows(year: int, today: dt.date) -> list[QuarterRow]:
     return result
 
 
-def session_rows(year: int) -> list[SessionRow]:
+def session_rows(year: int, *, cell) -> list[SessionRow]:
     """Two queries: the year's held sessions, and their attendance counted by session.
 
     Counting in a query of its own, grouped by the session's id, rather than
@@ -293,12 +297,14 @@ def session_rows(year: int) -> list[SessionRow]:
     """
     sessions = (
         ThematicSession.objects.for_year(year)
+        .of_cell(cell)
         .held()
         .select_related("preparer")
         .order_by("start", "pk")
     )
     counts = {
-        row["session"]: row for row in Attendance.objects.for_year(year).figures_by("session")
+        row["session"]: row
+        for row in Attendance.objects.for_year(year).of_cell(cell).figures_by("session")
     }
     empty = {"expected": 0, "present": 0, "excused": 0, "unexcused": 0, "temporary": 0}
     rows = []
@@ -308,9 +314,9 @@ def session_rows(year: int) -> list[SessionRow]:
     return rows
 
 
-def group_rows(year: int, groups: dict) -> list[GroupRow]:
+def group_rows(year: int, groups: dict, *, cell) -> list[GroupRow]:
     """One query: counts by the group each member was in at the session."""
-    rows = Attendance.objects.for_year(year).counted().figures_by("group")
+    rows = Attendance.objects.for_year(year).of_cell(cell).counted().figures_by("group")
     result = [GroupRow(groups.get(row["group"]), AttendanceFigures.from_row(row)) for row in rows]
     result.sort(key=lambda row: (row.group is None, *_group_key(row.group)))
     return result
@@ -320,7 +326,7 @@ def _group_key(group):
     return (group.order, group.name) if group is not None else (0, "")
 
 
-def groups_of_year(year: int) -> dict[int, PartyGroup]:
+def groups_of_year(year: int, *, cell) -> dict[int, PartyGroup]:
     """The cell's groups by id, named and ordered as they were at the end of ``year``.
 
     A group renamed or dissolved since keeps, for that year, the name it had.
@@ -328,14 +334,13 @@ def groups_of_year(year: int) -> dict[int, PartyGroup]:
     before Chibo kept history) comes as it is now. One more query for a past
     year: the groups' historical rows up to its end.
     """
-    groups = PartyGroup.objects.in_bulk()
+    groups = PartyGroup.objects.of_cell(cell).in_bulk()
     end = year_bounds(year)[1]
     if end > timezone.now():
         return groups
     seen = set()
-    for record in PartyGroup.history.filter(history_date__lt=end).order_by(
-        "id", "-history_date", "-history_id"
-    ):
+    past = PartyGroup.history.filter(**cell_filter(PartyGroup, cell), history_date__lt=end)
+    for record in past.order_by("id", "-history_date", "-history_id"):
         if record.id in seen:
             continue
         seen.add(record.id)
@@ -344,13 +349,13 @@ def groups_of_year(year: int) -> dict[int, PartyGroup]:
     return groups
 
 
-def members_of_year(year: int):
-    """Members of the cell at any time in ``year``, or with a counted row in it.
+def members_of_year(year: int, *, cell):
+    """Members of ``cell`` at any time in ``year``, or with a counted row in it.
 
     Annotated with ``history_group_id``: the group their record had at the end
     of the year (see ``year_group_ids`` for the group each is counted in).
     """
-    rows = Attendance.objects.for_year(year).counted()
+    rows = Attendance.objects.for_year(year).of_cell(cell).counted()
     group_then = (
         Member.history.filter(id=OuterRef("pk"), history_date__lt=year_bounds(year)[1])
         .order_by("-history_date", "-history_id")
@@ -360,13 +365,14 @@ def members_of_year(year: int):
         Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=dt.date(year, 1, 1))
     )
     return (
-        Member.objects.filter(in_cell | Exists(rows.filter(member=OuterRef("pk"))))
+        Member.objects.of_cell(cell)
+        .filter(in_cell | Exists(rows.filter(member=OuterRef("pk"))))
         .annotate(history_group_id=Subquery(group_then[:1], output_field=IntegerField()))
         .order_by()
     )
 
 
-def last_row_groups(year: int) -> dict[int, int | None]:
+def last_row_groups(year: int, *, cell) -> dict[int, int | None]:
     """The group of each member's last counted row of ``year`` (one query).
 
     One pass over the year's rows in session order: a subquery per member
@@ -374,6 +380,7 @@ def last_row_groups(year: int) -> dict[int, int | None]:
     """
     rows = (
         Attendance.objects.for_year(year)
+        .of_cell(cell)
         .counted()
         .order_by("session__start", "pk")
         .values_list("member_id", "group_id")
@@ -390,7 +397,7 @@ def year_group_id(member, last_groups: dict) -> int | None:
     return None
 
 
-def longest_absence_runs(year: int) -> dict[int, int]:
+def longest_absence_runs(year: int, *, cell) -> dict[int, int]:
     """The most sessions in a row each member missed (excused or not) in ``year``.
 
     One query of (member, status) pairs in session order. Sessions at which a
@@ -399,6 +406,7 @@ def longest_absence_runs(year: int) -> dict[int, int]:
     """
     pairs = (
         Attendance.objects.for_year(year)
+        .of_cell(cell)
         .counted()
         .order_by("member_id", "session__start", "session_id")
         .values_list("member_id", "status")
@@ -409,21 +417,21 @@ def longest_absence_runs(year: int) -> dict[int, int]:
     }
 
 
-def member_rows(year: int, groups: dict) -> list[MemberRow]:
+def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
     """Five queries: the members, their exemptions, their counts, their runs, their groups."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     exemptions = Exemption.objects.filter(
         Q(starts_on__lte=last), Q(ends_on__isnull=True) | Q(ends_on__gte=first)
     ).order_by("starts_on")
-    members = members_of_year(year).prefetch_related(
+    members = members_of_year(year, cell=cell).prefetch_related(
         Prefetch("exemptions", queryset=exemptions, to_attr="year_exemptions")
     )
     figures = {
         row["member"]: AttendanceFigures.from_row(row)
-        for row in Attendance.objects.for_year(year).figures_by("member")
+        for row in Attendance.objects.for_year(year).of_cell(cell).figures_by("member")
     }
-    runs = longest_absence_runs(year)
-    last_groups = last_row_groups(year)
+    runs = longest_absence_runs(year, cell=cell)
+    last_groups = last_row_groups(year, cell=cell)
     result = [
         MemberRow(
             member=member,
@@ -438,10 +446,11 @@ def member_rows(year: int, groups: dict) -> list[MemberRow]:
     return result
 
 
-def temporary_rows(year: int) -> list[TemporaryRow]:
+def temporary_rows(year: int, *, cell) -> list[TemporaryRow]:
     """One query: members attending temporarily, with the sessions they came to."""
     rows = (
         Attendance.objects.for_year(year)
+        .of_cell(cell)
         .filter(temporary=True)
         .values("member", "member__full_name", "member__home_cell", "member__sort_name")
         .order_by("member__sort_name", "member")
@@ -462,19 +471,21 @@ def temporary_rows(year: int) -> list[TemporaryRow]:
     ]
 
 
-def year_summary(year: int, today: dt.date | None = None) -> YearSummary:
-    """Everything the leaders' summary shows for ``year``, in a fixed number of queries."""
+def year_summary(year: int, today: dt.date | None = None, *, cell) -> YearSummary:
+    """Everything the leaders' summary shows of ``cell``'s ``year``, in a fixed number of
+    queries."""
     today = today or timezone.localdate()
-    groups = groups_of_year(year)
+    groups = groups_of_year(year, cell=cell)
     return YearSummary(
         year=year,
-        totals=YearTotals.of(year),
-        previous=YearTotals.of(year - 1),
-        quarters=quarter_rows(year, today),
-        sessions=session_rows(year),
-        groups=group_rows(year, groups),
-        members=member_rows(year, groups),
-        temporary=temporary_rows(year),
+        cell=cell,
+        totals=YearTotals.of(year, cell=cell),
+        previous=YearTotals.of(year - 1, cell=cell),
+        quarters=quarter_rows(year, today, cell=cell),
+        sessions=session_rows(year, cell=cell),
+        groups=group_rows(year, groups, cell=cell),
+        members=member_rows(year, groups, cell=cell),
+        temporary=temporary_rows(year, cell=cell),
     )
 
 
@@ -494,7 +505,7 @@ class YearGlance(YearView):
         return self.members_unexcused, self.members_in_a_row
 
 
-def year_glance(year: int, today: dt.date | None = None) -> YearGlance:
+def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
     """The leader's home: eight queries, none of them per member.
 
     A member is flagged in the summary from their counted rows of the year
@@ -504,21 +515,23 @@ def year_glance(year: int, today: dt.date | None = None) -> YearGlance:
     today = today or timezone.localdate()
     unexcused = sum(
         AttendanceFigures.from_row(row).too_many_unexcused
-        for row in Attendance.objects.for_year(year).figures_by("member")
+        for row in Attendance.objects.for_year(year).of_cell(cell).figures_by("member")
     )
-    in_a_row = sum(too_many_in_a_row(run) for run in longest_absence_runs(year).values())
+    runs = longest_absence_runs(year, cell=cell)
+    in_a_row = sum(too_many_in_a_row(run) for run in runs.values())
     return YearGlance(
         year=year,
-        totals=YearTotals.of(year),
-        quarters=quarter_rows(year, today),
-        sessions=session_rows(year),
-        groups=group_rows(year, groups_of_year(year)),
+        cell=cell,
+        totals=YearTotals.of(year, cell=cell),
+        quarters=quarter_rows(year, today, cell=cell),
+        sessions=session_rows(year, cell=cell),
+        groups=group_rows(year, groups_of_year(year, cell=cell), cell=cell),
         members_unexcused=unexcused,
         members_in_a_row=in_a_row,
     )
 
 
-def years_with_data(*also: int) -> list[int]:
-    """Years that have a plan, newest first, plus ``also`` (one query)."""
-    years = set(AnnualPlan.objects.values_list("year", flat=True))
+def years_with_data(*also: int, cell) -> list[int]:
+    """Years in which ``cell`` has a plan, newest first, plus ``also`` (one query)."""
+    years = set(AnnualPlan.objects.of_cell(cell).values_list("year", flat=True))
     return sorted(years | set(also), reverse=True)

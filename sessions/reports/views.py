@@ -71,11 +71,12 @@ def summary_current(request):
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def summary(request, year):
     _check_year(year)
-    data = year_summary(year)
+    cell = cell_of(request.user)
+    data = year_summary(year, cell=cell)
     context = {
         "year": year,
         "summary": data,
-        "years": years_with_data(year, timezone.localdate().year),
+        "years": years_with_data(year, timezone.localdate().year, cell=cell),
         **charts_for(data),
     }
     return render(request, "sessions/reports/summary.html", context)
@@ -90,13 +91,15 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def export_csv(request, year):
     _check_year(year)
-    return _download(attendance_csv(year), "text/csv; charset=utf-8", f"chibo-diem-danh-{year}.csv")
+    body = attendance_csv(year, cell=cell_of(request.user))
+    return _download(body, "text/csv; charset=utf-8", f"chibo-diem-danh-{year}.csv")
 
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def export_xlsx(request, year):
     _check_year(year)
-    return _download(attendance_workbook(year_summary(year)), XLSX, f"chibo-diem-danh-{year}.xlsx")
+    body = attendance_workbook(year_summary(year, cell=cell_of(request.user)))
+    return _download(body, XLSX, f"chibo-diem-danh-{year}.xlsx")
 
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
@@ -141,7 +144,8 @@ def member_detail(request, pk):
     """
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
-    member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
+    members = Member.objects.of_cell(cell_of(request.user))
+    member = get_object_or_404(members.select_related("group", "user"), pk=pk)
     lines = member_years(member)
     years = [(line.year, line.figures) for line in lines]
     figures_of = dict(years)
@@ -184,7 +188,8 @@ def my_record(request):
 
 
 def member_record_view(request, member_pk, year):
-    member = get_object_or_404(Member.objects.select_related("group"), pk=member_pk)
+    members = Member.objects.of_cell(cell_of(request.user))
+    member = get_object_or_404(members.select_related("group"), pk=member_pk)
     is_own = member.user_id is not None and member.user_id == request.user.pk
     if not (is_own or request.user.has_perm(VIEW_ATTENDANCE)) or not valid_year(year):
         raise Http404
