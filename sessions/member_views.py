@@ -19,9 +19,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from chibo.lib.cells import of_cell
 from chibo.lib.roles import VIEW_SESSION
 from members import services as member_services
-from members.models import Member, member_of
+from members.models import Member, cell_of, member_of
 from sessions import calendar
 from sessions.agenda import AgendaItem, items_for, sessions_for, upcoming_for
 from sessions.models import GroupMeeting, ThematicSession
@@ -96,7 +97,9 @@ def session_ics(request, pk):
     """One session as a calendar file, at the signed-in member's own group's time."""
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
-        ThematicSession.objects.select_related("presiding", "preparer").prefetch_related(
+        of_cell(ThematicSession.objects, cell_of(request.user))
+        .select_related("presiding", "preparer")
+        .prefetch_related(
             Prefetch("group_meetings", queryset=meetings), "documents", "postponements"
         ),
         pk=pk,

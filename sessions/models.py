@@ -508,8 +508,17 @@ class ThematicSession(models.Model):
             raise ValidationError(errors)
 
     def expected_members(self):
-        """Members expected at this session, from the member list as of its date."""
-        return Member.objects.expected_on(self.day)
+        """Members of the session's cell expected at it, from the member list as of its date."""
+        return Member.objects.filter(cell=self.plan.cell_id).expected_on(self.day)
+
+    def possible_temporaries(self):
+        """Members of the session's cell attending temporarily from another on its day."""
+        day = self.day
+        return Member.objects.filter(
+            Q(temporary=True, joined_cell_on__lte=day),
+            Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
+            cell=self.plan.cell_id,
+        )
 
     def roster(self) -> Roster:
         """The attendance sheet's lines, in three queries whatever the cell's size.
@@ -550,7 +559,8 @@ class ThematicSession(models.Model):
         temporaries = Member.objects.filter(
             Q(temporary=True, joined_cell_on__lte=day)
             & (Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day))
-            | Q(pk__in=present)
+            | Q(pk__in=present),
+            cell=self.plan.cell_id,
         )
         return Roster(rows, missing, [(member, member.pk in present) for member in temporaries])
 
