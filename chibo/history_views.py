@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from chibo.history import member_history, recent_changes, session_history
+from chibo.lib.cells import of_cell
 from chibo.lib.dates import valid_year
 from chibo.lib.roles import VIEW_HISTORY, VIEW_MEMBER
-from members.models import Member
+from members.models import Member, cell_of
 from sessions.models import ThematicSession
 from sessions.reports.views import own_record_or_404
 
@@ -52,7 +53,7 @@ def member_history_page(request, pk):
         return own_record_or_404(request, pk)
     if not request.user.has_perms(VIEW_HISTORY):
         raise PermissionDenied
-    member = get_object_or_404(Member, pk=pk)
+    member = get_object_or_404(of_cell(Member.objects, cell_of(request.user)), pk=pk)
     context = {
         "title": _("Lịch sử thay đổi: %(name)s") % {"name": member.full_name},
         "member": member,
@@ -63,7 +64,9 @@ def member_history_page(request, pk):
 
 @permission_required(VIEW_HISTORY, raise_exception=True)
 def session_history_page(request, pk):
-    session = get_object_or_404(ThematicSession.objects.select_related("plan"), pk=pk)
+    session = get_object_or_404(
+        of_cell(ThematicSession.objects, cell_of(request.user)).select_related("plan"), pk=pk
+    )
     context = {
         "title": _("Lịch sử thay đổi: %(topic)s") % {"topic": session.topic},
         "session": session,

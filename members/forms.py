@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from chibo.lib.cells import of_cell
 from chibo.lib.forms import CellModelForm, UniqueOffFormMixin
 from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
@@ -22,6 +23,11 @@ ROLE_CHOICES = [
     (LEADER, _("Lãnh đạo, cấp ủy: xem mọi số liệu, không sửa")),
     (SECRETARY, _("Bí thư, phó bí thư: quản lý kế hoạch, điểm danh, đảng viên")),
 ]
+
+
+def active_groups_of(cell):
+    """The groups a member of ``cell`` can be put in: that cell's active ones, no other's."""
+    return of_cell(PartyGroup.objects, cell).filter(is_active=True)
 
 
 class MemberForm(CellModelForm):
@@ -55,7 +61,7 @@ class MemberForm(CellModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "group" in self.fields:
-            self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
+            self.fields["group"].queryset = active_groups_of(self.instance.cell_id)
             self.fields["group"].required = False
             self.fields["group"].empty_label = "—"
 
@@ -92,7 +98,7 @@ class MoveForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].required = True
-        self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
+        self.fields["group"].queryset = active_groups_of(self.instance.cell_id)
         self.current_group_id = self.instance.group_id
 
     def clean_group(self):
@@ -185,7 +191,12 @@ class GroupForm(CellModelForm):
         super().__init__(*args, **kwargs)
         leader = self.fields["leader"]
         if self.instance.pk:
-            leader.queryset = Member.objects.regular().current().filter(group=self.instance)
+            leader.queryset = (
+                of_cell(Member.objects, self.instance.cell_id)
+                .regular()
+                .current()
+                .filter(group=self.instance)
+            )
             leader.empty_label = "—"
         else:
             # A new group has no members yet: its leader is chosen once it has some.

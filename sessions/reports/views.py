@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.lib.cells import of_cell
 from chibo.lib.dates import valid_year
 from chibo.lib.query import number_from
 from chibo.lib.roles import VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
@@ -141,7 +142,9 @@ def member_detail(request, pk):
     """
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
-    member = get_object_or_404(Member.objects.select_related("group", "user"), pk=pk)
+    member = get_object_or_404(
+        of_cell(Member.objects, cell_of(request.user)).select_related("group", "user"), pk=pk
+    )
     lines = member_years(member)
     years = [(line.year, line.figures) for line in lines]
     figures_of = dict(years)
@@ -184,7 +187,9 @@ def my_record(request):
 
 
 def member_record_view(request, member_pk, year):
-    member = get_object_or_404(Member.objects.select_related("group"), pk=member_pk)
+    member = get_object_or_404(
+        of_cell(Member.objects, cell_of(request.user)).select_related("group"), pk=member_pk
+    )
     is_own = member.user_id is not None and member.user_id == request.user.pk
     if not (is_own or request.user.has_perm(VIEW_ATTENDANCE)) or not valid_year(year):
         raise Http404
