@@ -19,7 +19,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
+from chibo.lib.cells import of_cell
 from chibo.lib.roles import VIEW_SESSION
+from members.models import cell_of
+from sessions.models import Document, Photo
 
 # The policy of every uploaded file Chibo sends: were a browser ever to show
 # one as a page (an HTML part, a script in a text file), it would run in a
@@ -135,6 +138,23 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+def of_the_cell(name: str, cell) -> bool:
+    """Whether the stored file ``name`` may be sent to a user of ``cell``.
+
+    A file that a document or photo names is sent only if one of them is of
+    ``cell``: another cell's file is answered like a missing one. A file no
+    row names (none should exist: files go with their rows) is not a cell's.
+    """
+    owners = [
+        Document.objects.filter(file=name),
+        Photo.objects.filter(image=name),
+        Photo.objects.filter(thumbnail=name),
+    ]
+    if not any(owner.exists() for owner in owners):
+        return True
+    return any(of_cell(owner, cell).exists() for owner in owners)
+
+
 def media(request, path):
     """Send an uploaded file to a user of the cell; 404 for anything else.
 
@@ -152,6 +172,8 @@ def media(request, path):
     except (OSError, ValueError) as error:  # e.g. a NUL byte in the path
         raise Http404 from error
     if not target.is_relative_to(root) or not target.is_file():
+        raise Http404
+    if not of_the_cell(target.relative_to(root).as_posix(), cell_of(request.user)):
         raise Http404
 
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"

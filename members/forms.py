@@ -24,6 +24,11 @@ ROLE_CHOICES = [
 ]
 
 
+def active_groups_of(cell):
+    """The groups a member of ``cell`` can be put in: that cell's active ones, no other's."""
+    return PartyGroup.objects.of_cell(cell).filter(is_active=True)
+
+
 class MemberForm(CellModelForm):
     class Meta:
         model = Member
@@ -55,7 +60,7 @@ class MemberForm(CellModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "group" in self.fields:
-            self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
+            self.fields["group"].queryset = active_groups_of(self.instance.cell_id)
             self.fields["group"].required = False
             self.fields["group"].empty_label = "—"
 
@@ -92,7 +97,7 @@ class MoveForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].required = True
-        self.fields["group"].queryset = PartyGroup.objects.filter(is_active=True)
+        self.fields["group"].queryset = active_groups_of(self.instance.cell_id)
         self.current_group_id = self.instance.group_id
 
     def clean_group(self):
@@ -185,7 +190,12 @@ class GroupForm(CellModelForm):
         super().__init__(*args, **kwargs)
         leader = self.fields["leader"]
         if self.instance.pk:
-            leader.queryset = Member.objects.regular().current().filter(group=self.instance)
+            leader.queryset = (
+                Member.objects.of_cell(self.instance.cell_id)
+                .regular()
+                .current()
+                .filter(group=self.instance)
+            )
             leader.empty_label = "—"
         else:
             # A new group has no members yet: its leader is chosen once it has some.

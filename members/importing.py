@@ -246,11 +246,17 @@ class GroupMatcher:
         return matches[0] if len(matches) == 1 else None
 
 
-def check_rows(rows: list[ImportRow]) -> list[ImportRow]:
-    """Fill each row's clean ``data`` and its ``errors`` (in Vietnamese); three queries."""
-    groups = list(PartyGroup.objects.filter(is_active=True))
+def check_rows(rows: list[ImportRow], *, cell) -> list[ImportRow]:
+    """Fill each row's clean ``data`` and its ``errors`` (in Vietnamese); three queries.
+
+    Groups are matched, and names checked for duplicates, within ``cell`` only.
+    """
+    groups = list(PartyGroup.objects.of_cell(cell).filter(is_active=True))
     matcher = GroupMatcher(groups)
-    existing = {fold(name) for name in Member.objects.current().values_list("full_name", flat=True)}
+    existing = {
+        fold(name)
+        for name in Member.objects.of_cell(cell).current().values_list("full_name", flat=True)
+    }
     seen = {}
     for row in rows:
         raw, data, errors = row.raw, row.data, row.errors

@@ -1,6 +1,7 @@
 import secrets
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -385,6 +386,20 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.pk])
+
+    def clean(self):
+        """The member's group is a group of the member's cell.
+
+        The database cannot check it: a check constraint sees one row, and a
+        composite foreign key (group, cell) is not expressible in Django
+        without a trigger. The forms offer only the cell's groups; this is
+        the guard behind them, for every form and full_clean().
+        """
+        super().clean()
+        if self.group_id and self.cell_id and self.group.cell_id != self.cell_id:
+            raise ValidationError(
+                {"group": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+            )
 
     @property
     def has_left(self):

@@ -101,7 +101,9 @@ def import_members(
     Their history rows name ``user``: a bulk write sends no signal, so the
     history is written by ``bulk_create_with_history`` and needs to be told.
     """
-    if any(row.errors for row in rows):
+    cell_id = getattr(cell, "pk", cell)
+    wrong_cell = any(row.data.get("group") and row.data["group"].cell_id != cell_id for row in rows)
+    if wrong_cell or any(row.errors for row in rows):
         raise ServiceError(_("Tệp còn dòng lỗi: chưa nhập đảng viên nào."))
     members = []
     for row in rows:

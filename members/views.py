@@ -57,9 +57,14 @@ FILTERS = {
 }
 
 
-def filtered_members(name, today):
+def cell_members(request):
+    """The members of the cell the request works in: another cell's answer 404."""
+    return Member.objects.of_cell(cell_of(request.user))
+
+
+def filtered_members(name, today, cell):
     exempt = Exemption.objects.covering(today).filter(member=OuterRef("pk"))
-    members = Member.objects.annotate(exempt_now=Exists(exempt))
+    members = Member.objects.of_cell(cell).annotate(exempt_now=Exists(exempt))
     current = members.regular().current()
     return {
         "active": current,
@@ -70,12 +75,12 @@ def filtered_members(name, today):
     }[name]
 
 
-def filter_counts(today):
+def filter_counts(today, cell):
     """How many members each filter shows, in one query."""
     exempt = Exists(Exemption.objects.covering(today).filter(member=OuterRef("pk")))
     current = Q(temporary=False, left_cell_on__isnull=True)
     # Aggregate names must not be field names ("temporary"): prefix them.
-    counts = Member.objects.aggregate(
+    counts = Member.objects.of_cell(cell).aggregate(
         n_active=Count("pk", filter=current),
         n_probationary=Count("pk", filter=current & Q(standing=Member.Standing.PROBATIONARY)),
         n_exempt=Count("pk", filter=current & Q(exempt)),
@@ -108,10 +113,11 @@ def member_list(request):
     if chosen not in FILTERS:
         chosen = "active"
     search = request.GET.get("q", "").strip()[:100]
-    groups = list(PartyGroup.objects.all())
+    cell = cell_of(request.user)
+    groups = list(PartyGroup.objects.of_cell(cell))
     # Anything that is no id of ours shows every group.
     group_id = number_from(request.GET.get("group"))
-    members = filtered_members(chosen, today)
+    members = filtered_members(chosen, today, cell)
     if group_id is not None:
         members = members.filter(group_id=group_id)
     if search:
@@ -136,7 +142,7 @@ def member_list(request):
     ]
     if None in by_group:
         sections.append((None, by_group[None], group_totals.get(None, 0)))
-    counts = filter_counts(today)
+    counts = filter_counts(today, cell)
     kept = {"filter": chosen, "group": group_id or "", "q": search}
     context = {
         "sections": sections,
@@ -166,7 +172,7 @@ def member_create(request):
 
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_edit(request, pk):
-    member = get_object_or_404(Member, pk=pk)
+    member = get_object_or_404(cell_members(request), pk=pk)
     form = MemberEditForm(request.POST or None, instance=member)
     if form.is_valid():
         form.save()
@@ -177,7 +183,9 @@ def member_edit(request, pk):
 
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_move(request, pk):
-    member = get_object_or_404(Member.objects.select_related("group"), pk=pk, temporary=False)
+    member = get_object_or_404(
+        cell_members(request).select_related("group"), pk=pk, temporary=False
+    )
     refusal = services.left_refusal(member)
     if refusal:
         messages.error(request, refusal)
@@ -200,7 +208,7 @@ def member_move(request, pk):
 
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_leave(request, pk):
-    member = get_object_or_404(Member, pk=pk)
+    member = get_object_or_404(cell_members(request), pk=pk)
     refusal = services.left_refusal(member)
     if refusal:
         messages.error(request, refusal)
@@ -227,7 +235,7 @@ def member_leave(request, pk):
 
 @permission_required(ADD_EXEMPTION, raise_exception=True)
 def exemption_create(request, pk):
-    member = get_object_or_404(Member, pk=pk)
+    member = get_object_or_404(cell_members(request), pk=pk)
     form = ExemptionForm(request.POST or None, instance=Exemption(member=member))
     if form.is_valid():
         form.save()
@@ -240,7 +248,9 @@ def exemption_create(request, pk):
 @permission_required(CHANGE_EXEMPTION, raise_exception=True)
 def exemption_edit(request, pk, exemption_pk):
     exemption = get_object_or_404(
-        Exemption.objects.select_related("member"), member_id=pk, pk=exemption_pk
+        Exemption.objects.of_cell(cell_of(request.user)).select_related("member"),
+        member_id=pk,
+        pk=exemption_pk,
     )
     form = ExemptionForm(request.POST or None, instance=exemption)
     if form.is_valid():
@@ -257,7 +267,7 @@ def exemption_edit(request, pk, exemption_pk):
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_account(request, pk):
     """Give a member a login and a role, change them, or see the one-time link."""
-    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    member = get_object_or_404(cell_members(request).select_related("user"), pk=pk)
     user = member.user
     active = user is not None and user.is_active
     initial = {
@@ -316,7 +326,7 @@ def share_password_link(request, member):
 @require_POST
 def member_account_link(request, pk):
     """A new one-time link for a login that is open (the member forgot, or lost it)."""
-    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    member = get_object_or_404(cell_members(request).select_related("user"), pk=pk)
     refusal = services.no_login_refusal(member)
     if refusal:
         messages.error(request, refusal)
@@ -332,7 +342,7 @@ def member_account_link(request, pk):
 
 @permission_required(CHANGE_MEMBER, raise_exception=True)
 def member_account_revoke(request, pk):
-    member = get_object_or_404(Member.objects.select_related("user"), pk=pk)
+    member = get_object_or_404(cell_members(request).select_related("user"), pk=pk)
     refusal = services.no_login_refusal(member)
     if refusal:
         messages.error(request, refusal)
@@ -373,8 +383,10 @@ def cell_profile(request):
 @permission_required(VIEW_GROUP, raise_exception=True)
 def group_list(request):
     current = Q(members__temporary=False, members__left_cell_on__isnull=True)
-    groups = PartyGroup.objects.select_related("leader").annotate(
-        member_count=Count("members", filter=current)
+    groups = (
+        PartyGroup.objects.of_cell(cell_of(request.user))
+        .select_related("leader")
+        .annotate(member_count=Count("members", filter=current))
     )
     return render(request, "members/group_list.html", {"groups": groups})
 
@@ -391,7 +403,7 @@ def group_create(request):
 
 @permission_required(CHANGE_GROUP, raise_exception=True)
 def group_edit(request, pk):
-    group = get_object_or_404(PartyGroup, pk=pk)
+    group = get_object_or_404(PartyGroup.objects.of_cell(cell_of(request.user)), pk=pk)
     form = GroupForm(request.POST or None, instance=group)
     if form.is_valid():
         form.save()
@@ -403,7 +415,7 @@ def group_edit(request, pk):
 @permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_move(request, pk, direction):
-    group = get_object_or_404(PartyGroup, pk=pk)
+    group = get_object_or_404(PartyGroup.objects.of_cell(cell_of(request.user)), pk=pk)
     services.move_group(group=group, step=-1 if direction == "up" else 1, user=request.user)
     return redirect("members:groups")
 
@@ -411,7 +423,7 @@ def group_move(request, pk, direction):
 @permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_archive(request, pk):
-    group = get_object_or_404(PartyGroup, pk=pk)
+    group = get_object_or_404(PartyGroup.objects.of_cell(cell_of(request.user)), pk=pk)
     try:
         services.archive_group(group=group)
     except services.ServiceError as error:
@@ -424,7 +436,7 @@ def group_archive(request, pk):
 @permission_required(CHANGE_GROUP, raise_exception=True)
 @require_POST
 def group_restore(request, pk):
-    group = get_object_or_404(PartyGroup, pk=pk)
+    group = get_object_or_404(PartyGroup.objects.of_cell(cell_of(request.user)), pk=pk)
     services.restore_group(group=group)
     messages.success(request, _("%(group)s hoạt động trở lại.") % {"group": group})
     return redirect("members:groups")
@@ -440,7 +452,9 @@ def member_import(request):
     rows, token = None, None
     if form.is_valid():
         try:
-            rows = check_rows(raw_rows(read_table(form.cleaned_data["file"])))
+            rows = check_rows(
+                raw_rows(read_table(form.cleaned_data["file"])), cell=cell_of(request.user)
+            )
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -475,9 +489,10 @@ def member_import_confirm(request):
             request, _("Bản xem trước đã hết hạn hoặc không hợp lệ: hãy tải tệp lên lại.")
         )
         return redirect("members:import")
-    rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines])
+    cell = cell_of(request.user)
+    rows = check_rows([ImportRow(line=line, raw=raw) for line, raw in lines], cell=cell)
     try:
-        members = services.import_members(rows=rows, cell=cell_of(request.user), user=request.user)
+        members = services.import_members(rows=rows, cell=cell, user=request.user)
     except services.ServiceError:
         # The rows passed at the preview: the cell has changed since.
         messages.error(request, _("Danh sách đã thay đổi từ lúc xem trước: chưa nhập ai."))
@@ -494,7 +509,7 @@ def member_import_template(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="danh-sach-dang-vien.csv"'
     response.write("\ufeff")  # lets Excel read the file as UTF-8
-    group = PartyGroup.objects.filter(is_active=True).first()
+    group = PartyGroup.objects.of_cell(cell_of(request.user)).filter(is_active=True).first()
     writer = spreadsheets.writer(response)  # quoted, never a formula (a group's name)
     writer.writerow(
         [

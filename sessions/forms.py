@@ -54,12 +54,14 @@ DOCUMENT_EXTENSIONS = (
 MAX_PHOTOS_PER_UPLOAD = 10
 
 
-def member_queryset(*keep):
-    """Members who can be chosen now, plus those already chosen (who may have left)."""
+def member_queryset(cell, *keep):
+    """Members of ``cell`` who can be chosen now, plus those already chosen (who may have left)."""
     keep = [pk for pk in keep if pk]
-    return Member.objects.filter(
-        Q(left_cell_on__isnull=True, temporary=False) | Q(pk__in=keep)
-    ).select_related("group")
+    return (
+        Member.objects.of_cell(cell)
+        .filter(Q(left_cell_on__isnull=True, temporary=False) | Q(pk__in=keep))
+        .select_related("group")
+    )
 
 
 def with_time(day_and_time: dt.datetime, time: dt.time) -> dt.datetime:
@@ -179,7 +181,10 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         self.init_end()
         instance = self.instance
         queryset = member_queryset(
-            instance.preparer_id, instance.presiding_id, instance.minute_taker_id
+            instance.plan.cell_id,
+            instance.preparer_id,
+            instance.presiding_id,
+            instance.minute_taker_id,
         )
         pickers = [self.fields[name] for name in ("preparer", "presiding", "minute_taker")]
         for field in pickers:
@@ -212,11 +217,11 @@ class MeetingForm(StartEndMixin, forms.ModelForm):
         return self.combine_end(super().clean())
 
 
-def share_member_pickers(forms_, name):
-    """The ``name`` member picker of every form: the current members, and those the
-    rows already name; listed once for all the rows (one query)."""
+def share_member_pickers(forms_, name, cell):
+    """The ``name`` member picker of every form: the current members of ``cell``, and
+    those the rows already name; listed once for all the rows (one query)."""
     pickers = [form.fields[name] for form in forms_]
-    queryset = member_queryset(*(getattr(form.instance, f"{name}_id") for form in forms_))
+    queryset = member_queryset(cell, *(getattr(form.instance, f"{name}_id") for form in forms_))
     for field in pickers:
         field.queryset = queryset
         field.empty_label = "—"
@@ -237,7 +242,7 @@ class GroupRowsMixin:
 class BaseMeetingFormSet(GroupRowsMixin, BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        share_member_pickers(self.forms, "presiding")
+        share_member_pickers(self.forms, "presiding", self.instance.plan.cell_id)
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -567,7 +572,7 @@ class AwardForm(forms.ModelForm):
 class BaseAwardFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        share_member_pickers(self.forms, "member")
+        share_member_pickers(self.forms, "member", self.instance.plan.cell_id)
 
 
 AwardFormSet = inlineformset_factory(

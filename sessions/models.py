@@ -516,6 +516,14 @@ class ThematicSession(models.Model):
         """Members of its cell expected at this session, from the member list as of its date."""
         return self.cell_members().expected_on(self.day)
 
+    def possible_temporaries(self):
+        """Members of the session's cell attending temporarily from another on its day."""
+        day = self.day
+        return self.cell_members().filter(
+            Q(temporary=True, joined_cell_on__lte=day),
+            Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
+        )
+
     def roster(self) -> Roster:
         """The attendance sheet's lines, in three queries whatever the cell's size.
 
@@ -555,7 +563,8 @@ class ThematicSession(models.Model):
         temporaries = self.cell_members().filter(
             Q(temporary=True, joined_cell_on__lte=day)
             & (Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day))
-            | Q(pk__in=present)
+            | Q(pk__in=present),
+            cell=self.plan.cell_id,
         )
         return Roster(rows, missing, [(member, member.pk in present) for member in temporaries])
 

@@ -87,11 +87,7 @@ def address_of(member: Member) -> str:
 
 def _recipients(session: ThematicSession):
     """Who is told about a session: expected members and members attending temporarily."""
-    day = session.day
-    temporary = session.cell_members().filter(
-        Q(temporary=True, joined_cell_on__lte=day),
-        Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
-    )
+    temporary = session.possible_temporaries()
     return (session.expected_members() | temporary).select_related("user", "group").distinct()
 
 
@@ -110,7 +106,7 @@ def due_session_reminders(now: dt.datetime, days: int) -> list[tuple[Member, Age
         ThematicSession.objects.filter(status__in=[Status.PLANNED, Status.POSTPONED])
         .filter(Q(start__range=(now, until)) | Q(group_meetings__start__range=(now, until)))
         .distinct()
-        .select_related("presiding", "preparer")
+        .select_related("plan", "presiding", "preparer")
         .prefetch_related(
             Prefetch("group_meetings", queryset=meetings), "documents", "postponements"
         )

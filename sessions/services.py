@@ -74,7 +74,9 @@ def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
                 _("Kế hoạch năm %(year)s đã có kỳ sinh hoạt; không sao chép chồng lên.")
                 % {"year": year}
             )
-        current = set(Member.objects.current().values_list("pk", flat=True))
+        current = set(
+            Member.objects.filter(cell=source.cell_id).current().values_list("pk", flat=True)
+        )
 
         def still_here(member_id):
             return member_id if member_id in current else None

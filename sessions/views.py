@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.lib.cells import of_cell
 from chibo.lib.roles import (
     ADD_DOCUMENT,
     ADD_PHOTO,
@@ -55,17 +56,27 @@ from sessions.models import (
 from sessions.sheet import AttendanceSheetForm
 
 
-def active_groups():
-    return list(PartyGroup.objects.filter(is_active=True))
+def active_groups(cell):
+    return list(PartyGroup.objects.of_cell(cell).filter(is_active=True))
 
 
-def session_or_404(pk, *related):
-    return get_object_or_404(ThematicSession.objects.select_related("plan", *related), pk=pk)
+def cell_sessions(request, queryset=None):
+    """The sessions of the cell the request works in: another cell's answer 404."""
+    return of_cell(ThematicSession.objects if queryset is None else queryset, cell_of(request.user))
+
+
+def session_or_404(request, pk, *related):
+    return get_object_or_404(cell_sessions(request).select_related("plan", *related), pk=pk)
+
+
+def cell_row_or_404(request, model, **lookups):
+    """A row of ``model`` (a document, a photo…) of the request's cell, or 404."""
+    return get_object_or_404(of_cell(model.objects, cell_of(request.user)), **lookups)
 
 
 def cell_plans(request):
     """The plans of the cell the request works in (a year is unique only within a cell)."""
-    return AnnualPlan.objects.filter(cell=cell_of(request.user))
+    return AnnualPlan.objects.of_cell(cell_of(request.user))
 
 
 def plan_or_404(request, year):
@@ -147,9 +158,9 @@ def plan_copy(request, year):
 def session_detail(request, pk):
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
-        ThematicSession.objects.select_related(
-            "plan__cell", "preparer", "presiding", "minute_taker"
-        ).prefetch_related(
+        cell_sessions(request)
+        .select_related("plan__cell", "preparer", "presiding", "minute_taker")
+        .prefetch_related(
             Prefetch("group_meetings", queryset=meetings),
             "documents",
             "postponements",
@@ -186,7 +197,9 @@ def session_form_page(request, session, *, title):
     # checked nor shown with errors, only with what is saved.
     by_group = form["scope"].value() == ThematicSession.Scope.GROUPS
     meetings = meeting_formset(
-        (request.POST or None) if by_group else None, session=session, groups=active_groups()
+        (request.POST or None) if by_group else None,
+        session=session,
+        groups=active_groups(session.plan.cell_id),
     )
     if request.method == "POST" and form.is_valid():
         if not form.instance.is_by_group:
@@ -218,13 +231,13 @@ def session_create(request, year):
 
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_edit(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     return session_form_page(request, session, title=_("Sửa kỳ sinh hoạt chuyên đề"))
 
 
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_postpone(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     refusal = services.postpone_refusal(session)
     if refusal:
         messages.error(request, refusal)
@@ -253,7 +266,7 @@ def session_postpone(request, pk):
 
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_cancel(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     refusal = services.cancel_refusal(session)
     if refusal:
         messages.error(request, refusal)
@@ -273,7 +286,7 @@ def session_cancel(request, pk):
 @permission_required(DELETE_SESSION, raise_exception=True)
 def session_delete(request, pk):
     """Ask, then delete a session that was never held."""
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     refusal = services.delete_reason(session)
     if refusal:
         messages.error(request, refusal)
@@ -302,7 +315,7 @@ def documents_page(request, session, *, form=None, draft_form=None, status=200):
 
 @permission_required(ADD_DOCUMENT, raise_exception=True)
 def session_documents(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     if request.method != "POST":
         return documents_page(request, session)
     form = DocumentForm(request.POST, request.FILES, instance=Document(session=session))
@@ -316,7 +329,7 @@ def session_documents(request, pk):
 @permission_required(CHANGE_SESSION, raise_exception=True)
 @require_POST
 def session_draft_sent(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     form = DraftSentForm(request.POST, instance=session)
     if not form.is_valid():
         return documents_page(request, session, draft_form=form)
@@ -338,7 +351,7 @@ def session_draft_sent(request, pk):
 @permission_required(DELETE_DOCUMENT, raise_exception=True)
 @require_POST
 def document_delete(request, pk, document_pk):
-    document = get_object_or_404(Document, session_id=pk, pk=document_pk)
+    document = cell_row_or_404(request, Document, session_id=pk, pk=document_pk)
     services.delete_document(document=document)
     messages.success(request, _("Đã gỡ tài liệu “%(title)s”.") % {"title": document})
     return redirect("sessions:documents", pk=pk)
@@ -349,7 +362,7 @@ def document_delete(request, pk, document_pk):
 
 @permission_required(ADD_PHOTO, raise_exception=True)
 def session_photos(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     formset = PhotoFormSet(request.POST or None, request.FILES or None, prefix="photos")
     if formset.is_valid():
         photos = services.add_photos(session=session, photos=formset.photos(), user=request.user)
@@ -368,7 +381,7 @@ def session_photos(request, pk):
 @permission_required(CHANGE_PHOTO, raise_exception=True)
 @require_POST
 def photo_caption(request, pk, photo_pk):
-    photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
+    photo = cell_row_or_404(request, Photo, session_id=pk, pk=photo_pk)
     form = CaptionForm(request.POST)
     if form.is_valid():
         services.caption_photo(photo=photo, caption=form.cleaned_data["caption"])
@@ -381,7 +394,7 @@ def photo_caption(request, pk, photo_pk):
 @permission_required(DELETE_PHOTO, raise_exception=True)
 @require_POST
 def photo_delete(request, pk, photo_pk):
-    photo = get_object_or_404(Photo, session_id=pk, pk=photo_pk)
+    photo = cell_row_or_404(request, Photo, session_id=pk, pk=photo_pk)
     services.delete_photo(photo=photo)
     messages.success(request, _("Đã xóa ảnh."))
     return redirect("sessions:photos", pk=pk)
@@ -392,11 +405,11 @@ def photo_delete(request, pk, photo_pk):
 
 @permission_required(CHANGE_CONTEST, raise_exception=True)
 def session_contest(request, pk):
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     if session.format != ThematicSession.Format.CONTEST:
         raise Http404
     data = request.POST or None
-    teams = team_formset(data, session=session, groups=active_groups())
+    teams = team_formset(data, session=session, groups=active_groups(session.plan.cell_id))
     awards = AwardFormSet(data, instance=session, prefix="awards")
     if request.method == "POST" and teams.is_valid() and awards.is_valid():
         services.save_contest(
@@ -429,7 +442,7 @@ def attendance_form(session, data=None):
 @permission_required(CHANGE_ATTENDANCE, raise_exception=True)
 def session_attendance(request, pk):
     """The attendance sheet: every expected member on one page, saved in one submit."""
-    session = session_or_404(pk)
+    session = session_or_404(request, pk)
     refusal = services.attendance_refusal(session, timezone.now())
     if refusal:
         messages.error(request, refusal)
@@ -463,9 +476,9 @@ def session_minutes(request, pk):
     """The minutes (biên bản) of a held session, laid out for A4."""
     meetings = GroupMeeting.objects.select_related("group", "presiding")
     session = get_object_or_404(
-        ThematicSession.objects.select_related(
-            "plan__cell", "preparer", "presiding", "minute_taker"
-        ).prefetch_related(Prefetch("group_meetings", queryset=meetings)),
+        cell_sessions(request)
+        .select_related("plan__cell", "preparer", "presiding", "minute_taker")
+        .prefetch_related(Prefetch("group_meetings", queryset=meetings)),
         pk=pk,
     )
     if session.status != ThematicSession.Status.HELD:

@@ -76,7 +76,9 @@ def test_mark_member_left_is_all_or_nothing(groups):
 
 
 def test_import_members_refuses_rows_with_errors(groups):
-    rows = check_rows([ImportRow(line=2, raw={"full_name": "", "group": "Tổ 1"})])
+    rows = check_rows(
+        [ImportRow(line=2, raw={"full_name": "", "group": "Tổ 1"})], cell=single_cell()
+    )
     with pytest.raises(services.ServiceError):
         services.import_members(rows=rows, cell=single_cell())
     good = check_rows(
@@ -89,7 +91,8 @@ def test_import_members_refuses_rows_with_errors(groups):
                     "joined_cell_on": "06/01/2014",
                 },
             )
-        ]
+        ],
+        cell=single_cell(),
     )
     [member] = services.import_members(rows=good, cell=single_cell())
     assert Member.objects.get(pk=member.pk).group == groups[0]
