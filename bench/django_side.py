@@ -161,10 +161,10 @@ def prepare_load(out):
     users = {
         "member": list(
             User.objects.filter(
-                groups__name=MEMBER, member__left_cell_on__isnull=True, member__temporary=False
+                roles__kind=MEMBER, members__left_cell_on__isnull=True, members__temporary=False
             ).order_by("pk")[: SESSIONS_PER_ROLE["member"]]
         ),
-        "leader": list(User.objects.filter(groups__name=LEADER).order_by("pk")[:3]),
+        "leader": list(User.objects.filter(roles__kind=LEADER).order_by("pk")[:3]),
         "secretary": [objects.secretary],
     }
     sessions = {role: [new_session(user) for user in group] for role, group in users.items()}

@@ -177,7 +177,7 @@ PAGES = [
         "Calendar feed",
         "anonymous",
         "sessions:calendar_feed",
-        args=lambda o: [o.member.member.calendar_token],
+        args=lambda o: [o.member_record.calendar_token],
     ),
 ]
 PAGES_BY_KEY = {page.key: page for page in PAGES}
@@ -223,7 +223,6 @@ class Objects:
     SHEETS = 12
 
     def __init__(self):
-        from django.contrib.auth.models import User
         from django.db.models import Count
         from django.utils import timezone
 
@@ -232,17 +231,20 @@ class Objects:
         from sessions.models import ThematicSession
 
         self.year = timezone.localdate().year
-        regular = User.objects.filter(member__temporary=False, member__left_cell_on__isnull=True)
-        self.secretary = regular.filter(
-            groups__name=SECRETARY, member__position="secretary"
-        ).first()
-        self.leader = regular.filter(groups__name=LEADER).order_by("pk").first()
-        self.member = (
-            regular.filter(groups__name=MEMBER)
-            .annotate(rows=Count("member__attendances"))
+        regular = Member.objects.filter(
+            temporary=False, left_cell_on__isnull=True, user__isnull=False
+        ).select_related("user")
+        self.secretary = (
+            regular.filter(user__roles__kind=SECRETARY, position="secretary").first().user
+        )
+        self.leader = regular.filter(user__roles__kind=LEADER).order_by("user").first().user
+        self.member_record = (
+            regular.filter(user__roles__kind=MEMBER)
+            .annotate(rows=Count("attendances"))
             .order_by("-rows", "pk")
             .first()
         )
+        self.member = self.member_record.user
         self.veteran = (
             Member.objects.annotate(rows=Count("attendances")).order_by("-rows", "pk").first()
         )

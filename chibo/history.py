@@ -256,8 +256,9 @@ def who(row) -> str:
     user = row.history_user
     if user is None:
         return _("hệ thống")
-    member = getattr(user, "member", None)
-    return member.full_name if member is not None else user.username
+    # A login may belong to members of several cells: the same person in each.
+    members = user.members.all()  # prefetched
+    return members[0].full_name if members else user.username
 
 
 # --- Building the entries ------------------------------------------------------------
@@ -265,7 +266,9 @@ def who(row) -> str:
 
 def _rows(model, queryset):
     return list(
-        queryset.select_related("history_user__member").order_by("-history_date", "-history_id")
+        queryset.select_related("history_user")
+        .prefetch_related("history_user__members")
+        .order_by("-history_date", "-history_id")
     )
 
 

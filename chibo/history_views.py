@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from chibo.history import member_history, recent_changes, session_history
 from chibo.lib.dates import valid_year
 from chibo.lib.roles import VIEW_HISTORY, VIEW_MEMBER
-from members.models import Member, cell_of
+from members.models import Member
+from members.workplace import cell_of
 from sessions.models import ThematicSession
 from sessions.reports.views import own_record_or_404
 

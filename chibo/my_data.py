@@ -21,11 +21,10 @@ from django.template.defaultfilters import date as date_format
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from chibo.history import member_history
-from chibo.lib.roles import LEADER, MEMBER, SECRETARY
-from members.models import Exemption, Member, PartyGroup, member_of
+from members.models import Exemption, Member, PartyGroup
+from members.workplace import member_of
 from sessions.models import (
     Attendance,
     Award,
@@ -52,11 +51,6 @@ MEMBER_FIELDS = (
     "email",
     "notes",
 )
-ROLES = {
-    SECRETARY: gettext_lazy("Bí thư, phó bí thư"),
-    LEADER: gettext_lazy("Lãnh đạo, cấp ủy"),
-    MEMBER: gettext_lazy("Đảng viên"),
-}
 
 
 def day(value) -> str:
@@ -95,7 +89,10 @@ def account_of(user) -> dict | None:
         _("Tên đăng nhập"): user.username,
         _("Thư điện tử"): user.email,
         _("Đang mở"): yes_no(user.is_active),
-        _("Vai trò"): ", ".join(str(ROLES.get(g.name, g.name)) for g in user.groups.all()),
+        _("Vai trò"): "; ".join(
+            f"{role.get_kind_display()} — {role.organisation}"
+            for role in user.roles.select_related("organisation")
+        ),
         _("Tạo lúc"): moment(user.date_joined),
         _("Đăng nhập lần cuối"): moment(user.last_login),
     }

@@ -21,7 +21,7 @@ from django.utils.http import content_disposition_header
 
 from chibo.lib.cells import of_cell
 from chibo.lib.roles import VIEW_SESSION
-from members.models import cell_of
+from members.workplace import cell_of
 from sessions.models import Document, Photo
 
 # The policy of every uploaded file Chibo sends: were a browser ever to show

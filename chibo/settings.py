@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "chibo.health.DatabaseUnavailableMiddleware",
     # After the database check: it reads the session.
     "chibo.middleware.IdleSessionMiddleware",
+    # Where the user works (cell or committee): the session's choice.
+    "members.workplace.WorkplaceMiddleware",
 ]
 
 ROOT_URLCONF = "chibo.urls"
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "members.workplace.context",
             ],
         },
     },
@@ -278,8 +281,8 @@ INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last: turns a lockout into its page
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, with the user's member and all permissions loaded
-    # in one query each: two queries fewer on every page (chibo/auth.py).
+    # Django's ModelBackend, with the permissions of the role held where the
+    # user works, all loaded in one query (chibo/auth.py).
     "chibo.auth.ModelBackend",
 ]
 AXES_HANDLER = "chibo.security.LoginLimitsHandler"

@@ -14,6 +14,8 @@ from sessions.reports import urls as reports_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Work in another cell or committee (one where the user holds a role).
+    path("workplace/", views.switch_workplace, name="switch_workplace"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

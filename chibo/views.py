@@ -1,8 +1,22 @@
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from chibo.lib.roles import CHANGE_SESSION, LEADER, MEMBER, SECRETARY, VIEW_SUMMARY
-from members.models import cell_of, member_of
+from chibo.lib.query import number_from
+from chibo.lib.roles import (
+    CHANGE_SESSION,
+    COMMITTEE,
+    LEADER,
+    MEMBER,
+    SECRETARY,
+    VIEW_ROLLUP,
+    VIEW_SUMMARY,
+)
+from members.models import Organisation
+from members.workplace import cell_of, choose, may_work_at, member_of, workplace_of
 from sessions.agenda import upcoming_for
 from sessions.models import (
     AnnualPlan,
@@ -19,7 +33,9 @@ UPCOMING_ON_HOME = 5
 
 
 def role_of(user) -> str | None:
-    """The role whose home page ``user`` sees."""
+    """The role whose home page ``user`` sees where they work."""
+    if workplace_of(user).committee is not None and user.has_perm(VIEW_ROLLUP):
+        return COMMITTEE
     if user.has_perm(CHANGE_SESSION):
         return SECRETARY
     if user.has_perm(VIEW_SUMMARY):
@@ -32,6 +48,8 @@ def role_of(user) -> str | None:
 def home(request):
     """Each role's front page: what a secretary, a leader or a member needs first."""
     role = role_of(request.user)
+    if role == COMMITTEE:
+        return committee_home(request)
     if role == SECRETARY:
         return secretary_home(request)
     if role == LEADER:
@@ -102,3 +120,28 @@ def leader_home(request):
         "session_chart": session_chart(summary.sessions),
     }
     return render(request, "chibo/home_leader.html", context)
+
+
+def committee_home(request):
+    """A committee officer's front page: the cells under their committee."""
+    committee = workplace_of(request.user).committee
+    cells = Organisation.objects.cells().filter(
+        pk__in=Organisation.objects.under(committee).values("pk")
+    )
+    context = {"committee": committee, "cells": cells, "year": timezone.localdate().year}
+    return render(request, "chibo/home_committee.html", context)
+
+
+@require_POST
+def switch_workplace(request):
+    """Work in another organisation: one where the user holds a role, or a cell under it."""
+    organisation = get_object_or_404(Organisation, pk=number_from(request.POST.get("organisation")))
+    if not may_work_at(request.user, organisation):
+        raise Http404
+    choose(request, organisation)
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    return HttpResponseRedirect(target)

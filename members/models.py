@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from chibo.lib.cells import CellQuerySet
 from chibo.lib.dates import PARTY_FOUNDED
-from chibo.lib.roles import ROLE_GROUPS
+from chibo.lib.roles import COMMITTEE, LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 
 # The names the migration gives the committee and the cell when the settings are empty.
@@ -108,6 +108,7 @@ class Organisation(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
+        permissions = [("view_rollup", _("Xem số liệu tổng hợp các chi bộ trực thuộc"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(name=""),
@@ -306,13 +307,15 @@ class Member(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=150)
     # Vietnamese lists sort by given name (the last word), then the rest.
     sort_name = models.CharField(max_length=300, editable=False, db_index=True)
-    user = models.OneToOneField(
+    # One login per person: a member who moved to another cell of this Chibo
+    # has a record in each, both linked to the same login (at most one per cell).
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tài khoản"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="member",
+        related_name="members",
     )
     group = models.ForeignKey(
         PartyGroup,
@@ -374,6 +377,11 @@ class Member(models.Model):
                 | (Q(left_cell_on__isnull=False) & ~Q(left_reason="")),
                 name="member_leave_has_date_and_reason",
                 violation_error_message=_("Khi thôi sinh hoạt cần ghi cả ngày và lý do."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "cell"],
+                name="member_one_login_per_cell",
+                violation_error_message=_("Tài khoản này đã gắn với một đảng viên của chi bộ."),
             ),
         ]
 
@@ -456,24 +464,79 @@ class Exemption(models.Model):
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
-def member_of(user) -> Member | None:
-    """The Member linked to ``user``, or None for an account without one."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.member
-    except Member.DoesNotExist:
-        return None
+class Role(models.Model):
+    """A login's role in an organisation: what it may do there.
 
+    In a cell: secretary, leader or member. At a committee node: committee
+    officer, who reads everything at and under it. One person may hold roles
+    in several organisations (a member who moved, an officer who is also a
+    member of a cell) and works in one at a time (``members.workplace``). A
+    role's permissions are those of the Django group of the same name
+    (``chibo/migrations``), which an administrator may shape in the admin.
+    """
 
-def role_name(user) -> str | None:
-    """The role ``user`` holds (one of ``ROLE_GROUPS``), or None for no open login."""
-    if user is None or not user.is_active:
-        return None
-    for group in user.groups.all():
-        if group.name in ROLE_GROUPS:
-            return group.name
-    return None
+    class Kind(models.TextChoices):
+        SECRETARY = SECRETARY, _("Bí thư, phó bí thư")
+        LEADER = LEADER, _("Lãnh đạo, cấp ủy")
+        MEMBER = MEMBER, _("Đảng viên")
+        COMMITTEE = COMMITTEE, _("Cán bộ cấp ủy cấp trên")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("tổ chức đảng"),
+        on_delete=models.PROTECT,
+        related_name="roles",
+    )
+    kind = models.CharField(_("vai trò"), max_length=20, choices=Kind)
+
+    # A role belongs to the organisation it is held in (a cell, or a committee node).
+    CELL_PATH = "organisation"
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="role_one_per_organisation",
+                violation_error_message=_("Tài khoản này đã có vai trò ở tổ chức đảng này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[SECRETARY, LEADER, MEMBER, COMMITTEE]),
+                name="role_kind_known",
+                violation_error_message=_("Vai trò không hợp lệ."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} — {self.organisation}"
+
+    def clean(self):
+        """Cell roles are held in a cell, the committee role at a committee node.
+
+        The database cannot look at the organisation's kind; the admin and
+        the management command check it here.
+        """
+        if self.organisation_id is None:
+            return
+        in_cell = self.organisation.is_cell
+        if self.kind == COMMITTEE and in_cell:
+            raise ValidationError(
+                {"organisation": _("Cán bộ cấp ủy cấp trên gắn với một đảng bộ, không với chi bộ.")}
+            )
+        if self.kind != COMMITTEE and self.kind and not in_cell:
+            raise ValidationError(
+                {"organisation": _("Bí thư, lãnh đạo và đảng viên giữ vai trò trong một chi bộ.")}
+            )
 
 
 class LoginRecord(models.Model):
@@ -522,19 +585,6 @@ class PasswordLinkCount(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.made}"
-
-
-def cell_of(user) -> Organisation | None:
-    """The cell a request of ``user`` works in: the one place that decides it.
-
-    For now, the cell of the user's member record, or the only cell for an
-    account without one (a superuser). Roles per cell and switching between
-    cells will change this function, not its callers.
-    """
-    member = member_of(user)
-    if member is not None:
-        return member.cell
-    return Organisation.objects.cells().order_by("pk").first()
 
 
 def single_cell() -> Organisation:

@@ -6,7 +6,7 @@ import re
 import smtplib
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,7 +20,7 @@ from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import MEMBER, ROLE_GROUPS, SECRETARY
 from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
-from members.models import Member, Organisation, PartyGroup, new_calendar_token
+from members.models import Member, Organisation, PartyGroup, Role, new_calendar_token
 from members.tokens import new_link_token
 
 logger = logging.getLogger(__name__)
@@ -48,9 +48,10 @@ def left_refusal(member: Member) -> str | None:
 def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "") -> None:
     """Record that a member left the cell; they stay, with all their history.
 
-    Their login is closed, and a group they led no longer names them. A
-    member who left already is refused (``left_refusal``), as saved: the
-    leave form has set the new date on ``member`` by now.
+    Their role in the cell goes, and with it their login when it holds no
+    role elsewhere; a group they led no longer names them. A member who
+    left already is refused (``left_refusal``), as saved: the leave form has
+    set the new date on ``member`` by now.
     """
     with transaction.atomic():
         refusal = left_refusal(Member.objects.select_for_update().get(pk=member.pk))
@@ -62,7 +63,15 @@ def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "
             group.leader = None
             group.save(update_fields=["leader"])
         if member.user_id:
-            _close_login(member.user)
+            leave_cell(member.user, member.cell)
+
+
+def leave_cell(user: User, cell: Organisation) -> None:
+    """Take ``user``'s role in ``cell`` away; close the login if it holds no other."""
+    for role in user.roles.filter(organisation=cell):
+        role.delete()
+    if not user.roles.exists():
+        _close_login(user)
 
 
 def move_member(*, member: Member, group: PartyGroup) -> None:
@@ -206,20 +215,26 @@ def suggest_username(full_name: str) -> str:
     return candidate
 
 
-def check_reach(user: User | None, *, by: User | None) -> None:
+def check_reach(user: User | None, *, by: User | None, cell: Organisation) -> None:
     """Refuse when ``by`` may not change ``user``'s login (name, role, link, revoke).
 
-    The secretary reaches only logins that hold no role above member: no
-    leader's or secretary's role, no staff or superuser flag, no permission
-    given by hand. A login with more is changed by a superuser in the admin.
-    With many cells, a login may hold a role in another cell or a committee:
-    one cell's secretary must never be able to take it over with a
-    set-password link. Their own login stays theirs to rename.
+    The secretary of ``cell`` reaches only logins that hold no role but
+    member of that cell: no leader's or secretary's role, no role in another
+    cell or a committee, no staff or superuser flag, no group or permission
+    given by hand. A login with more is changed by a superuser in the admin:
+    one cell's secretary must never be able to take over another's login
+    with a set-password link. Their own login stays theirs to rename.
     """
     if user is None or by is None or by.is_superuser or user.pk == by.pk:
         return
-    roles = {group.name for group in user.groups.all()}
-    if user.is_superuser or user.is_staff or roles - {MEMBER} or user.user_permissions.exists():
+    above_member = user.roles.exclude(organisation=cell, kind=MEMBER).exists()
+    if (
+        user.is_superuser
+        or user.is_staff
+        or above_member
+        or user.groups.exists()
+        or user.user_permissions.exists()
+    ):
         raise ServiceError(
             _(
                 "Tài khoản này giữ vai trò cao hơn đảng viên: bí thư chi bộ không thay đổi "
@@ -246,7 +261,7 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
         raise ServiceError(refusal)
     if by is not None and member.user_id == by.pk and role != SECRETARY:
         raise ServiceError(_("Không thể tự bỏ vai trò bí thư của chính mình."))
-    check_reach(member.user, by=by)
+    check_reach(member.user, by=by, cell=member.cell)
     with transaction.atomic():
         user = member.user
         if user is None:
@@ -262,7 +277,7 @@ def give_login(*, member: Member, username: str, role: str, by: User | None = No
             user.username = username
             user.email = member.email
             user.save()
-        user.groups.set([Group.objects.get(name=role)])
+        Role.objects.update_or_create(user=user, organisation=member.cell, defaults={"kind": role})
     return user
 
 
@@ -280,7 +295,7 @@ def take_login_away(*, member: Member, by: User) -> None:
         raise ServiceError(refusal)
     if member.user_id == by.pk:
         raise ServiceError(_("Không thể tự thu hồi tài khoản của chính mình."))
-    check_reach(member.user, by=by)
+    check_reach(member.user, by=by, cell=member.cell)
     with transaction.atomic():
         _close_login(member.user)
 
@@ -289,7 +304,9 @@ def _close_login(user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    user.groups.clear()
+    # Through the model, one by one: each removal stays in the roles' history.
+    for role in user.roles.all():
+        role.delete()
 
 
 def password_link(request, user: User) -> str:

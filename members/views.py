@@ -41,7 +41,8 @@ from members.forms import (
     MoveForm,
 )
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
-from members.models import Exemption, Member, PartyGroup, cell_of, role_name
+from members.models import Exemption, Member, PartyGroup
+from members.workplace import cell_of, role_in
 
 IMPORT_SALT = "members.import"
 IMPORT_MAX_AGE = 3600
@@ -272,7 +273,7 @@ def member_account(request, pk):
     active = user is not None and user.is_active
     initial = {
         "username": user.username if user else services.suggest_username(member.full_name),
-        "role": role_name(user) or ROLE_GROUPS[-1],
+        "role": role_in(user, member.cell) or ROLE_GROUPS[-1],
     }
     form = AccountForm(request.POST or None, user=user, initial=initial)
     if form.is_valid():
@@ -332,7 +333,7 @@ def member_account_link(request, pk):
         messages.error(request, refusal)
         return redirect("members:account", pk=member.pk)
     try:
-        services.check_reach(member.user, by=request.user)
+        services.check_reach(member.user, by=request.user, cell=member.cell)
     except services.ServiceError as error:
         messages.error(request, str(error))
     else:

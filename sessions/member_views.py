@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from chibo.lib.roles import VIEW_SESSION
 from members import services as member_services
-from members.models import Member, cell_of, member_of
+from members.models import Member
+from members.workplace import cell_of, member_of
 from sessions import calendar
 from sessions.agenda import AgendaItem, items_for, sessions_for, upcoming_for
 from sessions.models import GroupMeeting, ThematicSession

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
@@ -33,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.lib.roles import CHANGE_SESSION
-from members.models import Member, cell_of
+from members.models import Member, Role
 from sessions import calendar
 from sessions.agenda import AgendaItem
 from sessions.models import GroupMeeting, Reminder, ThematicSession
@@ -220,23 +219,25 @@ def send_session_reminders(
 
 
 def secretaries():
-    """Active users who keep the cell's sessions (the permission, not the group name)."""
+    """Roles of active logins that keep a cell's sessions, each with its cell.
+
+    The role's group holds the permission (an administrator may shape the
+    roles in the admin): the permission decides, not the role's name.
+    """
     app_label, codename = CHANGE_SESSION.split(".")
     permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    keepers = Group.objects.filter(permissions=permission).values("name")
     return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission))
-        .distinct()
-        .select_related("member")
-        .order_by("pk")
+        Role.objects.filter(user__is_active=True, kind__in=keepers)
+        .select_related("user", "organisation")
+        .order_by("user_id", "pk")
     )
 
 
-def _secretary_address(user) -> str:
-    if user.email:
-        return user.email
-    member = getattr(user, "member", None)
+def _secretary_address(role) -> str:
+    if role.user.email:
+        return role.user.email
+    member = Member.objects.filter(user=role.user_id, cell=role.organisation_id).first()
     return member.email if member is not None else ""
 
 
@@ -252,15 +253,14 @@ def send_attendance_reminders(now: dt.datetime, connection, outcome: Outcome, *,
             "session_id", "user_id"
         )
     )
-    for user in secretaries():
-        cell = cell_of(user)  # a secretary is told of their own cell's sessions only
+    for role in secretaries():
+        user = role.user  # a secretary is told of their own cell's sessions only
         pending = [
             session
             for session in sessions
-            if session.plan.cell_id == getattr(cell, "pk", None)
-            and (session.pk, user.pk) not in done
+            if session.plan.cell_id == role.organisation_id and (session.pk, user.pk) not in done
         ]
-        address = _secretary_address(user)
+        address = _secretary_address(role)
         if not pending:
             continue
         if not address:

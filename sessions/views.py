@@ -26,7 +26,8 @@ from chibo.lib.roles import (
     VIEW_PLAN,
     VIEW_SESSION,
 )
-from members.models import PartyGroup, cell_of, member_of
+from members.models import PartyGroup
+from members.workplace import cell_of, member_of
 from sessions import services
 from sessions.forms import (
     AwardFormSet,

@@ -4,10 +4,10 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from members.models import Exemption, Member, PartyGroup, single_cell
+from members.models import Exemption, Member, PartyGroup, Role, single_cell
 from sessions.models import AnnualPlan, Attendance, GroupMeeting, ThematicSession
 from sessions.services import (
     RECORD_FIELDS,
@@ -45,9 +45,16 @@ def make_member(group=None, name=None, joined=dt.date(2015, 1, 1), **fields):
 
 
 def make_user(username, role=None, member=None):
+    """A login with ``role`` in ``member``'s cell (or the only cell), linked to ``member``.
+
+    The returned object carries ``member`` as an attribute, for the tests to
+    reach the person (a login's member records are ``user.members``, one per cell).
+    """
     user = User.objects.create_user(username=username, password="mật-khẩu-thử-1")
+    user.member = member
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        cell = member.cell if member is not None else single_cell()
+        Role.objects.create(user=user, organisation=cell, kind=role)
     if member is not None:
         member.user = user
         member.save(update_fields=["user"])

@@ -43,7 +43,7 @@ def test_secretary_gives_a_login_and_the_member_sets_a_password(client, secretar
     user = nga.user
     assert user.username == "ngaht" and user.is_active
     assert not user.has_usable_password()
-    assert list(user.groups.values_list("name", flat=True)) == ["leader"]
+    assert list(user.roles.values_list("kind", flat=True)) == ["leader"]
     link = shown_link(response)
     assert link and link.startswith("http://testserver/accounts/set-password/")
     assert "Đã gửi đường dẫn đặt mật khẩu tới nga@example.org." in response.text
@@ -138,7 +138,7 @@ def test_role_and_name_of_an_open_login_can_change(client, secretary, member):
     member.refresh_from_db()
     assert member.username == "tuanlv"
     assert member.has_usable_password()  # an open login keeps its password
-    assert list(member.groups.values_list("name", flat=True)) == ["leader"]
+    assert list(member.roles.values_list("kind", flat=True)) == ["leader"]
 
 
 def test_taking_a_login_away_and_giving_it_back(client, secretary, member):
@@ -152,7 +152,7 @@ def test_taking_a_login_away_and_giving_it_back(client, secretary, member):
     member.refresh_from_db()
     assert not member.is_active
     assert not member.has_usable_password()
-    assert not member.groups.exists()
+    assert not member.roles.exists()
     assert authenticate(HttpRequest(), username="member", password="mật-khẩu-thử-1") is None
     # Given back: the same account, reopened with a new link.
     response = client.post(
@@ -173,7 +173,7 @@ def test_secretary_cannot_lock_themself_out(client, secretary):
     )
     assert "Không thể tự bỏ vai trò bí thư của chính mình." in response.text
     secretary.refresh_from_db()
-    assert secretary.is_active and secretary.groups.filter(name="secretary").exists()
+    assert secretary.is_active and secretary.roles.filter(kind="secretary").exists()
 
 
 def test_a_new_link_for_an_open_login(client, secretary, member):
@@ -252,7 +252,7 @@ def test_the_secretary_cannot_reach_a_login_with_a_role_above_member(
     else:
         user = request.getfixturevalue(target)
     user.refresh_from_db()
-    before = (user.username, user.password, set(user.groups.values_list("name", flat=True)))
+    before = (user.username, user.password, set(user.roles.values_list("kind", flat=True)))
     person = user.member
     client.force_login(secretary)
     link = client.post(reverse("members:account_link", args=[person.pk]), follow=True)
@@ -263,7 +263,7 @@ def test_the_secretary_cannot_reach_a_login_with_a_role_above_member(
     assert REACH_REFUSED in revoke.text
     user.refresh_from_db()
     assert user.is_active
-    assert (user.username, user.password, set(user.groups.values_list("name", flat=True))) == before
+    assert (user.username, user.password, set(user.roles.values_list("kind", flat=True))) == before
     assert mail.outbox == []
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from members.models import Exemption, Member, PartyGroup
+from members.workplace import member_of
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -132,7 +133,7 @@ def test_demo_logins_have_their_roles(demo):
     ]:
         user = authenticate(HttpRequest(), username=username, password="chibo-demo")
         assert user is not None and user.has_perm(perm)
-        assert user.member is not None
+        assert member_of(user) is not None
     assert not authenticate(HttpRequest(), username="member", password="chibo-demo").has_perm(
         "members.view_member"
     )

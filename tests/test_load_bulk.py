@@ -108,7 +108,7 @@ def test_each_member_in_the_cell_has_a_login_with_a_role(loaded):
     today = dt.date(2020, 6, 1)
     in_cell = Member.objects.in_cell_on(today)
     assert in_cell.filter(user__isnull=True).count() == 0
-    roles = set(User.objects.values_list("groups__name", flat=True))
+    roles = set(User.objects.values_list("roles__kind", flat=True))
     assert roles == {"secretary", "leader", "member"}
     assert not any(user.has_usable_password() for user in User.objects.all())
 

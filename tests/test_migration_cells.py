@@ -20,13 +20,17 @@ from django.conf import settings
 
 BEFORE = Path(__file__).parent / "data" / "demo-before-cells.sqlite3"
 
-# Tables the migration itself writes to: its own record, the new model's
-# content type and permissions, and the secretary's new permissions.
+# Tables the migration itself writes to: its own record, the new models'
+# content types and permissions, the secretary's new permissions, the
+# committee officer's new group, and the logins' role groups, which become
+# roles in the cell (test_every_login_keeps_its_role_in_the_cell).
 BOOKKEEPING = {
     "django_migrations",
     "django_content_type",
     "auth_permission",
     "auth_group_permissions",
+    "auth_group",
+    "auth_user_groups",
 }
 
 # Run against the migrated copy: the figures the pages show, and the triggers.
@@ -38,7 +42,9 @@ import django
 django.setup()
 from django.db import IntegrityError, transaction
 
-from members.models import Member, Organisation, PartyGroup
+from django.contrib.auth.models import User
+
+from members.models import Member, Organisation, PartyGroup, Role
 from sessions.models import AnnualPlan, Attendance, ThematicSession
 from sessions.reports.summaries import year_summary
 
@@ -67,6 +73,11 @@ print(json.dumps({
     "present": summary.figures.present,
     "expected": summary.figures.expected,
     "trigger": trigger,
+    "roles": sorted(Role.objects.values_list("user__username", "kind", "organisation__kind")),
+    "logins_in_groups": User.groups.through.objects.count(),
+    "secretary_keeps_sessions": User.objects.get(username="secretary").has_perm(
+        "thematic.change_thematicsession"
+    ),
 }))
 """
 
@@ -158,6 +169,18 @@ def test_no_row_is_lost(migrated):
         "thematic_award",
     ):
         assert migrated.after[table] > 0, table
+
+
+def test_every_login_keeps_its_role_in_the_cell(migrated):
+    """The three demo logins' groups became roles in the one cell, with the same permissions."""
+    assert migrated.before["auth_user_groups"] == 3
+    assert migrated.figures["roles"] == [
+        ["leader", "leader", "cell"],
+        ["member", "member", "cell"],
+        ["secretary", "secretary", "cell"],
+    ]
+    assert migrated.figures["logins_in_groups"] == 0
+    assert migrated.figures["secretary_keeps_sessions"] is True
 
 
 def test_the_demo_2020_figures_still_come_out(migrated):

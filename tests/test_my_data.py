@@ -66,7 +66,7 @@ def test_a_member_gets_everything_chibo_holds_about_them(client, member, cell):
     assert data["Đảng viên"]["Số điện thoại"] == "0911 111 111"
     assert data["Đảng viên"]["Tổ Đảng"] == "Tổ 1"
     assert data["Tài khoản"]["Tên đăng nhập"] == "member"
-    assert data["Tài khoản"]["Vai trò"] == "Đảng viên"
+    assert data["Tài khoản"]["Vai trò"] == "Đảng viên — Chi bộ"
     [exemption] = data["Miễn, tạm miễn sinh hoạt"]
     assert exemption == {
         "Hình thức": "Tạm miễn sinh hoạt",

@@ -14,13 +14,13 @@ from django.urls import reverse
 from members.forms import GroupForm
 from members.models import (
     LoginRecord,
-    Member,
     Organisation,
     PartyGroup,
     PasswordLinkCount,
-    cell_of,
+    Role,
     single_cell,
 )
+from members.workplace import cell_of
 from sessions.forms import PlanForm
 from sessions.models import AnnualPlan, Award, ContestTeam, Document, Photo, Postponement, Reminder
 from tests.factories import (
@@ -183,9 +183,9 @@ def test_the_forms_tell_a_name_or_a_year_taken_in_the_cell(tree):
 # --- The cell of a request ------------------------------------------------------
 
 
-def test_the_cell_of_a_user_is_their_members_cell(tree, member):
+def test_the_cell_of_a_user_is_where_they_hold_their_role(tree, member):
     assert cell_of(member) == single_cell()
-    Member.objects.filter(pk=member.member.pk).update(cell=tree.cells[1])
+    Role.objects.filter(user=member).update(organisation=tree.cells[1])
     member = User.objects.get(pk=member.pk)
     assert cell_of(member) == tree.cells[1]
 

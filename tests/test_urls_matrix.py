@@ -129,6 +129,8 @@ def plan_year(d):
 
 MATRIX = {
     "home": row(),
+    # Choosing where to work is POST only; the organisation is checked in the view.
+    "switch_workplace": row(member=405, leader=405, secretary=405, mutating=True),
     "login": Row(everyone(200), mutating=True),
     # Logout is POST only; anonymous visitors are sent to log in before the 405.
     "logout": row(member=405, leader=405, secretary=405, mutating=True),

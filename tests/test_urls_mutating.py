@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from members.models import Member, PartyGroup
 from members.views import IMPORT_SALT, LINK_SESSION_KEY
+from members.workplace import SESSION_KEY as WORKPLACE_KEY
 from sessions.models import AnnualPlan, ContestTeam, Document, Photo, ThematicSession
 from tests.images import image_bytes, upload
 from tests.test_urls_matrix import MATRIX
@@ -190,6 +191,13 @@ MUTATIONS = {
             settings.LANGUAGE_COOKIE_NAME in client.cookies
             and client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
         ),
+        page=lambda d: reverse("home"),
+    ),
+    "switch_workplace": Mutation(
+        user="member",
+        data=lambda d: {"organisation": str(d["member"].cell_id), "next": "/"},
+        get_status=405,
+        happened=lambda client, d: client.session.get(WORKPLACE_KEY) == d["member"].cell_id,
         page=lambda d: reverse("home"),
     ),
     "password_change": Mutation(

@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -31,7 +31,7 @@ from chibo.demo.pictures import draw_scene
 from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
-from members.models import Exemption, Member, PartyGroup, single_cell
+from members.models import Exemption, Member, PartyGroup, Role, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -395,11 +395,7 @@ class BulkLoader:
 
     def write_users(self):
         """A login for every member in the cell today (no password: set one to try)."""
-        roles = {
-            group.name: group
-            for group in Group.objects.filter(name__in=[SECRETARY, LEADER, MEMBER])
-        }
-        users, memberships, linked = [], [], []
+        users, roles, linked = [], [], []
         for index, person in enumerate(self.people):
             member = person.obj
             if member.left_cell_on is not None or member.temporary:
@@ -421,9 +417,9 @@ class BulkLoader:
                 role = LEADER
             else:
                 role = MEMBER
-            memberships.append(User.groups.through(user_id=user.pk, group_id=roles[role].pk))
-        User.groups.through.objects.bulk_create(memberships, batch_size=BATCH)
-        self.tables |= {User._meta.db_table, User.groups.through._meta.db_table}
+            roles.append(Role(user=user, organisation=self.cell, kind=role))
+        self.tables.add(User._meta.db_table)
+        self.add(Role, roles)
         bulk_update_with_history(linked, Member, ["user"], batch_size=BATCH)
         self.counts["User"] = len(users)
 

@@ -14,7 +14,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from chibo.demo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
-from members.models import Exemption, Member, PartyGroup, single_cell
+from members.models import Exemption, Member, PartyGroup, Role, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -502,9 +502,11 @@ class DemoLoader:
                 user.set_password(DEMO_PASSWORD)
                 user.first_name = spec.name
                 user.save()
-                user.groups.add(Group.objects.get(name=spec.login))
+            self.get_or_create(
+                Role, user=user, organisation=self.cell, defaults={"kind": spec.login}
+            )
             member = self.members[spec.name]
-            if member.user_id is None and not hasattr(user, "member"):
+            if member.user_id is None and not Member.objects.filter(user=user).exists():
                 member.user = user
                 member.save(update_fields=["user"])
 

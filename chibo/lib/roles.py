@@ -12,7 +12,12 @@ helpers import the name, never type ``"app.codename"`` themselves
 SECRETARY = "secretary"
 LEADER = "leader"
 MEMBER = "member"
+# The roles held in a cell, highest first; a secretary gives them to logins.
 ROLE_GROUPS = (SECRETARY, LEADER, MEMBER)
+# A committee officer (cán bộ văn phòng, ban tổ chức) is attached to a committee
+# node and reads everything at and under it. Inside one of its cells the
+# officer reads what a leader reads (the leader's permissions), nothing more.
+COMMITTEE = "committee"
 
 # --- Plans and sessions (app label "thematic") ----------------------------------
 
@@ -63,6 +68,10 @@ CHANGE_GROUP = "members.change_partygroup"
 # The cell's profile (name, superior committee, chi ủy, place name, number
 # symbol): the secretary's. Creating organisations is a superuser's.
 CHANGE_CELL_PROFILE = "members.change_organisation"
+
+# The committee's pages: its cells' roll-ups (a custom permission of
+# Organisation's Meta, the committee role's).
+VIEW_ROLLUP = "members.view_rollup"
 
 # --- Combinations ---------------------------------------------------------------
 

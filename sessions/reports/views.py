@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from chibo.lib.dates import valid_year
 from chibo.lib.query import number_from
 from chibo.lib.roles import VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
-from members.models import Member, cell_of, member_of, role_name
+from members.models import Member
+from members.workplace import cell_of, member_of, role_in
 from sessions.member_views import own_member
 from sessions.models import Attendance, AttendanceFigures
 from sessions.reports.annual_report import annual_report
@@ -175,7 +176,7 @@ def member_detail(request, pk):
         "records": records,
         "figures": figures_of.get(year, AttendanceFigures()),
         "moves": moves,
-        "role": role_name(member.user),
+        "role": role_in(member.user, member.cell),
     }
     return render(request, "members/member_detail.html", context)
 
