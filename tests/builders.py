@@ -4,21 +4,34 @@ import datetime as dt
 import itertools
 from io import StringIO
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from chibo.lib.roles import SECRETARY
 from chibo.lib.text import vietnamese_sort_key
-from members.models import Exemption, Member, PartyGroup, single_cell
+from members.models import Exemption, Member, Organisation, PartyGroup, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
     Award,
     ContestTeam,
+    Document,
     GroupMeeting,
     Photo,
     ThematicSession,
 )
-from tests.factories import at
+from tests.factories import (
+    at,
+    make_exemption,
+    make_group,
+    make_member,
+    make_plan,
+    make_session,
+    make_user,
+    record,
+)
+from tests.images import image_bytes
 
 DEMO_TODAY = at(2026, 11, 24, 9, 0)
 _counter = itertools.count(1)
@@ -133,3 +146,58 @@ def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
             rows.append(Attendance(session=session, member=visitor, temporary=True))
         Attendance.objects.bulk_create(rows, batch_size=2000)
     return members
+
+
+# Every name of the sibling cell carries this mark (its own name does not:
+# the names of the cells are not secret, their members and records are).
+SIBLING_MARK = "Kim Đồng"
+SIBLING_FILE_MARK = "kim-dong"
+
+
+def sibling_cell(year: int) -> dict:
+    """A cell beside the demo's (or the test's) one, with something behind every URL.
+
+    Its members, groups, sessions, documents, photos and team are named with
+    ``SIBLING_MARK``, its files with ``SIBLING_FILE_MARK``: a page of another
+    cell showing any of them leaks. A plan for 2020 and for ``year``, a held
+    contest session of ``year`` with attendance (and a member attending
+    temporarily), a planned one, a document and a photo with their files.
+    """
+    cell = Organisation.objects.create(
+        name="Chi bộ Trường Tiểu học số 2", kind=Organisation.Kind.CELL, parent=single_cell().parent
+    )
+    group = make_group("Tổ Kim Đồng 1", order=1, cell=cell)
+    empty_group = make_group("Tổ Kim Đồng 2", order=2, cell=cell)
+    archived_group = make_group("Tổ Kim Đồng cũ", order=3, cell=cell, is_active=False)
+    member = make_member(group, "Bế Văn Kim Đồng")
+    secretary = make_member(group, "Ma Thị Kim Đồng", position="secretary")
+    make_user("b-secretary", SECRETARY, secretary)
+    temporary = make_member(
+        None, "Lò Văn Kim Đồng", temporary=True, home_cell="Chi bộ nơi khác", cell=cell
+    )
+    exemption = make_exemption(member, dt.date(2020, 1, 2), dt.date(2020, 1, 31))
+    make_plan(2020, cell=cell)
+    plan = make_plan(year, cell=cell)
+    held = make_session(plan, start=at(year, 3, 12), topic="Chuyên đề Kim Đồng", format="contest")
+    record(held, temporary=[temporary])
+    planned = make_session(plan, start=at(year, 9, 10), topic="Kế hoạch Kim Đồng")
+    document = Document(session=held, title="Đề dẫn Kim Đồng", kind=Document.Kind.DRAFT)
+    document.file.save("de-dan-kim-dong.pdf", ContentFile(b"%PDF-1.4 kim dong"), save=True)
+    photo = Photo(session=held, caption="Hội trường Kim Đồng")
+    photo.image.save("kim-dong.jpg", ContentFile(image_bytes()), save=True)
+    photo.thumbnail.save("kim-dong-nho.jpg", ContentFile(image_bytes()), save=True)
+    ContestTeam.objects.create(session=held, group=group, name="Đội Kim Đồng", score=9)
+    return {
+        "cell": cell,
+        "group": group,
+        "empty_group": empty_group,
+        "archived_group": archived_group,
+        "member": member,
+        "temporary": temporary,
+        "exemption": exemption,
+        "plan": plan,
+        "held": held,
+        "planned": planned,
+        "document": document,
+        "photo": photo,
+    }

@@ -1,9 +1,10 @@
 """Every link of the demo cell, followed as each demo role.
 
 Each page a role can reach by clicking opens without an error, loads nothing
-from outside the server, is closed to anonymous visitors, and makes as many
-queries once the cell has grown (more members, more sessions, more years) as
-it did before.
+from outside the server, shows nothing of a sibling cell, is closed to
+anonymous visitors, and makes as many queries once the cell has grown (more
+members, more sessions, more years) as it did before. The committee officer
+is crawled inside the cell, as they read it after switching in.
 """
 
 from collections import deque
@@ -17,8 +18,17 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve, reverse
 
-from tests.builders import grow_cell, load_demo_at
+from chibo.lib.roles import COMMITTEE
+from members.models import Role, single_cell
+from tests.builders import (
+    SIBLING_FILE_MARK,
+    SIBLING_MARK,
+    grow_cell,
+    load_demo_at,
+    sibling_cell,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +69,44 @@ def local_path(url, page):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def visitor(username):
+    """A demo login; ``committee``, an officer of the demo cell's committee (made if missing)."""
+    if username != "committee":
+        return User.objects.get(username=username)
+    user, _ = User.objects.get_or_create(username="committee")
+    Role.objects.get_or_create(
+        user=user, organisation=single_cell().parent, defaults={"kind": COMMITTEE}
+    )
+    return user
+
+
+def leads_to(path, sibling) -> bool:
+    """Whether ``path`` names a member, session or group of the sibling cell by its id."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    ids = {
+        "members": {sibling["member"].pk, sibling["temporary"].pk},
+        "sessions": {sibling["held"].pk, sibling["planned"].pk},
+        "groups": {sibling["group"].pk, sibling["empty_group"].pk},
+    }
+    namespace = match.namespace.split(":")[0]
+    name = match.url_name or ""
+    for key, value in match.kwargs.items():
+        if key == "member_pk" or (key == "pk" and namespace in ("members", "history")):
+            kind = "groups" if name.startswith("group") else "members"
+        elif key == "pk":
+            kind = "sessions"
+        else:
+            continue
+        if name == "session" or namespace == "sessions":
+            kind = "members" if key == "member_pk" else "sessions"
+        if value in ids[kind]:
+            return True
+    return False
+
+
 def fetch(client, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -78,8 +126,12 @@ def crawl(client) -> Crawl:
             result.problems.append(f"{page}: {response.status_code}")
             continue
         elif response["Content-Type"].startswith("text/html"):
+            text = response.content.decode()
+            for mark in (SIBLING_MARK, SIBLING_FILE_MARK):
+                if mark in text:
+                    result.problems.append(f"{page}: shows {mark!r} of a sibling cell")
             links = Links()
-            links.feed(response.content.decode())
+            links.feed(text)
             for asset in links.assets:
                 path = local_path(asset, page)
                 if path is None:
@@ -100,20 +152,29 @@ def crawl(client) -> Crawl:
     return result
 
 
-@pytest.mark.parametrize("username", ["secretary", "leader", "member"])
+@pytest.mark.parametrize("username", ["secretary", "leader", "member", "committee"])
 def test_every_link_opens_and_no_page_grows_with_the_data(monkeypatch, username):
-    """What a demo role can click opens, loads nothing from outside the server and is
-    closed to anonymous visitors; after 60 members and two years of sessions more,
-    every one of those pages makes no more queries than before.
+    """What a demo role can click opens, loads nothing from outside the server,
+    shows nothing of a sibling cell and is closed to anonymous visitors; after
+    60 members and two years of sessions more, every one of those pages makes
+    no more queries than before.
 
-    One crawl per role for all three (the secretary's is 500 pages).
+    One crawl per role for all four (the secretary's is 500 pages).
     """
     load_demo_at(monkeypatch)
+    sibling = sibling_cell(2026)
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    client.force_login(visitor(username))
+    if username == "committee":
+        switched = client.post(reverse("switch_workplace"), {"organisation": single_cell().pk})
+        assert switched.status_code == 302
     result = crawl(client)
     assert result.problems == []
-    assert len(result.queries) > {"member": 20, "leader": 60, "secretary": 200}[username]
+    assert (
+        len(result.queries)
+        > {"member": 20, "leader": 60, "secretary": 200, "committee": 60}[username]
+    )
+    assert not [path for path in result.queries if leads_to(path, sibling)]
     # Links out of Chibo are the documents' own addresses, never an asset.
     assert result.outside_links <= {"https://tulieuvankien.dangcongsan.vn/"}
 

@@ -3,8 +3,10 @@
 The walk comes from the resolver (tests/urlwalk.py), so a new page that is not
 in MATRIX fails ``test_every_url_is_in_the_matrix``. Each row says, for
 anonymous, member, other member, leader, secretary and a deactivated user,
-what a GET must answer. URLs about a member point at ``member``'s own record,
-so the "other member" column is someone asking for another member's data.
+and for committee officers above the cell (at the committee and inside the
+cell) and of a committee elsewhere, what a GET must answer. URLs about a
+member point at ``member``'s own record, so the "other member" column is
+someone asking for another member's data.
 
 Every answer also carries the security headers, and every page of Chibo's own
 is free of inline script and style (the CSP forbids them).
@@ -15,16 +17,35 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from chibo.lib.roles import COMMITTEE
+from members.models import Organisation, Role, single_cell
 from tests.factories import make_member, make_user
 from tests.pagechecks import assert_security_headers, inline_code
 from tests.urlwalk import admin_kwargs, all_routes, build_dataset, media_path
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "member", "other_member", "leader", "secretary", "deactivated")
+ROLES = (
+    "anonymous",
+    "member",
+    "other_member",
+    "leader",
+    "secretary",
+    "deactivated",
+    # The cell dimension: a committee officer of the committee above the cell,
+    # at the committee (their own workplace) and inside the cell (switched in);
+    # an officer of a committee elsewhere, who may not switch in (404,
+    # tests/test_workplace.py) and so answers as an officer at a committee.
+    # A user of a sibling cell asking for this cell's objects:
+    # tests/test_isolation_urls.py.
+    "committee",
+    "committee_in_cell",
+    "committee_elsewhere",
+)
 
 # Expected answers besides a plain status code.
 LOGIN = "the login page"  # 302 to /accounts/login/?next=<the url>
@@ -75,7 +96,14 @@ class Row:
 
 
 def row(anonymous=LOGIN, member=200, other_member=None, leader=200, secretary=200, **rest):
-    """Most pages: anonymous and deactivated users get the login page."""
+    """Most pages: anonymous and deactivated users get the login page.
+
+    A committee officer inside the cell reads it as a leader does; at the
+    committee, where they hold none of the cell's permissions, too unless the
+    row says otherwise (``committee=403`` for a page of the cell's, 404 for
+    one of a member's own, which an officer is not).
+    """
+    committee = rest.pop("committee", leader)
     expected = {
         "anonymous": anonymous,
         "member": member,
@@ -83,6 +111,9 @@ def row(anonymous=LOGIN, member=200, other_member=None, leader=200, secretary=20
         "leader": leader,
         "secretary": secretary,
         "deactivated": rest.pop("deactivated", LOGIN),
+        "committee": committee,
+        "committee_in_cell": rest.pop("committee_in_cell", leader),
+        "committee_elsewhere": committee,
     }
     return Row(expected, **rest)
 
@@ -92,8 +123,12 @@ def everyone(status):
 
 
 def leaders(**rest):
-    """Pages for leaders and the secretary: a member may not use them (403, any object)."""
-    return row(**{"member": 403, **rest})
+    """Pages for leaders and the secretary: a member may not use them (403, any object).
+
+    An officer at a committee gets 403 too: the cell's pages need the cell's
+    permissions, which they hold only inside it.
+    """
+    return row(**{"member": 403, "committee": 403, **rest})
 
 
 def secretary_form(**rest):
@@ -152,7 +187,9 @@ MATRIX = {
     # sends them to their own record page. The secretary's forms answer 403 to
     # every other role, for every object.
     "members:list": leaders(),
-    "members:detail": leaders(member=MEMBERS_OWN_RECORD, other_member=404, kwargs=member_pk),
+    "members:detail": leaders(
+        member=MEMBERS_OWN_RECORD, other_member=404, committee=404, kwargs=member_pk
+    ),
     "members:create": secretary_form(),
     "members:import": secretary_page(),  # upload and preview: writes nothing
     "members:import_confirm": secretary_action(),
@@ -183,7 +220,7 @@ MATRIX = {
     "sessions:plan_edit": secretary_form(kwargs=plan_year),
     "sessions:plan_copy": secretary_form(kwargs=plan_year),
     "sessions:create": secretary_form(kwargs=plan_year),
-    "sessions:detail": row(kwargs=held_pk),
+    "sessions:detail": row(committee=403, kwargs=held_pk),
     "sessions:edit": secretary_form(kwargs=planned_pk),
     "sessions:postpone": secretary_form(kwargs=planned_pk),
     "sessions:cancel": secretary_form(kwargs=planned_pk),
@@ -205,19 +242,28 @@ MATRIX = {
     # The minutes name every absentee and their reason: leaders and the secretary.
     "sessions:minutes": leaders(kwargs=held_pk),
     # --- A member's own pages. Everyone with a member record has them.
-    "sessions:my_record": row(member=OWN_RECORD, leader=OWN_RECORD, secretary=OWN_RECORD),
-    "sessions:member_record": row(
-        other_member=404, kwargs=lambda d: {"member_pk": d["member"].pk, "year": 2020}
+    # An officer has no member record, in the cell or at the committee: 404.
+    "sessions:my_record": row(
+        member=OWN_RECORD,
+        leader=OWN_RECORD,
+        secretary=OWN_RECORD,
+        committee=404,
+        committee_in_cell=404,
     ),
-    "sessions:calendar": row(),
+    "sessions:member_record": row(
+        other_member=404,
+        committee=404,
+        kwargs=lambda d: {"member_pk": d["member"].pk, "year": 2020},
+    ),
+    "sessions:calendar": row(committee=404, committee_in_cell=404),
     # The member's own data as a file: everyone's own, nobody else's.
-    "my_data": row(),
+    "my_data": row(committee=404, committee_in_cell=404),
     "sessions:calendar_renew": row(member=405, leader=405, secretary=405, mutating=True),
     # The feed's secret token is its key: no login (a phone's calendar has none).
     "sessions:calendar_feed": Row(
         everyone(200), kwargs=lambda d: {"token": d["member"].calendar_token}
     ),
-    "sessions:session_ics": row(kwargs=held_pk),
+    "sessions:session_ics": row(committee=403, kwargs=held_pk),
     # --- The leaders' summaries, exports and report.
     "sessions:summary_current": leaders(leader=THIS_YEARS_SUMMARY, secretary=THIS_YEARS_SUMMARY),
     "sessions:summary": leaders(kwargs=plan_year),
@@ -227,9 +273,11 @@ MATRIX = {
     # --- History: leaders and the secretary. A member's history is part of
     # their record: another's is 404, their own sends them to their own page.
     "history:cell": leaders(),
-    "history:member": leaders(member=MEMBERS_OWN_RECORD, other_member=404, kwargs=member_pk),
+    "history:member": leaders(
+        member=MEMBERS_OWN_RECORD, other_member=404, committee=404, kwargs=member_pk
+    ),
     "history:session": leaders(kwargs=held_pk),
-    "media": row(kwargs=lambda d: {"path": media_path(d["document"].file)}),
+    "media": row(committee=404, kwargs=lambda d: {"path": media_path(d["document"].file)}),
 }
 
 
@@ -276,6 +324,10 @@ def visitors(member, other_member, leader, secretary, groups):
     deactivated = make_user("nghi", "member", make_member(groups[1], "Đinh Văn Nghỉ"))
     deactivated.is_active = False
     deactivated.save(update_fields=["is_active"])
+    above = single_cell().parent
+    elsewhere = Organisation.objects.create(
+        name="Đảng bộ Khối doanh nghiệp", kind=Organisation.Kind.COMMITTEE
+    )
     return {
         "anonymous": None,
         "member": member,
@@ -283,7 +335,16 @@ def visitors(member, other_member, leader, secretary, groups):
         "leader": leader,
         "secretary": secretary,
         "deactivated": deactivated,
+        "committee": make_officer("vanphong", above),
+        "committee_in_cell": make_officer("tochuc", above),
+        "committee_elsewhere": make_officer("khoidn", elsewhere),
     }
+
+
+def make_officer(username, committee):
+    user = User.objects.create_user(username, password="mật-khẩu-thử-1")
+    Role.objects.create(user=user, organisation=committee, kind=COMMITTEE)
+    return user
 
 
 def answer(response):
@@ -318,6 +379,9 @@ def test_each_url_answers_each_role_as_the_matrix_says(
     user = visitors[role]
     if user is not None:
         client.force_login(user)
+    if role == "committee_in_cell":
+        switched = client.post(reverse("switch_workplace"), {"organisation": single_cell().pk})
+        assert switched.status_code == 302
 
     wrong, checked = {}, 0
     for route in all_routes():
