@@ -510,7 +510,8 @@ class ThematicSession(models.Model):
 
     def cell_members(self):
         """Members of the session's cell, reached through its plan without reading it."""
-        return Member.objects.filter(cell__plans=self.plan_id)
+        plan_cell = AnnualPlan.objects.filter(pk=self.plan_id).values("cell")[:1]
+        return Member.objects.of_cell(plan_cell)
 
     def expected_members(self):
         """Members of its cell expected at this session, from the member list as of its date."""
