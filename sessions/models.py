@@ -636,6 +636,7 @@ class GroupMeeting(models.Model):
         related_name="+",
     )
 
+    objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -815,6 +816,8 @@ class Postponement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CellQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "created_at", "pk"]
         verbose_name = _("lần hoãn")
@@ -852,6 +855,8 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CellQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "kind", "title"]
         verbose_name = _("tài liệu")
@@ -886,6 +891,8 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CellQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "created_at", "pk"]
@@ -927,6 +934,7 @@ class ContestTeam(models.Model):
     # A rank typed by the secretary (a tie broken by hand); the others follow the scores.
     rank_by_hand = models.BooleanField(default=False, editable=False)
 
+    objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -978,6 +986,7 @@ class Award(models.Model):
     guest_name = models.CharField(_("khách mời, quần chúng đạt giải"), max_length=150, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
+    objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -1045,6 +1054,8 @@ class Reminder(models.Model):
     starts_at = models.DateTimeField(_("thời gian đã báo"), null=True, blank=True)
     email = models.EmailField(_("gửi tới"))
     sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    objects = CellQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "pk"]
