@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from chibo.lib.cells import reset_cell_guard, set_cell_guard
 
 
 class LanguageCookieMiddleware:
@@ -83,3 +86,31 @@ class IdleSessionMiddleware:
     def mark_refreshed(cls, request, **kwargs):
         """Also the receiver of user_logged_in: a login saves a fresh session anyway."""
         request.session[cls.KEY] = cls.now()
+
+
+class CellGuardMiddleware:
+    """Every query on a cell's rows a request reads names its cell, or fails loudly.
+
+    On only when ``settings.CHIBO_CELL_GUARD`` is set (the tests set it,
+    ``tests/conftest.py``); otherwise Django drops it and it costs nothing.
+    While a request runs, reading a ``CellQuerySet`` that is not scoped to a
+    cell raises ``chibo.lib.cells.UnscopedQuery`` (docs/development.md).
+    The admin reads every cell for a superuser: off there.
+    """
+
+    def __init__(self, get_response):
+        if not settings.CHIBO_CELL_GUARD:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_cell_guard(True)
+        try:
+            return self.get_response(request)
+        finally:
+            reset_cell_guard(token)  # also ends process_view's switch
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.app_name == "admin" and request.user.is_superuser:
+            set_cell_guard(False)

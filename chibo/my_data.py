@@ -123,17 +123,24 @@ def roles_of(member: Member) -> list[dict]:
 
 
 def personal_data(member: Member) -> dict:
+    """Everything Chibo keeps about ``member`` and their account.
+
+    What the account did (uploads, reminders to it) is read by the account,
+    in every cell (``across_cells``): it is this person's, wherever it is.
+    """
     user = member.user
     attendance = Attendance.objects.filter(member=member).select_related("session", "group")
     uploads = []
     if user is not None:
+        photos = Photo.objects.across_cells().filter(uploaded_by=user)
+        documents = Document.objects.across_cells().filter(uploaded_by=user)
         uploads += [
             {
                 **session_name(photo.session),
                 _("Ảnh"): photo.caption,
                 _("Lúc"): moment(photo.created_at),
             }
-            for photo in Photo.objects.filter(uploaded_by=user).select_related("session")
+            for photo in photos.select_related("session")
         ]
         uploads += [
             {
@@ -141,9 +148,9 @@ def personal_data(member: Member) -> dict:
                 _("Tài liệu"): document.title,
                 _("Lúc"): moment(document.created_at),
             }
-            for document in Document.objects.filter(uploaded_by=user).select_related("session")
+            for document in documents.select_related("session")
         ]
-    reminders = Reminder.objects.filter(
+    reminders = Reminder.objects.across_cells().filter(
         Q(member=member) | Q(user=user) if user else Q(member=member)
     )
     # Tied to the account when written (members.LoginRecord): never by the

@@ -150,7 +150,8 @@ def of_the_cell(name: str, cell) -> bool:
         Photo.objects.filter(image=name),
         Photo.objects.filter(thumbnail=name),
     ]
-    if not any(owner.exists() for owner in owners):
+    # Whether a row of any cell names the file: a file of no row is no cell's.
+    if not any(owner.across_cells().exists() for owner in owners):
         return True
     return any(of_cell(owner, cell).exists() for owner in owners)
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it wraps every other: only when CHIBO_CELL_GUARD is on (below).
+    "chibo.middleware.CellGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -338,6 +340,11 @@ CHIBO_GRADING = {
 # which makes it again in a database emptied since). From then on the name is
 # the cell's profile, which its secretary edits ("Thông tin chi bộ").
 CHIBO_CELL_NAME = os.environ.get("CHIBO_CELL_NAME", "Chi bộ")
+
+# A request that reads a cell's rows without naming the cell fails loudly
+# (chibo.middleware.CellGuardMiddleware, docs/development.md). For the tests,
+# which switch it on (tests/conftest.py); off, the middleware is not loaded.
+CHIBO_CELL_GUARD = False
 
 # --- Uploads. A photo is refused above this size or this many pixels (a small
 # file can still decode to a huge image); every photo is decoded and re-encoded.

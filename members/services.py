@@ -54,7 +54,9 @@ def mark_member_left(*, member: Member, day: dt.date, reason: str, note: str = "
     set the new date on ``member`` by now.
     """
     with transaction.atomic():
-        refusal = left_refusal(Member.objects.select_for_update().get(pk=member.pk))
+        refusal = left_refusal(
+            Member.objects.of_cell(member.cell_id).select_for_update().get(pk=member.pk)
+        )
         if refusal:
             raise ServiceError(refusal)
         member.left_cell_on, member.left_reason, member.left_note = day, reason, note
@@ -97,7 +99,7 @@ def renew_calendar_token(*, member: Member) -> str:
     token = new_calendar_token()
     with transaction.atomic():
         # The token is not part of the member's history: update it alone.
-        Member.objects.filter(pk=member.pk).update(calendar_token=token)
+        Member.objects.of_cell(member.cell_id).filter(pk=member.pk).update(calendar_token=token)
     member.calendar_token = token
     return token
 

@@ -11,16 +11,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
-from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
+from django.forms import BaseFormSet, formset_factory, inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
-from chibo.lib.forms import CellModelForm
+from chibo.lib.forms import CellModelForm, OwnRowsInlineFormSet
 from chibo.lib.uploads import EMPTY_FILE
 from chibo.lib.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
-from members.models import Member
+from members.models import Member, PartyGroup
 from sessions.documents import checked_document
 from sessions.models import (
     MAX_RANK,
@@ -238,8 +238,12 @@ class GroupRowsMixin:
     def rows(self):
         return [(self.group_names.get(form.initial.get("group"), ""), form) for form in self.forms]
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["group"].queryset = PartyGroup.objects.of_cell(self.instance.plan.cell_id)
 
-class BaseMeetingFormSet(GroupRowsMixin, BaseInlineFormSet):
+
+class BaseMeetingFormSet(GroupRowsMixin, OwnRowsInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         share_member_pickers(self.forms, "presiding", self.instance.plan.cell_id)
@@ -533,7 +537,7 @@ class TeamForm(forms.ModelForm):
         return rank
 
 
-class BaseTeamFormSet(GroupRowsMixin, BaseInlineFormSet):
+class BaseTeamFormSet(GroupRowsMixin, OwnRowsInlineFormSet):
     pass
 
 
@@ -569,7 +573,7 @@ class AwardForm(forms.ModelForm):
         return cleaned
 
 
-class BaseAwardFormSet(BaseInlineFormSet):
+class BaseAwardFormSet(OwnRowsInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         share_member_pickers(self.forms, "member", self.instance.plan.cell_id)

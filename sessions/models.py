@@ -510,7 +510,8 @@ class ThematicSession(models.Model):
 
     def cell_members(self):
         """Members of the session's cell, reached through its plan without reading it."""
-        return Member.objects.filter(cell__plans=self.plan_id)
+        plan_cell = AnnualPlan.objects.filter(pk=self.plan_id).values("cell")[:1]
+        return Member.objects.of_cell(plan_cell)
 
     def expected_members(self):
         """Members of its cell expected at this session, from the member list as of its date."""
@@ -635,6 +636,7 @@ class GroupMeeting(models.Model):
         related_name="+",
     )
 
+    objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -814,6 +816,8 @@ class Postponement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CellQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "created_at", "pk"]
         verbose_name = _("lần hoãn")
@@ -851,6 +855,8 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CellQuerySet.as_manager()
+
     class Meta:
         ordering = ["session", "kind", "title"]
         verbose_name = _("tài liệu")
@@ -885,6 +891,8 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CellQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "created_at", "pk"]
@@ -926,6 +934,7 @@ class ContestTeam(models.Model):
     # A rank typed by the secretary (a tie broken by hand); the others follow the scores.
     rank_by_hand = models.BooleanField(default=False, editable=False)
 
+    objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -977,6 +986,7 @@ class Award(models.Model):
     guest_name = models.CharField(_("khách mời, quần chúng đạt giải"), max_length=150, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
+    objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -1044,6 +1054,8 @@ class Reminder(models.Model):
     starts_at = models.DateTimeField(_("thời gian đã báo"), null=True, blank=True)
     email = models.EmailField(_("gửi tới"))
     sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    objects = CellQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at", "pk"]

@@ -454,9 +454,9 @@ def save_attendance_sheet(
     with transaction.atomic():
         # The conditional UPDATE is the lock: of two saves of the same version,
         # the second finds the version already raised and writes nothing.
-        claimed = ThematicSession.objects.filter(pk=session.pk, attendance_version=version).update(
-            attendance_version=F("attendance_version") + 1
-        )
+        claimed = ThematicSession.objects.filter(
+            plan=session.plan, pk=session.pk, attendance_version=version
+        ).update(attendance_version=F("attendance_version") + 1)
         if not claimed:
             raise StaleAttendanceSheet(
                 _("Bảng điểm danh vừa được người khác lưu trong lúc đồng chí đang nhập.")
@@ -527,5 +527,5 @@ def save_attendance_sheet(
         ]
         if gone:
             # Only members attending temporarily can drop off the sheet.
-            Attendance.objects.filter(pk__in=gone).delete()
+            session.attendances.filter(pk__in=gone).delete()
     return session.attendance_version

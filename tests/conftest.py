@@ -12,7 +12,7 @@ FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 
 def pytest_configure(config):
-    """One fast password hasher for the whole suite, browser tests included.
+    """One fast password hasher for the whole suite, browser tests included; the cell guard on.
 
     PBKDF2's rounds are there to slow down an attacker, not the tests: with them
     most of the suite's CPU time went into hashing the passwords of test users.
@@ -22,6 +22,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = [FAST_HASHER]
+    # Every request of the suite reads cell data through a cell, or fails
+    # (chibo.middleware.CellGuardMiddleware; tests/test_cell_guard.py).
+    settings.CHIBO_CELL_GUARD = True
 
 
 @pytest.fixture(autouse=True)

@@ -37,3 +37,18 @@ class CellModelForm(UniqueOffFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if cell is not None:
             self.instance.cell = cell
+
+
+class OwnRowsInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that looks the id a row posts up among its object's rows only.
+
+    Django gives each row a hidden id looked up among every row of the model:
+    every cell's (a team of another cell's contest passed, then was ignored).
+    Here only among the rows of the formset's object (its session), as shown.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get(self._pk_field.name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = self.get_queryset()

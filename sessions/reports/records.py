@@ -94,7 +94,9 @@ def member_record(member: Member, year: int) -> MemberRecord:
     if member.left_cell_on is not None:
         in_cell &= Q(start__date__lt=member.left_cell_on)
     sessions = (
-        ThematicSession.objects.for_year(year)
+        # The member's own rows say which sessions of another cell are theirs.
+        ThematicSession.objects.across_cells()
+        .for_year(year)
         .filter(in_cell | Exists(own.filter(session=OuterRef("pk"))))
         .prefetch_related(
             Prefetch("attendances", queryset=own, to_attr="own_rows"),
