@@ -20,7 +20,8 @@ from django.urls import path
 from chibo.lib.cells import UnscopedQuery, cell_guard, guard_is_on
 from chibo.lib.roles import SECRETARY
 from chibo.urls import urlpatterns as project_urlpatterns
-from members.models import Member, Organisation, PartyGroup, cell_of, single_cell
+from members.models import Member, Organisation, PartyGroup, single_cell
+from members.workplace import cell_of
 from sessions.forms import team_formset
 from sessions.models import Attendance, ContestTeam, ThematicSession
 from tests.factories import at, make_group, make_member, make_plan, make_session, make_user, record
