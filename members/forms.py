@@ -234,3 +234,34 @@ class ImportForm(forms.Form):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
             )
         return upload
+
+
+class CellMoveForm(forms.Form):
+    """Another cell of this Chibo, and a day: the choices of the view (``cells``)."""
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells
+        self.fields["cell"].empty_label = "—"
+
+
+class TransferForm(CellMoveForm):
+    """Chuyển sinh hoạt đảng: the cell the member moves to, and the day."""
+
+    cell = forms.ModelChoiceField(
+        label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none()
+    )
+    day = forms.DateField(
+        label=_("Ngày chuyển sinh hoạt"),
+        widget=DateInput,
+        help_text=_("Từ ngày này đồng chí sinh hoạt tại chi bộ mới; không ghi ngày ở tương lai."),
+    )
+
+
+class StayForm(CellMoveForm):
+    """Sinh hoạt tạm thời: the cell the member attends for a while, from a day."""
+
+    cell = forms.ModelChoiceField(
+        label=_("Sinh hoạt tạm thời tại chi bộ"), queryset=Organisation.objects.none()
+    )
+    day = forms.DateField(label=_("Từ ngày"), widget=DateInput)
