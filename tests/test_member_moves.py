@@ -20,6 +20,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chibo.lib.roles import LEADER, SECRETARY
+from members import services
 from members.models import Member, Organisation, single_cell
 from members.workplace import member_of
 from sessions.models import Attendance
@@ -184,6 +185,47 @@ def test_a_stay_is_confirmed_then_listed_on_both_sides(client, secretary, member
     held = make_session(make_plan(2020, cell=cell_b["cell"]), start=at(2020, 5, 20))
     sheet = client.get(reverse("sessions:attendance", args=[held.pk]))
     assert sheet.context["form"].fields["temporary"].choices == [(str(stay.pk), "Lương Văn Tuấn")]
+
+
+def edit_form(member, **changes):
+    return {
+        "full_name": member.full_name,
+        "standing": member.standing,
+        "position": member.position,
+        "joined_party_on": "",
+        "joined_cell_on": member.joined_cell_on.strftime("%d/%m/%Y"),
+        "temporary": "on",
+        "home_cell": member.home_cell,
+        "phone": "",
+        "email": "",
+        "notes": "",
+        **changes,
+    }
+
+
+def test_the_host_cannot_make_a_stay_its_own_member_nor_rename_the_sender(
+    client, member, cell_b, now
+):
+    stay = services.send_temporarily(member=member.member, host=cell_b["cell"], day=DAY)
+    client.force_login(cell_b["secretary"])
+    url = reverse("members:edit", args=[stay.pk])
+    data = edit_form(stay, home_cell="Chi bộ nào đó", phone="0988 000 111")
+    del data["temporary"]
+    assert client.post(url, data).status_code == 302
+    stay.refresh_from_db()
+    assert stay.temporary and stay.home_cell == single_cell().name
+    assert stay.phone == "0988 000 111"
+
+
+def test_unticking_temporary_for_a_member_without_a_group_is_refused(client, secretary, groups):
+    temporary = make_member(None, "Lò Văn Tạm", temporary=True, home_cell="Chi bộ khác")
+    client.force_login(secretary)
+    data = edit_form(temporary)
+    del data["temporary"]
+    response = client.post(reverse("members:edit", args=[temporary.pk]), data)
+    assert "chưa thuộc tổ Đảng nào" in response.context["form"].errors["temporary"][0]
+    temporary.refresh_from_db()
+    assert temporary.temporary
 
 
 # --- Nothing of the old cell in the new one ------------------------------------------
