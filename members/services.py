@@ -236,7 +236,8 @@ def transfer_member(
     """
     with transaction.atomic():
         member = (
-            Member.objects.select_for_update(of=("self",))
+            Member.objects.of_cell(member.cell_id)
+            .select_for_update(of=("self",))
             .select_related("cell", "user")
             .get(pk=member.pk)
         )
@@ -313,7 +314,8 @@ def send_temporarily(
     """
     with transaction.atomic():
         member = (
-            Member.objects.select_for_update(of=("self",))
+            Member.objects.of_cell(member.cell_id)
+            .select_for_update(of=("self",))
             .select_related("cell", "user")
             .get(pk=member.pk)
         )
