@@ -82,10 +82,35 @@ class MemberForm(CellModelForm):
 
 
 class MemberEditForm(MemberForm):
-    """Everything but the group (moved on its own page) and leaving (its own page too)."""
+    """Everything but the group (moved on its own page) and leaving (its own page too).
+
+    A member sent here by another cell of the Chibo (``services.send_temporarily``)
+    stays temporary, with the name of the cell that sent them: only that cell
+    changes it, by a transfer.
+    """
 
     class Meta(MemberForm.Meta):
         fields = [name for name in MemberForm.Meta.fields if name != "group"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.home_member_id is not None:
+            self.fields["temporary"].disabled = True
+            self.fields["home_cell"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("temporary") and self.instance.group_id is None:
+            # A member attending temporarily has no group: made a member of the
+            # cell here, they would have none (the database refuses it).
+            self.add_error(
+                "temporary",
+                _(
+                    "Đồng chí sinh hoạt tạm thời chưa thuộc tổ Đảng nào của chi bộ: không bỏ "
+                    "được dấu sinh hoạt tạm thời ở đây."
+                ),
+            )
+        return cleaned
 
 
 class MoveForm(forms.ModelForm):
@@ -234,3 +259,34 @@ class ImportForm(forms.Form):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
             )
         return upload
+
+
+class CellMoveForm(forms.Form):
+    """Another cell of this Chibo, and a day: the choices of the view (``cells``)."""
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells
+        self.fields["cell"].empty_label = "—"
+
+
+class TransferForm(CellMoveForm):
+    """Chuyển sinh hoạt đảng: the cell the member moves to, and the day."""
+
+    cell = forms.ModelChoiceField(
+        label=_("Chuyển đến chi bộ"), queryset=Organisation.objects.none()
+    )
+    day = forms.DateField(
+        label=_("Ngày chuyển sinh hoạt"),
+        widget=DateInput,
+        help_text=_("Từ ngày này đồng chí sinh hoạt tại chi bộ mới; không ghi ngày ở tương lai."),
+    )
+
+
+class StayForm(CellMoveForm):
+    """Sinh hoạt tạm thời: the cell the member attends for a while, from a day."""
+
+    cell = forms.ModelChoiceField(
+        label=_("Sinh hoạt tạm thời tại chi bộ"), queryset=Organisation.objects.none()
+    )
+    day = forms.DateField(label=_("Từ ngày"), widget=DateInput)

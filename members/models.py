@@ -45,6 +45,16 @@ class OrganisationQuerySet(models.QuerySet):
             found |= level
         return self.filter(pk__in=found)
 
+    def in_tree_of(self, node):
+        """Every organisation of ``node``'s Chibo: the tree under its root committee.
+
+        One query per level up, then one per level down (``under``).
+        """
+        root = node
+        while root.parent_id is not None:
+            root = Organisation.objects.get(pk=root.parent_id)
+        return self.under(root)
+
 
 class Organisation(models.Model):
     """A party organisation: a committee node (đảng bộ…) or a cell (chi bộ), in a tree.
@@ -344,6 +354,18 @@ class Member(models.Model):
     home_cell = models.CharField(
         _("chi bộ chính thức (nếu sinh hoạt tạm thời)"), max_length=200, blank=True
     )
+    # A temporary stay sent by a cell of this Chibo (``services.send_temporarily``):
+    # the member's record in the cell that sent them. Internal: the host's pages
+    # show ``home_cell`` (the sender's name), never this record nor anything of it.
+    home_member = models.ForeignKey(
+        "self",
+        verbose_name=_("hồ sơ ở chi bộ chính thức"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="stays",
+    )
     phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
@@ -354,7 +376,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["calendar_token", "sort_name"])
+    history = HistoricalRecords(excluded_fields=["calendar_token", "sort_name", "home_member"])
 
     class Meta:
         ordering = ["sort_name", "pk"]
@@ -382,6 +404,19 @@ class Member(models.Model):
                 fields=["user", "cell"],
                 name="member_one_login_per_cell",
                 violation_error_message=_("Tài khoản này đã gắn với một đảng viên của chi bộ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(home_member__isnull=True) | Q(temporary=True),
+                name="member_home_only_when_temporary",
+                violation_error_message=_("Chỉ đảng viên sinh hoạt tạm thời có chi bộ chính thức."),
+            ),
+            models.UniqueConstraint(
+                fields=["home_member", "cell"],
+                condition=Q(left_cell_on__isnull=True),
+                name="member_one_open_stay_per_cell",
+                violation_error_message=_(
+                    "Đồng chí này đang sinh hoạt tạm thời tại chi bộ đó rồi."
+                ),
             ),
         ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("<id:pk>/edit/", views.member_edit, name="edit"),
     path("<id:pk>/move/", views.member_move, name="move"),
     path("<id:pk>/leave/", views.member_leave, name="leave"),
+    path("<id:pk>/transfer/", views.member_transfer, name="transfer"),
+    path("<id:pk>/send/", views.member_send, name="send"),
     path("<id:pk>/exemptions/new/", views.exemption_create, name="exemption_create"),
     path(
         "<id:pk>/exemptions/<id:exemption_pk>/edit/",

@@ -39,6 +39,8 @@ from members.forms import (
     MemberEditForm,
     MemberForm,
     MoveForm,
+    StayForm,
+    TransferForm,
 )
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
 from members.models import Exemption, Member, PartyGroup
@@ -231,7 +233,84 @@ def member_leave(request, pk):
             request, _("Đã ghi đồng chí %(name)s thôi sinh hoạt tại chi bộ.") % {"name": member}
         )
         return redirect(member)
-    return render(request, "members/member_leave.html", {"form": form, "member": member})
+    context = {
+        "form": form,
+        "member": member,
+        "may_transfer": not member.temporary and services.other_cells(member.cell).exists(),
+    }
+    return render(request, "members/member_leave.html", context)
+
+
+def cell_move(request, pk, *, form_class, refusal_of, move, done, template):
+    """A move to another cell of this Chibo: the form, a confirmation, then the move.
+
+    The form posts back with ``confirm`` once the secretary has read what
+    will happen; a refusal of the service shows on the form.
+    """
+    member = get_object_or_404(cell_members(request).select_related("cell", "user"), pk=pk)
+    cells = services.other_cells(member.cell)
+    refusal = services.move_refusal(member)
+    if refusal is None and not cells.exists():
+        refusal = _("Chibo chưa có chi bộ nào khác trong cùng đảng bộ.")
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(member)
+    form = form_class(request.POST or None, cells=cells)
+    context = {"form": form, "member": member}
+    if form.is_valid():
+        cell, day = form.cleaned_data["cell"], form.cleaned_data["day"]
+        refusal = refusal_of(member, cell, day, request.user)
+        if refusal:
+            form.add_error(None, refusal)
+        elif request.POST.get("confirm") != "1":
+            context.update(confirming=True, cell=cell, day=day, group=services.first_group(cell))
+        else:
+            try:
+                move(member, cell, day, request.user)
+            except services.ServiceError as error:
+                messages.error(request, str(error))
+                return redirect(member)
+            messages.success(
+                request, done % {"name": member, "cell": cell, "day": day.strftime("%d/%m/%Y")}
+            )
+            return redirect(member)
+    return render(request, template, context)
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_transfer(request, pk):
+    """Chuyển sinh hoạt đảng to another cell of this Chibo (``services.transfer_member``)."""
+    return cell_move(
+        request,
+        pk,
+        form_class=TransferForm,
+        refusal_of=lambda member, cell, day, by: services.transfer_refusal(
+            member=member, to_cell=cell, day=day, by=by
+        ),
+        move=lambda member, cell, day, by: services.transfer_member(
+            member=member, to_cell=cell, day=day, by=by
+        ),
+        done=_("Đã chuyển sinh hoạt đồng chí %(name)s đến %(cell)s từ ngày %(day)s."),
+        template="members/member_transfer.html",
+    )
+
+
+@permission_required(CHANGE_MEMBER, raise_exception=True)
+def member_send(request, pk):
+    """Send a member to attend another cell temporarily (``services.send_temporarily``)."""
+    return cell_move(
+        request,
+        pk,
+        form_class=StayForm,
+        refusal_of=lambda member, cell, day, by: services.stay_refusal(
+            member=member, host=cell, day=day
+        ),
+        move=lambda member, cell, day, by: services.send_temporarily(
+            member=member, host=cell, day=day, by=by
+        ),
+        done=_("Đã giới thiệu đồng chí %(name)s sinh hoạt tạm thời tại %(cell)s từ ngày %(day)s."),
+        template="members/member_send.html",
+    )
 
 
 @permission_required(ADD_EXEMPTION, raise_exception=True)

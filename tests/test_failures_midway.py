@@ -19,10 +19,17 @@ from django.urls import reverse
 from simple_history import utils as history_utils
 
 from members import services as member_services
-from members.models import Member
+from members.models import Member, Organisation, Role, single_cell
 from sessions import services as session_services
 from sessions.models import AnnualPlan, Attendance, GroupMeeting, Photo, ThematicSession
-from tests.factories import at, make_group_meeting, make_member, make_plan, make_session
+from tests.factories import (
+    at,
+    make_group,
+    make_group_meeting,
+    make_member,
+    make_plan,
+    make_session,
+)
 from tests.images import image_bytes
 from tests.test_attendance_sheet import sheet
 
@@ -196,6 +203,56 @@ def test_a_member_leaving(client, groups, member, monkeypatch, now):
     assert groups[0].leader == member.member
     assert history_rows() == before
     assert make_member(groups[0]).pk  # the database is usable after the failure
+
+
+@pytest.fixture
+def cell_b(groups):
+    """A second cell of the Chibo, with a group: somewhere to move a member to."""
+    cell = Organisation.objects.create(
+        name="Chi bộ Trường Tiểu học", kind=Organisation.Kind.CELL, parent=single_cell().parent
+    )
+    make_group("Tổ Trường học", cell=cell)
+    return cell
+
+
+def member_rows():
+    return (
+        list(Member.objects.values().order_by("pk")),
+        list(Role.objects.values().order_by("pk")),
+        history_rows(),
+    )
+
+
+def test_a_transfer(client, member, cell_b, monkeypatch, now):
+    """The new record and its role are written, the old record marked left; then the
+    old role's removal fails: the member is still in their cell, and nowhere else."""
+    real = member_services._leave
+
+    def leave_then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        raise DiskFull("No space left on device")
+
+    monkeypatch.setattr(member_services, "_leave", leave_then_fail)
+    before = member_rows()
+    response = client.post(
+        reverse("members:transfer", args=[member.member.pk]),
+        {"cell": cell_b.pk, "day": "15/05/2020", "confirm": "1"},
+    )
+    assert_error_page(response)
+    assert member_rows() == before
+    assert not Member.objects.of_cell(cell_b).exists()
+
+
+def test_a_temporary_stay(client, member, cell_b, monkeypatch, now):
+    """The temporary record is written, then the login's role in the host fails."""
+    monkeypatch.setattr(Role.objects, "get_or_create", raising_writer())
+    before = member_rows()
+    response = client.post(
+        reverse("members:send", args=[member.member.pk]),
+        {"cell": cell_b.pk, "day": "15/05/2020", "confirm": "1"},
+    )
+    assert_error_page(response)
+    assert member_rows() == before
 
 
 @pytest.mark.parametrize(

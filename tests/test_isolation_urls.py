@@ -72,6 +72,8 @@ CASES = {
     "members:edit": member_pk,
     "members:move": member_pk,
     "members:leave": member_pk,
+    "members:transfer": member_pk,
+    "members:send": member_pk,
     "members:exemption_create": member_pk,
     "members:exemption_edit": lambda b: {"pk": b["member"].pk, "exemption_pk": b["exemption"].pk},
     "members:account": member_pk,

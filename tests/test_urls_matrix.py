@@ -77,6 +77,11 @@ MEMBERS_OWN_RECORD = Redirect(
     lambda d, user: reverse("sessions:member_record", args=[d["member"].pk, this_year()]),
     "the member's own record page",
 )
+# Moving to another cell needs one: the sample Chibo has a single cell.
+MEMBERS_PAGE = Redirect(
+    lambda d, user: reverse("members:detail", args=[d["member"].pk]),
+    "the member's page (no other cell to move to)",
+)
 THIS_YEARS_SUMMARY = Redirect(
     lambda d, user: reverse("sessions:summary", args=[this_year()]), "this year's summary"
 )
@@ -197,6 +202,8 @@ MATRIX = {
     "members:edit": secretary_form(kwargs=member_pk),
     "members:move": secretary_form(kwargs=member_pk),
     "members:leave": secretary_form(kwargs=member_pk),
+    "members:transfer": secretary_form(secretary=MEMBERS_PAGE, kwargs=member_pk),
+    "members:send": secretary_form(secretary=MEMBERS_PAGE, kwargs=member_pk),
     "members:exemption_create": secretary_form(kwargs=member_pk),
     "members:exemption_edit": secretary_form(
         kwargs=lambda d: {"pk": d["member"].pk, "exemption_pk": d["exemption"].pk}

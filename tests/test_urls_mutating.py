@@ -23,7 +23,7 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from members.models import Member, PartyGroup
+from members.models import Member, Organisation, PartyGroup
 from members.views import IMPORT_SALT, LINK_SESSION_KEY
 from members.workplace import SESSION_KEY as WORKPLACE_KEY
 from sessions.models import AnnualPlan, ContestTeam, Document, Photo, ThematicSession
@@ -168,6 +168,17 @@ def import_token(d, name="Nguyễn Văn Nhập"):
     return signing.dumps([[2, raw]], salt=IMPORT_SALT, compress=True)
 
 
+def sibling_cell(d):
+    """A second cell of the sample's Chibo, with a group: somewhere to move a member to."""
+    cell, _ = Organisation.objects.get_or_create(
+        name="Chi bộ Trường Tiểu học",
+        parent=d["member"].cell.parent,
+        defaults={"kind": Organisation.Kind.CELL},
+    )
+    PartyGroup.objects.get_or_create(cell=cell, name="Tổ Trường học")
+    return cell
+
+
 def set_password_url(d):
     return reverse(
         "password_reset_confirm", kwargs={"uidb64": d["uidb64"], "token": "set-password"}
@@ -256,6 +267,19 @@ MUTATIONS = {
         data=lambda d: {"left_cell_on": "15/05/2020", "left_reason": "transfer", "left_note": ""},
         get_status=200,
         happened=lambda client, d: fresh(d["member"]).has_left,
+    ),
+    # Both forms post back once to confirm: the valid form is the confirmed one.
+    "members:transfer": Mutation(
+        user="secretary",
+        data=lambda d: {"cell": sibling_cell(d).pk, "day": "15/05/2020", "confirm": "1"},
+        get_status=200,
+        happened=lambda client, d: fresh(d["member"]).has_left,
+    ),
+    "members:send": Mutation(
+        user="secretary",
+        data=lambda d: {"cell": sibling_cell(d).pk, "day": "01/06/2020", "confirm": "1"},
+        get_status=200,
+        happened=lambda client, d: d["member"].stays.exists(),
     ),
     "members:exemption_create": Mutation(
         user="secretary",

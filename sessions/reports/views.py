@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from chibo.lib.dates import valid_year
 from chibo.lib.query import number_from
-from chibo.lib.roles import VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
+from chibo.lib.roles import CHANGE_MEMBER, VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
+from members import services
 from members.models import Member
 from members.workplace import cell_of, member_of, role_in
 from sessions.member_views import own_member
@@ -177,6 +178,14 @@ def member_detail(request, pk):
         "figures": figures_of.get(year, AttendanceFigures()),
         "moves": moves,
         "role": role_in(member.user, member.cell),
+        # Where the cell sent the member to attend for a while: the host's name
+        # and the dates, nothing of the host's records.
+        "stays": member.stays.select_related("cell").order_by("-joined_cell_on", "-pk"),
+        "may_move": (
+            request.user.has_perm(CHANGE_MEMBER)
+            and services.move_refusal(member) is None
+            and services.other_cells(member.cell).exists()
+        ),
     }
     return render(request, "members/member_detail.html", context)
 
