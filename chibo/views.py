@@ -28,6 +28,7 @@ from sessions.models import (
 )
 from sessions.reports.charts import session_chart
 from sessions.reports.summaries import year_glance
+from sessions.reports.views import committee_page
 
 UPCOMING_ON_HOME = 5
 
@@ -123,13 +124,8 @@ def leader_home(request):
 
 
 def committee_home(request):
-    """A committee officer's front page: the cells under their committee."""
-    committee = workplace_of(request.user).committee
-    cells = Organisation.objects.cells().filter(
-        pk__in=Organisation.objects.under(committee).values("pk")
-    )
-    context = {"committee": committee, "cells": cells, "year": timezone.localdate().year}
-    return render(request, "chibo/home_committee.html", context)
+    """A committee officer's front page: this year's matrix of the cells under them."""
+    return committee_page(request, timezone.localdate().year)
 
 
 @require_POST

@@ -118,6 +118,8 @@ EXCLUDED = {
     "sessions:export_csv": "a year's figures of the visitor's own cell: scoped with the reports",
     "sessions:export_xlsx": "a year's figures of the visitor's own cell: scoped with the reports",
     "sessions:annual_report": "a year's figures of the visitor's own cell: scoped with the reports",
+    "sessions:committee": "a year of the cells under the officer's own committee node",
+    "sessions:committee_xlsx": "a year of the cells under the officer's own committee node",
 }
 
 

@@ -85,6 +85,9 @@ MEMBERS_PAGE = Redirect(
 THIS_YEARS_SUMMARY = Redirect(
     lambda d, user: reverse("sessions:summary", args=[this_year()]), "this year's summary"
 )
+THIS_YEARS_MATRIX = Redirect(
+    lambda d, user: reverse("sessions:committee", args=[this_year()]), "this year's matrix"
+)
 SET_PASSWORD_FORM = Redirect(
     lambda d, user: reverse(
         "password_reset_confirm", kwargs={"uidb64": d["uidb64"], "token": "set-password"}
@@ -134,6 +137,20 @@ def leaders(**rest):
     permissions, which they hold only inside it.
     """
     return row(**{"member": 403, "committee": 403, **rest})
+
+
+def committee_page(**rest):
+    """A committee's page: 200 to an officer at a committee, 403 to every role of a cell."""
+    return row(
+        **{
+            "member": 403,
+            "leader": 403,
+            "secretary": 403,
+            "committee": 200,
+            "committee_in_cell": 403,
+            **rest,
+        }
+    )
 
 
 def secretary_form(**rest):
@@ -277,6 +294,11 @@ MATRIX = {
     "sessions:export_csv": leaders(kwargs=plan_year),
     "sessions:export_xlsx": leaders(kwargs=plan_year),
     "sessions:annual_report": leaders(kwargs=plan_year),
+    # --- A committee's cells: officers at a committee node only (their own
+    # node's cells), never a role of a cell, nor an officer inside a cell.
+    "sessions:committee_current": committee_page(committee=THIS_YEARS_MATRIX),
+    "sessions:committee": committee_page(kwargs=plan_year),
+    "sessions:committee_xlsx": committee_page(kwargs=plan_year),
     # --- History: leaders and the secretary. A member's history is part of
     # their record: another's is 404, their own sends them to their own page.
     "history:cell": leaders(),

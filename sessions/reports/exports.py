@@ -32,6 +32,7 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 FLAG_FILL = PatternFill("solid", fgColor="FFF2CC")
+SHORT_FILL = PatternFill("solid", fgColor="F4CCCC")  # a quarter short of the rule
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -425,3 +426,89 @@ def attendance_workbook(summary: YearSummary) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def committee_workbook(data) -> bytes:
+    """The .xlsx file of a committee's matrix (``committee.CommitteeYear``): one line a cell."""
+    workbook = Workbook()
+    workbook.properties.creator = "Chibo"
+    title = _("Sinh hoạt chuyên đề của các chi bộ năm %(year)s") % {"year": data.year}
+    workbook.properties.title = title
+    sheet = _Sheet(workbook.active)
+    sheet.sheet.title = _("Các chi bộ")
+    sheet.title(str(data.node))
+    sheet.title(title, font=BOLD)
+    sheet.skip()
+    quarters = [_("Quý %(quarter)s") % {"quarter": quarter} for quarter in range(1, 5)]
+    sheet.header(
+        [
+            _("Chi bộ"),
+            *quarters,
+            _("Đủ theo quy định"),
+            _("Tỷ lệ dự (%)"),
+            _("Có mặt"),
+            _("Phải dự"),
+            _("Vắng có lý do"),
+            _("Vắng không lý do"),
+            _("Kỳ dưới ngưỡng"),
+            _("Đảng viên vắng không lý do quá mức"),
+            _("Tỷ lệ năm trước (%)"),
+        ]
+    )
+    for row in data.cells:
+        marks = []
+        for quarter in row.quarters:
+            if quarter.meets_rule is False:
+                marks.append(_("%(held)s — chưa đủ") % {"held": quarter.held})
+            elif quarter.meets_rule is None:
+                marks.append(_("%(held)s — đang thực hiện") % {"held": quarter.held})
+            else:
+                marks.append(quarter.held)
+        line = sheet.row(
+            [
+                row.cell.name,
+                *marks,
+                _("Đủ") if row.meets_rule else _("Chưa đủ"),
+                _number(row.figures.rate),
+                row.figures.present,
+                row.figures.expected,
+                row.figures.excused,
+                row.figures.unexcused,
+                row.sessions_below,
+                row.members_unexcused,
+                _number(row.previous.rate),
+            ],
+            box=True,
+        )
+        for column, quarter in enumerate(row.quarters, start=2):
+            if quarter.meets_rule is False:
+                sheet.sheet.cell(row=line, column=column).fill = SHORT_FILL
+    sheet.row(
+        [
+            _("Cộng"),
+            *["" for _quarter in range(4)],
+            f"{len(data.cells_meeting_rule)}/{len(data.cells)}",
+            _number(data.figures.rate),
+            data.figures.present,
+            data.figures.expected,
+            data.figures.excused,
+            data.figures.unexcused,
+            data.sessions_below,
+            data.members_unexcused,
+            _number(data.previous.rate),
+        ],
+        font=BOLD,
+        box=True,
+    )
+    sheet.skip()
+    for sentence in data.sentences():
+        sheet.row([sentence])
+    sheet.widths([44, 14, 14, 14, 14, 14, 12, 10, 10, 12, 12, 12, 16, 14])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _number(rate):
+    """A rate for a cell of the sheet: a number, or empty when nobody was expected."""
+    return "" if rate is None else float(rate)

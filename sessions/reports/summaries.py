@@ -269,23 +269,21 @@ def quarter_rows(year: int, today: dt.date, *, cell) -> list[QuarterRow]:
             group_by=("quarter",),
         )
     }
-    result = []
-    for quarter in QUARTERS:
-        row = rows.get(quarter, {})
-        last_month = quarter * 3
-        is_over = dt.date(year, last_month, 1) < dt.date(today.year, today.month, 1)
-        result.append(
-            QuarterRow(
-                quarter=quarter,
-                total=row.get("total", 0),
-                held=row.get("held", 0),
-                postponed=row.get("postponed", 0),
-                cancelled=row.get("cancelled", 0),
-                pending=row.get("pending", 0),
-                is_over=is_over,
-            )
-        )
-    return result
+    return [quarter_row(quarter, rows.get(quarter, {}), year, today) for quarter in QUARTERS]
+
+
+def quarter_row(quarter: int, row: dict, year: int, today: dt.date) -> QuarterRow:
+    """A quarter of ``year`` from its session counts (``_session_counts``), as of ``today``."""
+    is_over = dt.date(year, quarter * 3, 1) < dt.date(today.year, today.month, 1)
+    return QuarterRow(
+        quarter=quarter,
+        total=row.get("total", 0),
+        held=row.get("held", 0),
+        postponed=row.get("postponed", 0),
+        cancelled=row.get("cancelled", 0),
+        pending=row.get("pending", 0),
+        is_over=is_over,
+    )
 
 
 def session_rows(year: int, *, cell) -> list[SessionRow]:

@@ -9,22 +9,24 @@ reads only their own record (404 for anyone else's).
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chibo.lib.dates import valid_year
+from chibo.lib.dates import FIRST_YEAR, valid_year
 from chibo.lib.query import number_from
-from chibo.lib.roles import CHANGE_MEMBER, VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_SUMMARY
+from chibo.lib.roles import CHANGE_MEMBER, VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_ROLLUP, VIEW_SUMMARY
 from members import services
 from members.models import Member
-from members.workplace import cell_of, member_of, role_in
+from members.workplace import cell_of, member_of, role_in, workplace_of
 from sessions.member_views import own_member
 from sessions.models import Attendance, AttendanceFigures
 from sessions.reports.annual_report import annual_report
 from sessions.reports.charts import group_chart, session_chart
-from sessions.reports.exports import attendance_csv, attendance_workbook
+from sessions.reports.committee import committee_year
+from sessions.reports.exports import attendance_csv, attendance_workbook, committee_workbook
 from sessions.reports.records import member_record, member_years, year_choices
 from sessions.reports.summaries import year_summary, years_with_data
 
@@ -212,3 +214,55 @@ def member_record_view(request, member_pk, year):
         "sessions/reports/member_record.html",
         {"record": record, "member": member, "year": year, "is_own": is_own},
     )
+
+
+# --- A committee's cells -----------------------------------------------------------
+
+
+def committee_node(request):
+    """The committee node the request reads: where an officer works. 403 in a cell."""
+    node = workplace_of(request.user).committee
+    if node is None or not request.user.has_perm(VIEW_ROLLUP):
+        raise PermissionDenied
+    return node
+
+
+def committee_page(request, year: int):
+    """The matrix of the node's cells × quarters, their figures and the year in sentences."""
+    node = committee_node(request)
+    _check_year(year)
+    this_year = timezone.localdate().year
+    data = committee_year(node, year)
+    context = {
+        "node": node,
+        "year": year,
+        "data": data,
+        "years": list(range(max(this_year, year), max(FIRST_YEAR, this_year - 10) - 1, -1)),
+        "quarters": range(1, 5),
+        "rules": {
+            "good": settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
+            "unexcused": settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR,
+            "per_quarter": settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
+        },
+    }
+    return render(request, "sessions/reports/committee.html", context)
+
+
+def committee_current(request):
+    """The year selector's target: the chosen year's matrix, this year's by default."""
+    committee_node(request)
+    this_year = timezone.localdate().year
+    return redirect("sessions:committee", year=chosen_year(request, this_year) or this_year)
+
+
+def committee(request, year):
+    return committee_page(request, year)
+
+
+def committee_xlsx(request, year):
+    """The matrix as an Excel workbook, named after the node and the year."""
+    node = committee_node(request)
+    _check_year(year)
+    response = HttpResponse(committee_workbook(committee_year(node, year)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="chibo-cac-chi-bo-{year}.xlsx"'
+    return response
