@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import User
 
 from chibo.lib.logins import login_name_validator
-from members.models import Exemption, Member, Organisation, PartyGroup
+from members.models import Exemption, Member, Organisation, PartyGroup, Role
 
 
 @admin.register(Organisation)
@@ -15,6 +15,17 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "superior_name"]
     list_select_related = ["parent"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """Who holds which role where; Role.clean keeps each kind in its kind of organisation."""
+
+    list_display = ["user", "organisation", "kind"]
+    list_filter = ["kind", "organisation__kind", "organisation"]
+    search_fields = ["user__username", "user__first_name", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
 
 
 class SafeLoginName:

@@ -7,11 +7,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from PIL import Image
 
-from members.models import Exemption, Member, PartyGroup
+from chibo.demo.siblings import COMMITTEE_LOGIN, SIBLINGS
+from members.models import Exemption, Member, Organisation, PartyGroup, Role, single_cell
 from members.workplace import member_of
 from sessions.models import (
     AnnualPlan,
@@ -39,6 +41,8 @@ def demo(monkeypatch):
 
 def snapshot():
     models = [
+        Organisation,
+        Role,
         PartyGroup,
         Member,
         Exemption,
@@ -60,22 +64,23 @@ def test_loading_twice_changes_nothing(demo, capsys):
 
 
 def test_thirty_members_in_four_groups_in_2020(demo):
-    assert PartyGroup.objects.count() == 4
-    in_2020 = Member.objects.in_cell_on(dt.date(2020, 12, 31))
+    seed = single_cell()
+    assert PartyGroup.objects.of_cell(seed).count() == 4
+    in_2020 = Member.objects.of_cell(seed).in_cell_on(dt.date(2020, 12, 31))
     assert in_2020.count() == 30
-    assert Member.objects.filter(temporary=True).count() == 1
-    assert Member.objects.filter(standing=Member.Standing.PROBATIONARY).exists()
+    assert Member.objects.of_cell(seed).filter(temporary=True).count() == 1
+    assert Member.objects.of_cell(seed).filter(standing=Member.Standing.PROBATIONARY).exists()
 
 
 def test_one_member_exempt_and_one_who_left_after_2020(demo):
     assert Exemption.objects.count() == 1
-    leaver = Member.objects.get(left_cell_on__isnull=False)
+    leaver = Member.objects.of_cell(single_cell()).get(left_cell_on__isnull=False)
     assert leaver.left_cell_on.year > 2020
     assert leaver.attendances.filter(session__start__year=2020).count() == 7
 
 
 def test_2020_plan_has_seven_sessions_one_by_group_two_contests(demo):
-    sessions = ThematicSession.objects.for_year(2020)
+    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2020)
     assert sessions.held().count() == 7
     assert sessions.filter(scope="groups").count() == 1
     assert sessions.get(scope="groups").group_meetings.count() == 4
@@ -102,23 +107,25 @@ def test_2020_contests_and_the_group_session_have_photos_with_captions(demo):
 
 
 def test_2020_attendance_is_fairly_complete(demo):
-    figures = AttendanceFigures.from_row(Attendance.objects.for_year(2020).figures())
+    seed_2020 = Attendance.objects.of_cell(single_cell()).for_year(2020)
+    figures = AttendanceFigures.from_row(seed_2020.figures())
     assert figures.rate > 85
     assert figures.excused > 0
     assert figures.unexcused >= 1
 
 
 def test_current_year_has_recorded_and_upcoming_sessions(demo):
-    sessions = ThematicSession.objects.for_year(2026)
+    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2026)
     assert sessions.held().count() == 3
     assert all(s.attendances.exists() for s in sessions.held())
     assert sessions.upcoming(TODAY).count() == 2
     assert sessions.filter(status="postponed", postponements__isnull=False).exists()
-    assert AnnualPlan.objects.get(year=2026).quarters_without_session() == []
+    assert AnnualPlan.objects.of_cell(single_cell()).get(year=2026).quarters_without_session() == []
 
 
 def test_the_year_end_review_names_its_year(demo):
-    (review,) = ThematicSession.objects.for_year(2026).filter(topic__startswith="Tổng kết")
+    seed_2026 = ThematicSession.objects.of_cell(single_cell()).for_year(2026)
+    (review,) = seed_2026.filter(topic__startswith="Tổng kết")
     assert review.topic == (
         "Tổng kết công tác xây dựng Đảng năm 2026 và nâng cao chất lượng sinh hoạt chi bộ"
     )
@@ -137,3 +144,69 @@ def test_demo_logins_have_their_roles(demo):
     assert not authenticate(HttpRequest(), username="member", password="chibo-demo").has_perm(
         "members.view_member"
     )
+
+
+# --- The committee: the seed cell's five siblings and the officer's login -------------
+
+
+def siblings():
+    committee = single_cell().parent
+    return {cell.name: cell for cell in Organisation.objects.cells().filter(parent=committee)}
+
+
+def test_five_sibling_cells_of_different_sizes_under_the_seed_cells_committee(demo):
+    cells = siblings()
+    assert len(cells) == 6
+    sizes = {spec.name: Member.objects.of_cell(cells[spec.name]).count() for spec in SIBLINGS}
+    assert sizes == {spec.name: spec.members for spec in SIBLINGS}
+    for spec in SIBLINGS:
+        cell = cells[spec.name]
+        plans = AnnualPlan.objects.of_cell(cell)
+        assert set(plans.values_list("year", "status")) == {(2020, "approved"), (2026, "approved")}
+        held = ThematicSession.objects.of_cell(cell).held()
+        assert held.exists()
+        for session in held:
+            assert session.attendances.count() == session.expected_members().count()
+
+
+def test_one_sibling_missed_a_quarter_of_2020_the_others_did_not(demo):
+    missed = {
+        name: AnnualPlan.objects.of_cell(cell).get(year=2020).quarters_without_session()
+        for name, cell in siblings().items()
+    }
+    assert missed.pop("Chi bộ Sở Y tế") == [3]
+    assert set(map(tuple, missed.values())) == {()}
+
+
+def test_one_sibling_has_weak_attendance_and_members_flagged(demo, settings):
+    cell = siblings()["Chi bộ Sở Giáo dục và Đào tạo"]
+    year = Attendance.objects.of_cell(cell).for_year(2020)
+    figures = AttendanceFigures.from_row(year.figures())
+    assert figures.rate < settings.CHIBO_GOOD_ATTENDANCE_PERCENT
+    by_member = year.filter(status="unexcused").values("member").annotate(n=Count("pk"))
+    flagged = [row for row in by_member if row["n"] >= settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR]
+    assert 2 <= len(flagged) <= 3
+    for name, other in siblings().items():
+        if name != cell.name:
+            rate = AttendanceFigures.from_row(
+                Attendance.objects.of_cell(other).for_year(2020).figures()
+            ).rate
+            assert rate > settings.CHIBO_GOOD_ATTENDANCE_PERCENT, name
+
+
+def test_the_small_sibling_has_one_group_and_no_chi_uy(demo):
+    small = siblings()["Chi bộ Báo Lạng Sơn"]
+    assert not small.has_committee
+    assert PartyGroup.objects.of_cell(small).count() == 1
+    assert all(cell.has_committee for cell in siblings().values() if cell != small)
+
+
+def test_the_committee_login_sees_the_six_cells(demo, client):
+    committee = single_cell().parent
+    user = authenticate(HttpRequest(), username=COMMITTEE_LOGIN, password="chibo-demo")
+    assert user is not None
+    assert list(user.roles.values_list("organisation", "kind")) == [(committee.pk, "committee")]
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    for name in siblings():
+        assert name in page

@@ -14,7 +14,7 @@ from PIL import Image
 from chibo.demo import bulk
 from chibo.demo.bulk import BulkLoader, Size
 from chibo.management.commands import load_bulk
-from members.models import Exemption, Member, PartyGroup
+from members.models import Exemption, Member, Organisation, PartyGroup, Role, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -157,3 +157,36 @@ def test_the_sizes_are_those_of_the_issue():
     cell, large = bulk.SIZES["cell"], bulk.SIZES["large"]
     assert (cell.members, cell.groups, cell.years, cell.sessions_per_year) == (30, 4, 10, 12)
     assert (large.members, large.groups, large.years, large.sessions_per_year) == (300, 20, 20, 24)
+
+
+COMMITTEE = Size(members=8, groups=2, years=2, sessions_per_year=4, photos_per_session=0, cells=3)
+
+
+def test_the_committee_size_writes_sibling_cells_under_one_committee(now):
+    counts = BulkLoader(COMMITTEE, seed=5, today=now.date()).run()
+    first = single_cell()
+    cells = list(Organisation.objects.cells())
+    assert len(cells) == 3 and {cell.parent for cell in cells} == {first.parent}
+    assert counts["Organisation"] == 2
+    for cell in cells:
+        assert Member.objects.of_cell(cell).in_cell_on(now.date()).count() == 8
+        assert set(AnnualPlan.objects.of_cell(cell).values_list("year", flat=True)) == {2019, 2020}
+        for session in ThematicSession.objects.of_cell(cell).held():
+            counted = set(session.attendances.counted().values_list("member", flat=True))
+            assert counted == set(session.expected_members().values_list("pk", flat=True))
+        roles = Role.objects.filter(organisation=cell)
+        assert roles.filter(kind="secretary").exists()
+        assert (
+            not Member.objects.of_cell(cell)
+            .exclude(user__isnull=True)
+            .exclude(user__roles__organisation=cell)
+            .exists()
+        )
+    assert User.objects.filter(username="dv0001").exists()
+    assert User.objects.filter(username__startswith="cb003-dv").exists()
+    assert not Photo.objects.exists()
+
+
+def test_the_committee_size_is_200_cells_of_the_model_case():
+    committee = bulk.SIZES["committee"]
+    assert (committee.cells, committee.members, committee.groups) == (200, 30, 4)

@@ -31,7 +31,7 @@ from chibo.demo.pictures import draw_scene
 from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
-from members.models import Exemption, Member, PartyGroup, Role, single_cell
+from members.models import Exemption, Member, Organisation, PartyGroup, Role, single_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -58,6 +58,7 @@ class Size:
     sessions_per_year: int
     photos_per_session: int = 3
     temporary_members: int = 2
+    cells: int = 1  # more than one: sibling cells of this size under one committee
 
 
 SIZES = {
@@ -65,6 +66,12 @@ SIZES = {
     "cell": Size(members=30, groups=4, years=10, sessions_per_year=12),
     # A large organisation: 300 members, 20 groups, two sessions a month for 20 years.
     "large": Size(members=300, groups=20, years=20, sessions_per_year=24, temporary_members=10),
+    # A committee hosting its cells: 200 cells like the model case, 3 years each
+    # (the years a committee compares), without photos (drawing them is most of
+    # the time, and no committee page shows them).
+    "committee": Size(
+        members=30, groups=4, years=3, sessions_per_year=12, photos_per_session=0, cells=200
+    ),
 }
 
 # Share of the cell leaving each year (transfers, retirement…), replaced by newcomers.
@@ -202,7 +209,8 @@ class BulkLoader:
         self.used_names: set[str] = set()
         self.stored_files: list[str] = []
         self.tables: set[str] = set()
-        self.cell = None  # the one cell, taken when the run starts
+        self.cell = None  # the cell being written
+        self.login_prefix = ""  # before dv0001…: none in the first cell, "cb002-"… after
 
     # --- Entry point ---------------------------------------------------------
 
@@ -215,12 +223,15 @@ class BulkLoader:
             )
         try:
             with transaction.atomic():
-                self.cell = single_cell()
-                self.write_groups()
-                self.write_members()
-                self.write_users()
-                for year in range(self.first_year, self.today.year + 1):
-                    self.write_year(year)
+                for number, cell in enumerate(self.write_cells(), start=1):
+                    self.cell = cell
+                    self.login_prefix = f"cb{number:03d}-" if number > 1 else ""
+                    self.used_names = set()
+                    self.write_groups()
+                    self.write_members()
+                    self.write_users()
+                    for year in range(self.first_year, self.today.year + 1):
+                        self.write_year(year)
         except BaseException:
             discard(self.stored_files)  # the rows are gone: so are their files
             raise
@@ -254,7 +265,23 @@ class BulkLoader:
         self.stored_files.append(stored)
         return stored
 
-    # --- Groups, members, logins -------------------------------------------
+    # --- Cells, groups, members, logins ------------------------------------
+
+    def write_cells(self) -> list[Organisation]:
+        """The database's one cell, and at the committee size its siblings under its committee."""
+        first = single_cell()
+        siblings = [
+            Organisation(
+                kind=Organisation.Kind.CELL,
+                parent=first.parent,
+                name=f"Chi bộ số {number}",
+                superior_name=first.superior_name,
+            )
+            for number in range(2, self.size.cells + 1)
+        ]
+        if siblings:
+            siblings = self.add(Organisation, siblings)
+        return [first, *siblings]
 
     def write_groups(self):
         groups = [
@@ -402,7 +429,7 @@ class BulkLoader:
                 continue
             users.append(
                 User(
-                    username=f"dv{index + 1:04d}",
+                    username=f"{self.login_prefix}dv{index + 1:04d}",
                     first_name=member.full_name,
                     password=make_password(None),
                 )
@@ -421,7 +448,7 @@ class BulkLoader:
         self.tables.add(User._meta.db_table)
         self.add(Role, roles)
         bulk_update_with_history(linked, Member, ["user"], batch_size=BATCH)
-        self.counts["User"] = len(users)
+        self.counts["User"] = self.counts.get("User", 0) + len(users)
 
     # --- A year of sessions --------------------------------------------------
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from chibo.demo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
+from chibo.demo.siblings import SiblingLoader
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup, Role, single_cell
 from sessions.models import (
@@ -433,6 +434,9 @@ class DemoLoader:
                     CURRENT_YEAR_SESSIONS,
                     approved_on=d(self.today.year, 1, 15),
                 )
+            self.created += SiblingLoader(
+                self.cell.parent, today=self.today, template=self.cell, password=DEMO_PASSWORD
+            ).run()
         return self.created
 
     def get_or_create(self, model, defaults=None, **lookup):
@@ -625,7 +629,9 @@ class DemoLoader:
                     reason=reason or "",
                 )
             )
-        for member in Member.objects.filter(temporary=True, joined_cell_on__lte=session.day):
+        for member in Member.objects.filter(
+            cell=self.cell, temporary=True, joined_cell_on__lte=session.day
+        ):
             rows.append(
                 Attendance(session=session, member=member, group=member.group, temporary=True)
             )

@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Nạp dữ liệu nhiều năm để đo hiệu năng: --size cell (30 đảng viên, 4 tổ, 10 năm, "
         "khoảng 12 kỳ mỗi năm) hoặc --size large (300 đảng viên, 20 tổ, 20 năm, khoảng "
-        "24 kỳ mỗi năm). Chỉ nạp vào một cơ sở dữ liệu trống; không dùng cho chi bộ thật."
+        "24 kỳ mỗi năm) hoặc --size committee (200 chi bộ cỡ cell trong một đảng bộ, 3 năm, "
+        "không có ảnh). Chỉ nạp vào một cơ sở dữ liệu trống; không dùng cho chi bộ thật."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,6 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            "Tài khoản dv0001, dv0002… không có mật khẩu; muốn đăng nhập thử, đặt mật khẩu bằng "
-            "manage.py changepassword."
+            "Tài khoản dv0001, dv0002… (ở các chi bộ sau: cb002-dv0001…) không có mật khẩu; "
+            "muốn đăng nhập thử, đặt mật khẩu bằng manage.py changepassword."
         )

@@ -2,13 +2,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from chibo.demo.cell import DEMO_PASSWORD, DemoLoader
+from chibo.demo.siblings import COMMITTEE_LOGIN
 from chibo.lib.roles import ROLE_GROUPS
 
 
 class Command(BaseCommand):
     help = (
         "Nạp chi bộ mẫu: 30 đảng viên trong 4 tổ Đảng, kế hoạch năm 2020 với 7 kỳ sinh hoạt "
-        "chuyên đề và kế hoạch năm nay. Chạy lại không thay đổi gì."
+        "chuyên đề và kế hoạch năm nay; cùng năm chi bộ khác trong cùng đảng bộ và tài khoản "
+        "cán bộ đảng bộ (committee). Chạy lại không thay đổi gì."
     )
 
     def handle(self, *args, **options):
@@ -19,6 +21,6 @@ class Command(BaseCommand):
             self.stdout.write("Chi bộ mẫu đã có sẵn: không thay đổi gì.")
         self.stdout.write(
             "Tài khoản dùng thử (chỉ để xem thử, đừng dùng khi chạy thật): "
-            + ", ".join(ROLE_GROUPS)
+            + ", ".join([*ROLE_GROUPS, COMMITTEE_LOGIN])
             + f" — mật khẩu: {DEMO_PASSWORD}"
         )
