@@ -29,6 +29,7 @@ from sessions.reports.summaries import (
     groups_of_year,
     year_summary,
 )
+from sessions.sent import cell_secretary
 
 # Enough photos to show each session, few enough for a printed report.
 PHOTOS_PER_SESSION = 2
@@ -375,9 +376,12 @@ def _photos(year: int, cell) -> list[Photo]:
     )
 
 
-def annual_report(year: int, cell) -> AnnualReport:
-    """``cell``'s annual report of ``year``: its plan, and figures of its rows only."""
-    summary = year_summary(year, cell=cell)
+def annual_report(year: int, cell, today=None) -> AnnualReport:
+    """``cell``'s annual report of ``year``: its plan, and figures of its rows only.
+
+    As of ``today`` (by default today): a quarter not over by then is under way.
+    """
+    summary = year_summary(year, today, cell=cell)
     sessions = ThematicSession.objects.for_year(year).of_cell(cell)
     held = sessions.held()
     format_labels = dict(Format.choices)
@@ -401,11 +405,7 @@ def annual_report(year: int, cell) -> AnnualReport:
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
         contests=_contests(year, cell),
         photos=_photos(year, cell),
-        secretary=Member.objects.of_cell(cell)
-        .current()
-        .filter(position=Member.Position.SECRETARY)
-        .order_by("pk")
-        .first(),
+        secretary=cell_secretary(cell),
         other_sessions=list(
             sessions.filter(~Q(status=ThematicSession.Status.HELD)).order_by("start", "pk")
         ),
