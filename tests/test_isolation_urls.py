@@ -2,10 +2,11 @@
 
 Cell B sits beside the test cell (A) under the same committee, with its own
 members, groups, plan, held contest session with attendance, document,
-photo, team and exemption. Every URL pattern that takes an id, a year or a
-path is walked from the resolver (tests/urlwalk.py), so a new one without a
-case in ``CASES`` or a reason in ``EXCLUDED`` fails
-``test_every_url_with_parameters_has_an_isolation_case``. Each role of A
+photo, team, exemption and annual report sent to the committee. Every URL
+pattern that takes an id, a year or a path is walked from the resolver
+(tests/urlwalk.py), so a new one without a case in ``CASES`` or a reason in
+``EXCLUDED`` fails ``test_every_url_with_parameters_has_an_isolation_case``.
+Each role of A
 asking for B's object must get what it gets for an object that does not
 exist; the secretary, who may use every page, gets 404 on GET and on POST.
 Forms of A never offer B's members or groups, and A's attendance sheet
@@ -23,7 +24,15 @@ from chibo.lib.cells import of_cell
 from chibo.lib.roles import SECRETARY
 from members.importing import ImportRow, check_rows
 from members.models import Member, Organisation, PartyGroup, single_cell
-from sessions.models import Attendance, ContestTeam, Document, Photo, ThematicSession
+from sessions.models import (
+    Attendance,
+    ContestTeam,
+    Document,
+    Photo,
+    Submission,
+    ThematicSession,
+)
+from sessions.reports.sending import send_report
 from tests.factories import (
     at,
     make_exemption,
@@ -85,6 +94,8 @@ CASES = {
     "sessions:plan": year,
     "sessions:plan_edit": year,
     "sessions:plan_copy": year,
+    "sessions:plan_send": year,
+    "sessions:sent": lambda b: {"pk": b["sent"].pk},
     "sessions:create": year,
     "sessions:detail": held_pk,
     "sessions:edit": planned_pk,
@@ -116,6 +127,7 @@ EXCLUDED = {
     "sessions:export_csv": "a year's figures of the visitor's own cell: scoped with the reports",
     "sessions:export_xlsx": "a year's figures of the visitor's own cell: scoped with the reports",
     "sessions:annual_report": "a year's figures of the visitor's own cell: scoped with the reports",
+    "sessions:report_send": "a year's report of the visitor's own cell: scoped with the reports",
 }
 
 
@@ -171,6 +183,7 @@ def cell_b(groups):
     photo.image.save("kim-dong.jpg", ContentFile(image_bytes()), save=True)
     photo.thumbnail.save("kim-dong-nho.jpg", ContentFile(image_bytes()), save=True)
     ContestTeam.objects.create(session=held, group=group, name="Đội Kim Đồng", score=9)
+    sent = send_report(cell=cell, year=B_ONLY_YEAR, user=None, now=at(B_ONLY_YEAR, 12, 10))
     return {
         "cell": cell,
         "group": group,
@@ -184,6 +197,7 @@ def cell_b(groups):
         "planned": planned,
         "document": document,
         "photo": photo,
+        "sent": sent,
     }
 
 
@@ -239,6 +253,7 @@ def snapshot(cell):
         "sessions": list(of_cell(ThematicSession.objects, cell).values()),
         "documents": list(of_cell(Document.objects, cell).values()),
         "photos": list(of_cell(Photo.objects, cell).values()),
+        "sent": list(of_cell(Submission.objects, cell).values()),
     }
 
 
