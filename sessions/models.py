@@ -213,7 +213,6 @@ class AnnualPlan(models.Model):
     title = models.CharField(_("tên kế hoạch"), max_length=255)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status, default=Status.DRAFT)
     approved_on = models.DateField(_("ngày thông qua"), null=True, blank=True)
-    reported_on = models.DateField(_("ngày báo cáo cấp ủy cấp trên"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -250,26 +249,27 @@ class AnnualPlan(models.Model):
         return reverse("sessions:plan", args=[self.year])
 
     def clean(self):
-        """The approval and report dates have happened, and not before the year before the plan's.
+        """The approval date has happened, and not before the year before the plan's.
 
         A plan is approved at the end of the year before, or early in its own.
         """
-        today = timezone.localdate()
-        earliest = None
-        if self.year and valid_year(self.year):
-            earliest = dt.date(self.year - 1, 1, 1)
-        errors = {}
-        for name in ("approved_on", "reported_on"):
-            day = getattr(self, name)
-            label = capfirst(self._meta.get_field(name).verbose_name)
-            if day and day > today:
-                errors[name] = _("%(field)s không thể ở tương lai.") % {"field": label}
-            elif day and earliest and day < earliest:
-                errors[name] = _(
-                    "%(field)s của kế hoạch năm %(year)s không thể trước ngày %(day)s."
-                ) % {"field": label, "year": self.year, "day": earliest.strftime("%d/%m/%Y")}
-        if errors:
-            raise ValidationError(errors)
+        day = self.approved_on
+        if not day:
+            return
+        label = capfirst(self._meta.get_field("approved_on").verbose_name)
+        if day > timezone.localdate():
+            raise ValidationError(
+                {"approved_on": _("%(field)s không thể ở tương lai.") % {"field": label}}
+            )
+        earliest = dt.date(self.year - 1, 1, 1) if self.year and valid_year(self.year) else None
+        if earliest and day < earliest:
+            message = _("%(field)s của kế hoạch năm %(year)s không thể trước ngày %(day)s.")
+            raise ValidationError(
+                {
+                    "approved_on": message
+                    % {"field": label, "year": self.year, "day": earliest.strftime("%d/%m/%Y")}
+                }
+            )
 
     def sessions_by_quarter(self):
         """The plan's sessions in quarters 1–4, each list in date order (one query).

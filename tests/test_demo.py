@@ -20,8 +20,10 @@ from sessions.models import (
     Award,
     ContestTeam,
     Photo,
+    Submission,
     ThematicSession,
 )
+from sessions.sent import sent_for
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,7 @@ def snapshot():
         ContestTeam,
         Award,
         Photo,
+        Submission,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -123,6 +126,25 @@ def test_the_year_end_review_names_its_year(demo):
         "Tổng kết công tác xây dựng Đảng năm 2026 và nâng cao chất lượng sinh hoạt chi bộ"
     )
     assert not ThematicSession.objects.filter(topic__contains="{")
+
+
+def test_the_secretary_sent_the_plans_and_the_2020_report_on_time(demo):
+    sent = Submission.objects.order_by("pk")
+    assert [(s.reference, s.year, s.dated_on) for s in sent] == [
+        ("1-KH/CB", 2020, dt.date(2020, 1, 13)),
+        ("2-BC/CB", 2020, dt.date(2020, 12, 14)),
+        ("1-KH/CB", 2026, dt.date(2026, 1, 20)),
+    ]
+    assert {s.sent_by.username for s in sent} == {"secretary"}
+    assert "Kết quả sinh hoạt chuyên đề năm 2020" in sent[1].body
+    assert sent[1].figures["sessions"]["held"] == 7
+    [cell] = sent_for([sent[0].cell], 2026)
+    assert (cell.plan.sent, cell.plan.late, cell.report.sent, cell.report.late) == (
+        True,
+        False,
+        False,
+        False,  # due on 15 December; the demo's day is 24 November
+    )
 
 
 def test_demo_logins_have_their_roles(demo):

@@ -370,7 +370,6 @@ MUTATIONS = {
             "title": "Kế hoạch năm 2020 (sửa đổi)",
             "status": "approved",
             "approved_on": "15/01/2020",
-            "reported_on": "",
             "notes": "",
         },
         get_status=200,

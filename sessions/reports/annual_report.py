@@ -20,6 +20,7 @@ from sessions.models import (
     ContestTeam,
     Grade,
     Photo,
+    Submission,
     ThematicSession,
 )
 from sessions.reports.summaries import (
@@ -70,6 +71,7 @@ class Contest:
 class AnnualReport:
     summary: YearSummary
     plan: AnnualPlan | None
+    plan_sent: Submission | None  # the plan's latest sending to the superior committee
     formats: list[tuple[str, int]]
     grades: list[tuple[str, int]]
     contests: list[Contest]
@@ -102,9 +104,15 @@ class AnnualReport:
             "Chi ủy đã xây dựng và thông qua kế hoạch sinh hoạt chuyên đề năm %(year)s "
             "ngày %(date)s, gồm %(topics)s"
         ) % {"year": year, "date": plan.approved_on.strftime("%d/%m/%Y"), "topics": topics}
-        if plan.reported_on:
+        sent = self.plan_sent
+        if sent is not None and sent.reference:
+            sentence += _("; kế hoạch đã được gửi cấp ủy cấp trên ngày %(date)s, số %(number)s") % {
+                "date": sent.sent_on.strftime("%d/%m/%Y"),
+                "number": sent.reference,
+            }
+        elif sent is not None:
             sentence += _("; kế hoạch đã được báo cáo cấp ủy cấp trên ngày %(date)s") % {
-                "date": plan.reported_on.strftime("%d/%m/%Y")
+                "date": sent.sent_on.strftime("%d/%m/%Y")
             }
         return sentence + "."
 
@@ -401,6 +409,10 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
     return AnnualReport(
         summary=summary,
         plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
+        plan_sent=Submission.objects.of_cell(cell)
+        .of(Submission.Kind.PLAN, year)
+        .listed()
+        .last_sent(),
         formats=formats_count,
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
         contests=_contests(year, cell),
