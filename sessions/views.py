@@ -160,15 +160,18 @@ def plan_copy(request, year):
 # --- Sending to the superior committee ------------------------------------------
 
 
-def sendings_context(request, cell, kind: str, year: int) -> dict:
+def sendings_context(request, cell, kind: str, year: int, sent=None) -> dict:
     """What a plan's or a report's page says of its sendings to the committee.
 
     ``sending``: the document as the committee sees it (the latest sending,
     the due day, late or not); ``sendings``: every sending, latest first; for
     the secretary, ``send_refusal``: why it cannot be sent now, or None.
+    ``sent``: the document's sendings in the order sent, when the page has
+    them already; else one query.
     """
     today = timezone.localdate()
-    sent = list(Submission.objects.of_cell(cell).of(kind, year).listed().in_order_sent())
+    if sent is None:
+        sent = list(Submission.objects.of_cell(cell).of(kind, year).listed().in_order_sent())
     context = {"sending": Sending.of(kind, year, sent, today), "sendings": sent[::-1]}
     if request.user.has_perm(SEND_UP):
         context["send_refusal"] = services.send_refusal(

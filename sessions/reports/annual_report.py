@@ -71,7 +71,9 @@ class Contest:
 class AnnualReport:
     summary: YearSummary
     plan: AnnualPlan | None
-    plan_sent: Submission | None  # the plan's latest sending to the superior committee
+    # What the cell sent its superior committee for the year, plans and
+    # reports, in the order sent (their documents not loaded).
+    sendings: list[Submission]
     formats: list[tuple[str, int]]
     grades: list[tuple[str, int]]
     contests: list[Contest]
@@ -82,6 +84,12 @@ class AnnualReport:
     @property
     def year(self) -> int:
         return self.summary.year
+
+    @property
+    def plan_sent(self) -> Submission | None:
+        """The plan's sending that counts: the last one."""
+        plans = [sent for sent in self.sendings if sent.kind == Submission.Kind.PLAN]
+        return plans[-1] if plans else None
 
     @property
     def held_sessions(self) -> list[SessionRow]:
@@ -409,10 +417,7 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
     return AnnualReport(
         summary=summary,
         plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
-        plan_sent=Submission.objects.of_cell(cell)
-        .of(Submission.Kind.PLAN, year)
-        .listed()
-        .last_sent(),
+        sendings=list(Submission.objects.of_cell(cell).filter(year=year).listed().in_order_sent()),
         formats=formats_count,
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
         contests=_contests(year, cell),

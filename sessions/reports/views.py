@@ -120,7 +120,13 @@ def report(request, year):
         "today": timezone.localdate(),
         "cell": cell,
         **charts_for(data.summary),
-        **sendings_context(request, cell, Submission.Kind.REPORT, year),
+        **sendings_context(
+            request,
+            cell,
+            Submission.Kind.REPORT,
+            year,
+            sent=[sent for sent in data.sendings if sent.kind == Submission.Kind.REPORT],
+        ),
     }
     return render(request, "sessions/reports/annual_report.html", context)
 
