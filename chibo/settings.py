@@ -34,6 +34,19 @@ def env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def env_day_month(name, default):
+    """A day of the year written dd/mm ("31/01"), as (day, month); 29/02 is allowed."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        day, month = (int(part) for part in value.strip().split("/"))
+        dt.date(2000, month, day)  # a leap year: 29/02 is a day some years have
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a day and a month, dd/mm: {value!r}") from None
+    return (day, month)
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -323,6 +336,15 @@ CHIBO_GOOD_ATTENDANCE_PERCENT = env_int("CHIBO_GOOD_ATTENDANCE_PERCENT", 85)
 CHIBO_MAX_ABSENCES_IN_A_ROW = env_int("CHIBO_MAX_ABSENCES_IN_A_ROW", 3)
 # This many unexcused absences in a year can lead to removal from the rolls.
 CHIBO_UNEXCUSED_ABSENCES_PER_YEAR = env_int("CHIBO_UNEXCUSED_ABSENCES_PER_YEAR", 3)
+# What a cell sends its superior committee, and by when (day, month of the
+# plan's or the report's own year; CHIBO_PLAN_DUE=31/01 in the environment).
+# The plan by 31 January: it is built at the start of the year, approved by
+# the cell committee at its January meeting and then sent; a month leaves
+# time for both. The report by 15 December: cells review their year in
+# December, before the committee above reviews its own at the year's end.
+# A sending after its day, or none by then, is late (sessions.sent.due_date).
+CHIBO_PLAN_DUE = env_day_month("CHIBO_PLAN_DUE", (31, 1))
+CHIBO_REPORT_DUE = env_day_month("CHIBO_REPORT_DUE", (15, 12))
 # Quality grading: criteria with their maximum points, and the lowest score of
 # each grade, best first; a score under every threshold is graded "poor".
 CHIBO_GRADING = {

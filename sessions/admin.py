@@ -10,6 +10,7 @@ from sessions.models import (
     Photo,
     Postponement,
     Reminder,
+    Submission,
     ThematicSession,
 )
 
@@ -102,4 +103,23 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """What cells sent their committee: read only, as sent (the database refuses a change)."""
+
+    list_display = ["reference", "kind", "year", "cell", "dated_on", "sent_at", "sent_by_name"]
+    list_filter = ["kind", "year", "typed_by_hand"]
+    list_select_related = ["cell"]
+    exclude = ["body"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -105,10 +105,9 @@ class StartEndMixin:
 class PlanForm(CellModelForm):
     class Meta:
         model = AnnualPlan
-        fields = ["year", "title", "status", "approved_on", "reported_on", "notes"]
+        fields = ["year", "title", "status", "approved_on", "notes"]
         widgets = {
             "approved_on": DateInput,
-            "reported_on": DateInput,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"title": _("Để trống thì ghi “Kế hoạch sinh hoạt chuyên đề năm …”.")}
@@ -138,7 +137,7 @@ class PlanForm(CellModelForm):
 
 class PlanEditForm(PlanForm):
     class Meta(PlanForm.Meta):
-        fields = ["title", "status", "approved_on", "reported_on", "notes"]
+        fields = ["title", "status", "approved_on", "notes"]
 
 
 # --- Sessions ------------------------------------------------------------------

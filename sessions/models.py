@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chibo.lib.cells import CellQuerySet
@@ -212,7 +213,6 @@ class AnnualPlan(models.Model):
     title = models.CharField(_("tên kế hoạch"), max_length=255)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status, default=Status.DRAFT)
     approved_on = models.DateField(_("ngày thông qua"), null=True, blank=True)
-    reported_on = models.DateField(_("ngày báo cáo cấp ủy cấp trên"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -249,26 +249,27 @@ class AnnualPlan(models.Model):
         return reverse("sessions:plan", args=[self.year])
 
     def clean(self):
-        """The approval and report dates have happened, and not before the year before the plan's.
+        """The approval date has happened, and not before the year before the plan's.
 
         A plan is approved at the end of the year before, or early in its own.
         """
-        today = timezone.localdate()
-        earliest = None
-        if self.year and valid_year(self.year):
-            earliest = dt.date(self.year - 1, 1, 1)
-        errors = {}
-        for name in ("approved_on", "reported_on"):
-            day = getattr(self, name)
-            label = capfirst(self._meta.get_field(name).verbose_name)
-            if day and day > today:
-                errors[name] = _("%(field)s không thể ở tương lai.") % {"field": label}
-            elif day and earliest and day < earliest:
-                errors[name] = _(
-                    "%(field)s của kế hoạch năm %(year)s không thể trước ngày %(day)s."
-                ) % {"field": label, "year": self.year, "day": earliest.strftime("%d/%m/%Y")}
-        if errors:
-            raise ValidationError(errors)
+        day = self.approved_on
+        if not day:
+            return
+        label = capfirst(self._meta.get_field("approved_on").verbose_name)
+        if day > timezone.localdate():
+            raise ValidationError(
+                {"approved_on": _("%(field)s không thể ở tương lai.") % {"field": label}}
+            )
+        earliest = dt.date(self.year - 1, 1, 1) if self.year and valid_year(self.year) else None
+        if earliest and day < earliest:
+            message = _("%(field)s của kế hoạch năm %(year)s không thể trước ngày %(day)s.")
+            raise ValidationError(
+                {
+                    "approved_on": message
+                    % {"field": label, "year": self.year, "day": earliest.strftime("%d/%m/%Y")}
+                }
+            )
 
     def sessions_by_quarter(self):
         """The plan's sessions in quarters 1–4, each list in date order (one query).
@@ -1083,3 +1084,143 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.session} → {self.email}"
+
+
+class SubmissionQuerySet(CellQuerySet):
+    def of(self, kind: str, year: int):
+        """The sendings of one document: ``kind``'s of ``year``."""
+        return self.filter(kind=kind, year=year)
+
+    def in_order_sent(self):
+        """The order they were sent in (row ids grow with each sending), first first."""
+        return self.order_by("pk")
+
+    def last_sent(self) -> "Submission | None":
+        """The sending that counts: the last one sent."""
+        return self.in_order_sent().last()
+
+    def listed(self):
+        """Without the frozen document, for lists and the committee's reader."""
+        return self.defer("body")
+
+
+class Submission(models.Model):
+    """A plan or an annual report a cell sent to its superior committee, frozen as sent.
+
+    What was sent is kept as it was: the printable document (HTML), its
+    figures (JSON), its number and its date. Nothing is recounted: a sheet
+    corrected later changes the live pages, never this. A cell may send
+    again (a correction): every sending is kept, the latest one counts. The
+    database refuses to change a row (a trigger, thematic/0010) and to give
+    a number twice in a cell and a year.
+
+    A row ``typed_by_hand`` is a date the secretary typed before Chibo sent
+    anything (the plan's former "reported to the superior committee" date,
+    thematic/0011): a date only, no number, no content.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", pgettext_lazy("document", "Kế hoạch sinh hoạt chuyên đề")
+        REPORT = "report", pgettext_lazy("document", "Báo cáo kết quả sinh hoạt chuyên đề")
+
+    CELL_PATH = "cell"
+    # The symbol of each kind in a document's number (Hướng dẫn 36-HD/VPTW):
+    # 3-KH/CB is the cell's third document of the year, a plan (kế hoạch).
+    SYMBOLS = {Kind.PLAN: "KH", Kind.REPORT: "BC"}
+    # The issuer's part of the number when the cell's profile leaves it empty.
+    DEFAULT_PREFIX = "CB"
+
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    kind = models.CharField(_("loại văn bản"), max_length=10, choices=Kind)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    # The document's number, counted per cell in the year of its date (dated_on).
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The number as written on the document, with the profile's symbol of that day.
+    reference = models.CharField(_("số và ký hiệu"), max_length=50, blank=True)
+    dated_on = models.DateField(_("ngày văn bản"))
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The sender's name as it was: kept when the login is deleted or renamed.
+    sent_by_name = models.CharField(_("người gửi"), max_length=150, blank=True)
+    body = models.TextField(_("văn bản đã gửi"), blank=True)
+    figures = models.JSONField(_("số liệu đã gửi"), default=dict, blank=True)
+    typed_by_hand = models.BooleanField(_("ngày do chi bộ tự ghi"), default=False)
+
+    objects = SubmissionQuerySet.as_manager()
+    # A row never changes: its history records who sent it and when, without
+    # a second copy of the document.
+    history = HistoricalRecords(excluded_fields=["body", "figures"])
+
+    class Meta:
+        ordering = ["cell", "year", "kind", "pk"]
+        verbose_name = _("văn bản gửi cấp ủy cấp trên")
+        verbose_name_plural = _("văn bản gửi cấp ủy cấp trên")
+        indexes = [models.Index(fields=["year", "cell", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "number_year", "number"],
+                name="submission_number_unique_in_cell_and_year",
+                violation_error_message=_("Số văn bản này chi bộ đã dùng trong năm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    typed_by_hand=True,
+                    number__isnull=True,
+                    number_year__isnull=True,
+                    sent_at__isnull=True,
+                )
+                | (
+                    Q(
+                        typed_by_hand=False,
+                        number__gte=1,
+                        number_year__isnull=False,
+                        sent_at__isnull=False,
+                    )
+                    & ~Q(reference="")
+                ),
+                name="submission_sent_with_a_number_or_typed",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["plan", "report"]),
+                name="submission_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="submission_year_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        if self.reference:
+            return f"{self.reference} — {self.title}"
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("sessions:sent", args=[self.pk])
+
+    @classmethod
+    def reference_for(cls, number: int, kind: str, prefix: str) -> str:
+        """The number and symbol as a document writes them: ``3-KH/CB``."""
+        return f"{number}-{cls.SYMBOLS[kind]}/{prefix or cls.DEFAULT_PREFIX}"
+
+    @property
+    def title(self) -> str:
+        """The document's name with its year, in the active language."""
+        return _("%(kind)s năm %(year)s") % {"kind": self.get_kind_display(), "year": self.year}
+
+    @property
+    def sent_on(self) -> dt.date:
+        """The day it reached the committee: the day sent, or the date typed by hand."""
+        if self.sent_at is None:
+            return self.dated_on
+        return timezone.localdate(self.sent_at)

@@ -7,6 +7,7 @@ Each function is keyword-only, runs in one transaction and keeps history
 import calendar
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,13 +15,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chibo.lib.files import delete_after_commit, discard
-from members.models import Member
+from members.models import Member, Organisation
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -30,6 +31,7 @@ from sessions.models import (
     GroupMeeting,
     Photo,
     Postponement,
+    Submission,
     ThematicSession,
 )
 from sessions.photos import CleanPhoto
@@ -112,6 +114,94 @@ def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
             ]
             bulk_create_with_history(meetings, GroupMeeting, default_user=user)
     return plan
+
+
+# --- Sending to the superior committee ----------------------------------------
+
+
+def send_refusal(*, cell: Organisation, kind: str, year: int, today: dt.date) -> str | None:
+    """Why ``cell`` cannot send ``kind``'s document of ``year`` today, or None.
+
+    A plan is sent once the cell committee has approved it. A report is sent
+    from its own year on, never before the year begins; a year's report may
+    go before its last sessions are held (it says which are still to come),
+    since the report is due in December (``CHIBO_REPORT_DUE``).
+    """
+    if kind == Submission.Kind.PLAN:
+        plan = AnnualPlan.objects.of_cell(cell).filter(year=year).first()
+        if plan is None:
+            return _("Chi bộ chưa có kế hoạch sinh hoạt chuyên đề năm %(year)s.") % {"year": year}
+        if plan.status != AnnualPlan.Status.APPROVED:
+            return _(
+                "Kế hoạch chưa được chi ủy thông qua: ghi ngày thông qua (Sửa kế hoạch) "
+                "rồi mới gửi cấp ủy cấp trên."
+            )
+        return None
+    if year > today.year:
+        return _("Năm %(year)s chưa bắt đầu: chưa gửi được báo cáo của năm này.") % {"year": year}
+    return None
+
+
+def sender_name(user, cell: Organisation) -> str:
+    """The name a sending keeps of its sender: their member's in the cell, else their login's."""
+    if user is None:
+        return ""
+    member = Member.objects.filter(user=user, cell=cell).first()
+    if member is not None:
+        return member.full_name
+    return user.get_full_name() or user.get_username()
+
+
+def next_number(cell: Organisation, year: int) -> int:
+    """The number the cell's next document dated in ``year`` takes: one after its highest."""
+    used = Submission.objects.filter(cell=cell, number_year=year).aggregate(last=Max("number"))
+    return (used["last"] or 0) + 1
+
+
+def send_up(
+    *,
+    cell: Organisation,
+    kind: str,
+    year: int,
+    user,
+    content: Callable[[Submission], tuple[str, dict]],
+    now: dt.datetime | None = None,
+) -> Submission:
+    """Send ``kind``'s document of ``year`` to the cell's superior committee, frozen as sent.
+
+    The document is dated the day it is sent (``now``, by default the present)
+    and takes the cell's next number in that year: numbers run per cell and
+    year across plans and reports, and are never given twice (the cell's row
+    is locked while the number is taken; the database refuses a duplicate).
+    ``content(submission)`` gets the unsaved row, which has its number,
+    reference and date, and returns the printable document (HTML) and its
+    figures (a dict stored as JSON): both are stored as they are and never
+    recounted. Sending again is a correction: a new row, the earlier ones kept.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    refusal = send_refusal(cell=cell, kind=kind, year=year, today=today)
+    if refusal:
+        raise ServiceError(refusal)
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=cell.pk)
+        number = next_number(locked, today.year)
+        submission = Submission(
+            cell=locked,
+            kind=kind,
+            year=year,
+            number=number,
+            number_year=today.year,
+            reference=Submission.reference_for(number, kind, locked.number_prefix),
+            dated_on=today,
+            sent_at=now,
+            sent_by=user,
+            sent_by_name=sender_name(user, locked),
+        )
+        submission.body, submission.figures = content(submission)
+        submission._history_user = user
+        submission.save()
+    return submission
 
 
 # --- Sessions ------------------------------------------------------------------

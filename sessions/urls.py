@@ -10,6 +10,9 @@ urlpatterns = [
     path("plans/<id:year>/", views.plan_detail, name="plan"),
     path("plans/<id:year>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<id:year>/copy/", views.plan_copy, name="plan_copy"),
+    path("plans/<id:year>/send/", views.plan_send, name="plan_send"),
+    # What the cell sent its superior committee, as it was sent.
+    path("sent/<id:pk>/", views.sent_detail, name="sent"),
     path("plans/<id:year>/sessions/new/", views.session_create, name="create"),
     path("<id:pk>/", views.session_detail, name="detail"),
     path("<id:pk>/edit/", views.session_edit, name="edit"),

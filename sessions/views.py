@@ -22,8 +22,10 @@ from chibo.lib.roles import (
     DELETE_DOCUMENT,
     DELETE_PHOTO,
     DELETE_SESSION,
+    SEND_UP,
     VIEW_ATTENDANCE,
     VIEW_PLAN,
+    VIEW_SENT,
     VIEW_SESSION,
 )
 from members.models import PartyGroup
@@ -51,9 +53,11 @@ from sessions.models import (
     Document,
     GroupMeeting,
     Photo,
+    Submission,
     ThematicSession,
     max_score,
 )
+from sessions.sent import Sending, plan_content
 from sessions.sheet import AttendanceSheetForm
 
 
@@ -105,6 +109,7 @@ def plan_detail(request, year):
         "plan": plan,
         "quarters": quarters,
         "next_plan": cell_plans(request).filter(year=year + 1).first(),
+        **sendings_context(request, plan.cell, Submission.Kind.PLAN, year),
     }
     return render(request, "sessions/plan_detail.html", context)
 
@@ -150,6 +155,91 @@ def plan_copy(request, year):
         return redirect(target)
     context = {"plan": plan, "sessions": sessions, "target_year": year + 1}
     return render(request, "sessions/plan_copy.html", context)
+
+
+# --- Sending to the superior committee ------------------------------------------
+
+
+def sendings_context(request, cell, kind: str, year: int, sent=None) -> dict:
+    """What a plan's or a report's page says of its sendings to the committee.
+
+    ``sending``: the document as the committee sees it (the latest sending,
+    the due day, late or not); ``sendings``: every sending, latest first; for
+    the secretary, ``send_refusal``: why it cannot be sent now, or None.
+    ``sent``: the document's sendings in the order sent, when the page has
+    them already; else one query.
+    """
+    today = timezone.localdate()
+    if sent is None:
+        sent = list(Submission.objects.of_cell(cell).of(kind, year).listed().in_order_sent())
+    context = {"sending": Sending.of(kind, year, sent, today), "sendings": sent[::-1]}
+    if request.user.has_perm(SEND_UP):
+        context["send_refusal"] = services.send_refusal(
+            cell=cell, kind=kind, year=year, today=today
+        )
+    return context
+
+
+def send_page(request, *, cell, kind: str, year: int, content, back: str, warning: str = ""):
+    """Send a document to the committee: GET shows it as it will go, POST sends it.
+
+    ``content`` is what ``services.send_up`` freezes; ``back`` the page the
+    document belongs to, where a refusal is told; ``warning`` something the
+    secretary should know before sending.
+    """
+    if request.method == "POST":
+        try:
+            sent = services.send_up(
+                cell=cell, kind=kind, year=year, user=request.user, content=content
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        messages.success(
+            request,
+            _("Đã gửi cấp ủy cấp trên: %(title)s, số %(number)s.")
+            % {"title": sent.title, "number": sent.reference},
+        )
+        return redirect(sent)
+    today = timezone.localdate()
+    refusal = services.send_refusal(cell=cell, kind=kind, year=year, today=today)
+    preview = Submission(cell=cell, kind=kind, year=year, dated_on=today)
+    preview.reference = Submission.reference_for(
+        services.next_number(cell, today.year), kind, cell.number_prefix
+    )
+    context = {
+        "preview": preview,
+        "refusal": refusal,
+        "warning": warning,
+        "body": "" if refusal else content(preview)[0],
+        "back": back,
+    }
+    return render(request, "sessions/sent/send.html", context)
+
+
+@permission_required(SEND_UP, raise_exception=True)
+def plan_send(request, year):
+    """Send the approved plan to the superior committee (confirm, then POST)."""
+    plan = get_object_or_404(cell_plans(request).select_related("cell"), year=year)
+    return send_page(
+        request,
+        cell=plan.cell,
+        kind=Submission.Kind.PLAN,
+        year=year,
+        content=plan_content(plan),
+        back=plan.get_absolute_url(),
+    )
+
+
+@permission_required(VIEW_SENT, raise_exception=True)
+def sent_detail(request, pk):
+    """A document as the cell sent it: read-only, printable, never recounted."""
+    sent = get_object_or_404(
+        Submission.objects.of_cell(cell_of(request.user)).select_related("cell"), pk=pk
+    )
+    others = Submission.objects.of_cell(sent.cell).of(sent.kind, sent.year).listed()
+    context = {"sent": sent, "latest": others.last_sent()}
+    return render(request, "sessions/sent/detail.html", context)
 
 
 # --- Sessions ------------------------------------------------------------------

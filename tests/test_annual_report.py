@@ -42,7 +42,7 @@ def test_demo_2020_says_seven_sessions_were_held_one_by_group(demo_report):
 def test_demo_2020_states_the_plan_and_the_cell(demo_report):
     assert (
         "Chi ủy đã xây dựng và thông qua kế hoạch sinh hoạt chuyên đề năm 2020 ngày 08/01/2020, "
-        "gồm 7 chuyên đề; kế hoạch đã được báo cáo cấp ủy cấp trên ngày 13/01/2020."
+        "gồm 7 chuyên đề; kế hoạch đã được gửi cấp ủy cấp trên ngày 13/01/2020, số 1-KH/CB."
     ) in demo_report
     assert "Trong năm, chi bộ có 30 đảng viên, sinh hoạt ở 4 tổ Đảng." in demo_report
     assert "Quý nào cũng có sinh hoạt chuyên đề, đúng quy định (ít nhất 1 kỳ mỗi quý)." in (

@@ -22,8 +22,10 @@ from sessions.models import (
     Award,
     ContestTeam,
     Photo,
+    Submission,
     ThematicSession,
 )
+from sessions.sent import sent_for
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,7 @@ def snapshot():
         ContestTeam,
         Award,
         Photo,
+        Submission,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -130,6 +133,33 @@ def test_the_year_end_review_names_its_year(demo):
         "Tổng kết công tác xây dựng Đảng năm 2026 và nâng cao chất lượng sinh hoạt chi bộ"
     )
     assert not ThematicSession.objects.filter(topic__contains="{")
+
+
+def test_the_secretary_sent_the_plans_and_the_2020_report_on_time(demo):
+    sent = Submission.objects.of_cell(single_cell()).order_by("pk")
+    assert [(s.reference, s.year, s.dated_on) for s in sent] == [
+        ("1-KH/CB", 2020, dt.date(2020, 1, 13)),
+        ("2-BC/CB", 2020, dt.date(2020, 12, 14)),
+        ("1-KH/CB", 2026, dt.date(2026, 1, 20)),
+    ]
+    assert {s.sent_by.username for s in sent} == {"secretary"}
+    assert "Kết quả sinh hoạt chuyên đề năm 2020" in sent[1].body
+    assert sent[1].figures["sessions"]["held"] == 7
+    [cell] = sent_for([sent[0].cell], 2026)
+    assert (cell.plan.sent, cell.plan.late, cell.report.sent, cell.report.late) == (
+        True,
+        False,
+        False,
+        False,  # due on 15 December; the demo's day is 24 November
+    )
+
+
+def test_the_sibling_cells_sent_their_plans_the_small_one_late(demo):
+    cells = list(Organisation.objects.cells().exclude(pk=single_cell().pk))
+    found = {row.cell.name: row for row in sent_for(cells, 2020)}
+    late = {name for name, row in found.items() if row.plan.late}
+    assert all(row.plan.sent for row in found.values())
+    assert late == {cell.name for cell in cells if not cell.has_committee}
 
 
 def test_demo_logins_have_their_roles(demo):

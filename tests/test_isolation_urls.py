@@ -2,10 +2,11 @@
 
 Cell B sits beside the test cell (A) under the same committee, with its own
 members, groups, plan, held contest session with attendance, document,
-photo, team and exemption. Every URL pattern that takes an id, a year or a
-path is walked from the resolver (tests/urlwalk.py), so a new one without a
-case in ``CASES`` or a reason in ``EXCLUDED`` fails
-``test_every_url_with_parameters_has_an_isolation_case``. Each role of A
+photo, team, exemption and annual report sent to the committee. Every URL
+pattern that takes an id, a year or a path is walked from the resolver
+(tests/urlwalk.py), so a new one without a case in ``CASES`` or a reason in
+``EXCLUDED`` fails ``test_every_url_with_parameters_has_an_isolation_case``.
+Each role of A
 asking for B's object must get what it gets for an object that does not
 exist; the secretary, who may use every page, gets 404 on GET and on POST.
 Forms of A never offer B's members or groups, and A's attendance sheet
@@ -24,7 +25,8 @@ from chibo.lib.cells import of_cell
 from chibo.lib.roles import COMMITTEE
 from members.importing import ImportRow, check_rows
 from members.models import Member, Organisation, PartyGroup, Role, single_cell
-from sessions.models import Attendance, Document, Photo, ThematicSession
+from sessions.models import Attendance, Document, Photo, Submission, ThematicSession
+from sessions.reports.sending import send_report
 from tests.builders import SIBLING_MARK, sibling_cell
 from tests.factories import (
     at,
@@ -87,6 +89,8 @@ CASES = {
     "sessions:plan": year,
     "sessions:plan_edit": year,
     "sessions:plan_copy": year,
+    "sessions:plan_send": year,
+    "sessions:sent": lambda b: {"pk": b["sent"].pk},
     "sessions:create": year,
     "sessions:detail": held_pk,
     "sessions:edit": planned_pk,
@@ -120,6 +124,7 @@ EXCLUDED = {
     "sessions:annual_report": "a year's figures of the visitor's own cell: scoped with the reports",
     "sessions:committee": "a year of the cells under the officer's own committee node",
     "sessions:committee_xlsx": "a year of the cells under the officer's own committee node",
+    "sessions:report_send": "a year's report of the visitor's own cell: scoped with the reports",
 }
 
 
@@ -147,7 +152,11 @@ def missing_kwargs(kwargs):
 @pytest.fixture
 def cell_b(groups):
     """A sibling cell with everything a URL can point into."""
-    return sibling_cell(B_ONLY_YEAR)
+    b = sibling_cell(B_ONLY_YEAR)
+    b["sent"] = send_report(
+        cell=b["cell"], year=B_ONLY_YEAR, user=None, now=at(B_ONLY_YEAR, 12, 10)
+    )
+    return b
 
 
 def officer_in(username, committee, cell):
@@ -231,6 +240,7 @@ def snapshot(cell):
         "sessions": list(of_cell(ThematicSession.objects, cell).values()),
         "documents": list(of_cell(Document.objects, cell).values()),
         "photos": list(of_cell(Photo.objects, cell).values()),
+        "sent": list(of_cell(Submission.objects, cell).values()),
     }
 
 

@@ -22,6 +22,7 @@ from sessions.models import (
     ContestTeam,
     GroupMeeting,
     Photo,
+    Submission,
     ThematicSession,
 )
 from tests.factories import make_member
@@ -97,6 +98,20 @@ def test_photos_are_real_jpegs_on_disk(loaded):
             path = Path(settings.MEDIA_ROOT) / name
             with Image.open(path) as image:
                 assert image.format == "JPEG"
+
+
+def test_the_secretary_sent_each_plan_and_each_past_years_report(loaded):
+    sent = Submission.objects.order_by("pk")
+    assert [(s.kind, s.year) for s in sent] == [
+        ("plan", 2018),
+        ("report", 2018),
+        ("plan", 2019),
+        ("report", 2019),
+        ("plan", 2020),  # the report of 2020 is not due before December
+    ]
+    assert [s.reference.split("-")[0] for s in sent] == ["1", "2", "1", "2", "1"]
+    assert {s.sent_by_name for s in sent} == {Member.objects.get(position="secretary").full_name}
+    assert all(s.body and s.figures for s in sent)
 
 
 def test_history_is_written_with_the_rows(loaded):

@@ -22,7 +22,16 @@ from members.models import (
 )
 from members.workplace import cell_of
 from sessions.forms import PlanForm
-from sessions.models import AnnualPlan, Award, ContestTeam, Document, Photo, Postponement, Reminder
+from sessions.models import (
+    AnnualPlan,
+    Award,
+    ContestTeam,
+    Document,
+    Photo,
+    Postponement,
+    Reminder,
+    Submission,
+)
 from tests.factories import (
     make_exemption,
     make_group,
@@ -145,6 +154,13 @@ def test_every_path_reaches_the_cell_of_every_row(tree, groups, secretary):
     Award.objects.create(session=session, member=member, prize="Giải Nhất")
     Reminder.objects.create(
         kind=Reminder.Kind.ATTENDANCE, session=session, user=secretary, email="a@example.org"
+    )
+    Submission.objects.create(
+        cell=single_cell(),
+        kind="plan",
+        year=2020,
+        dated_on=dt.date(2020, 1, 13),
+        typed_by_hand=True,
     )
     for model, base in cell_models():
         rows = model._default_manager.all()

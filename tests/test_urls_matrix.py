@@ -243,6 +243,11 @@ MATRIX = {
     "sessions:plan": leaders(kwargs=plan_year),
     "sessions:plan_edit": secretary_form(kwargs=plan_year),
     "sessions:plan_copy": secretary_form(kwargs=plan_year),
+    # Sending to the superior committee: the secretary's; what was sent, as
+    # it was sent, is read by leaders and the secretary (never by members).
+    "sessions:plan_send": secretary_form(kwargs=plan_year),
+    "sessions:report_send": secretary_form(kwargs=plan_year),
+    "sessions:sent": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),
     "sessions:create": secretary_form(kwargs=plan_year),
     "sessions:detail": row(committee=403, kwargs=held_pk),
     "sessions:edit": secretary_form(kwargs=planned_pk),

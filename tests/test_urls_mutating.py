@@ -26,7 +26,14 @@ from django.urls import reverse
 from members.models import Member, Organisation, PartyGroup
 from members.views import IMPORT_SALT, LINK_SESSION_KEY
 from members.workplace import SESSION_KEY as WORKPLACE_KEY
-from sessions.models import AnnualPlan, ContestTeam, Document, Photo, ThematicSession
+from sessions.models import (
+    AnnualPlan,
+    ContestTeam,
+    Document,
+    Photo,
+    Submission,
+    ThematicSession,
+)
 from tests.images import image_bytes, upload
 from tests.test_urls_matrix import MATRIX
 from tests.urlwalk import all_routes, build_dataset
@@ -387,17 +394,29 @@ MUTATIONS = {
             "title": "Kế hoạch năm 2020 (sửa đổi)",
             "status": "approved",
             "approved_on": "15/01/2020",
-            "reported_on": "",
             "notes": "",
         },
         get_status=200,
-        happened=lambda client, d: fresh(d["plan"]).status == "approved",
+        happened=lambda client, d: fresh(d["plan"]).title == "Kế hoạch năm 2020 (sửa đổi)",
     ),
     "sessions:plan_copy": Mutation(
         user="secretary",
         data=lambda d: {},
         get_status=200,
         happened=lambda client, d: AnnualPlan.objects.filter(year=2021).exists(),
+    ),
+    # Sending: the sample plan was sent once already; sending again adds a sending.
+    "sessions:plan_send": Mutation(
+        user="secretary",
+        data=lambda d: {},
+        get_status=200,
+        happened=lambda client, d: Submission.objects.filter(kind="plan").count() == 2,
+    ),
+    "sessions:report_send": Mutation(
+        user="secretary",
+        data=lambda d: {},
+        get_status=200,
+        happened=lambda client, d: Submission.objects.filter(kind="report").exists(),
     ),
     "sessions:create": Mutation(
         user="secretary",

@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from chibo.lib.roles import MEMBER
 from members.tokens import password_link_tokens
 from sessions.models import Attendance, Document, Photo
+from sessions.sent import send_plan
 
 from .factories import (
     at,
@@ -119,14 +120,15 @@ def build_dataset(member, other_member):
     asking for them is asking for someone else's. The held session is a
     staged contest (its results page exists only for contests), with both
     members present, a document file and a photo; the planned one can still
-    be postponed, cancelled or deleted. Besides the members' two groups, one
+    be postponed, cancelled or deleted. The plan is approved and was sent to
+    the superior committee once (``sent``). Besides the members' two groups, one
     group has no member (it can be archived) and one is archived (it can be
     restored). ``newcomer`` has a login and no
     password yet: the one-time link is made for them, so that no force_login
     of the test makes it stale.
     """
     own = member.member
-    plan = make_plan(2020)
+    plan = make_plan(2020, status="approved", approved_on=dt.date(2020, 1, 8))
     held = make_session(plan, start=at(2020, 3, 12), topic="Học tập Chỉ thị 05", format="contest")
     record(held)
     document = Document(session=held, title="Đề dẫn chuyên đề", kind=Document.Kind.DRAFT)
@@ -140,6 +142,7 @@ def build_dataset(member, other_member):
     newcomer.save(update_fields=["password"])
     empty_group = make_group("Tổ 3", order=3)
     archived_group = make_group("Tổ 4 (đã giải thể)", order=4, is_active=False)
+    sent = send_plan(plan=plan, user=None, now=at(2020, 1, 13, 9))
     return {
         "plan": plan,
         "held": held,
@@ -154,6 +157,7 @@ def build_dataset(member, other_member):
         "empty_group": empty_group,
         "archived_group": archived_group,
         "attendance": Attendance.objects.get(session=held, member=own),
+        "sent": sent,
         "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
         "token": password_link_tokens.make_token(newcomer),
         "today": dt.date(2020, 6, 1),

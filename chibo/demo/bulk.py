@@ -44,6 +44,8 @@ from sessions.models import (
     ThematicSession,
     grade_for_score,
 )
+from sessions.reports.sending import send_report
+from sessions.sent import send_plan
 
 BATCH = 2000
 
@@ -200,6 +202,7 @@ class BulkLoader:
 
     def __init__(self, size: Size, seed: int = 1, today: dt.date | None = None):
         self.size = size
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         self.now = timezone.now()
@@ -211,6 +214,7 @@ class BulkLoader:
         self.tables: set[str] = set()
         self.cell = None  # the cell being written
         self.login_prefix = ""  # before dv0001…: none in the first cell, "cb002-"… after
+        self.sender = None  # the secretary's login, who sends to the committee
 
     # --- Entry point ---------------------------------------------------------
 
@@ -445,6 +449,8 @@ class BulkLoader:
             else:
                 role = MEMBER
             roles.append(Role(user=user, organisation=self.cell, kind=role))
+            if member.position == Member.Position.SECRETARY:
+                self.sender = user
         self.tables.add(User._meta.db_table)
         self.add(Role, roles)
         bulk_update_with_history(linked, Member, ["user"], batch_size=BATCH)
@@ -464,8 +470,7 @@ class BulkLoader:
                     title=f"Kế hoạch sinh hoạt chuyên đề năm {year}",
                     status=AnnualPlan.Status.APPROVED,
                     approved_on=approved,
-                    reported_on=approved + dt.timedelta(days=5),
-                    notes="Chi ủy thông qua; đã báo cáo cấp ủy cấp trên.",
+                    notes="Chuyên đề gắn với nhiệm vụ chính trị của cơ quan.",
                 )
             ],
         )[0]
@@ -497,6 +502,23 @@ class BulkLoader:
         self.write_contests([s for s in held if s.format == ThematicSession.Format.CONTEST])
         self.write_documents(sessions)
         self.write_photos(held)
+        self.send_up(plan, approved)
+
+    def send_up(self, plan, approved):
+        """The plan sent days after its approval, the report in December (now and then late).
+
+        Drawn apart from the cell's generator, so that the rest of the data
+        is what the same seed gave before sendings existed.
+        """
+        rng = random.Random(f"{self.seed}-sent-{plan.year}")
+        tz = timezone.get_default_timezone()
+        day = approved + dt.timedelta(days=rng.randint(2, 25))
+        plan_at = dt.datetime(day.year, day.month, day.day, 9, tzinfo=tz)
+        if plan_at <= self.now:
+            send_plan(plan=plan, user=self.sender, now=plan_at)
+        report_at = dt.datetime(plan.year, 12, rng.randint(1, 22), 9, tzinfo=tz)
+        if report_at <= self.now:
+            send_report(cell=self.cell, year=plan.year, user=self.sender, now=report_at)
 
     def session_time(self, year, index):
         """About evenly spread over the year, on a weekday, morning or afternoon."""

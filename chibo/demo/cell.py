@@ -36,6 +36,8 @@ from sessions.models import (
     grade_for_score,
 )
 from sessions.photos import clean_photo
+from sessions.reports.sending import send_report
+from sessions.sent import send_plan
 from sessions.services import add_photos
 
 DEMO_PASSWORD = "chibo-demo"  # noqa: S105 - printed for the demo, documented as demo-only
@@ -427,17 +429,30 @@ class DemoLoader:
             self.load_groups()
             self.load_members()
             self.load_users()
-            self.load_plan(2020, SESSIONS_2020, approved_on=d(2020, 1, 8))
+            plan = self.load_plan(2020, SESSIONS_2020, approved_on=d(2020, 1, 8))
+            if plan is not None:
+                # Sent as the secretary would have: the plan after its
+                # approval, the report after the year's last session.
+                self.send(send_plan, at(2020, 1, 13, 9), plan=plan)
+                self.send(send_report, at(2020, 12, 14, 9), cell=self.cell, year=2020)
             if self.today.year != 2020:
-                self.load_plan(
+                plan = self.load_plan(
                     self.today.year,
                     CURRENT_YEAR_SESSIONS,
                     approved_on=d(self.today.year, 1, 15),
                 )
+                if plan is not None:
+                    self.send(send_plan, at(self.today.year, 1, 20, 9), plan=plan)
             self.created += SiblingLoader(
                 self.cell.parent, today=self.today, template=self.cell, password=DEMO_PASSWORD
             ).run()
         return self.created
+
+    def send(self, send, moment, **what):
+        """Send to the superior committee at ``moment``, when that moment has come."""
+        if moment <= self.now:
+            send(user=User.objects.get(username=SECRETARY), now=moment, **what)
+            self.created += 1
 
     def get_or_create(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
@@ -515,6 +530,7 @@ class DemoLoader:
                 member.save(update_fields=["user"])
 
     def load_plan(self, year, specs, approved_on):
+        """The plan of ``year`` with its sessions, or None when it was there already."""
         plan, created = self.get_or_create(
             AnnualPlan,
             cell=self.cell,
@@ -523,14 +539,14 @@ class DemoLoader:
                 "title": f"Kế hoạch sinh hoạt chuyên đề năm {year}",
                 "status": AnnualPlan.Status.APPROVED,
                 "approved_on": approved_on,
-                "reported_on": approved_on + dt.timedelta(days=5),
-                "notes": "Chi ủy thông qua; đã báo cáo Đảng ủy Khối các cơ quan tỉnh.",
+                "notes": "Chuyên đề gắn với nhiệm vụ chính trị của cơ quan, mỗi quý một kỳ.",
             },
         )
         if not created:
-            return  # a plan already there is the secretary's: leave it alone
+            return None  # a plan already there is the secretary's: leave it alone
         for index, spec in enumerate(specs):
             self.load_session(plan, spec, index)
+        return plan
 
     def load_session(self, plan, spec, index):
         month, day, hour, minute = spec.when

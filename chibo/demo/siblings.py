@@ -26,6 +26,7 @@ from chibo.lib.roles import COMMITTEE
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Member, Organisation, PartyGroup, Role
 from sessions.models import AnnualPlan, Attendance, ThematicSession, grade_for_score
+from sessions.sent import send_plan
 
 # The committee officer's login, at the seed cell's committee.
 COMMITTEE_LOGIN = COMMITTEE
@@ -73,6 +74,7 @@ SIBLINGS = [
 ]  # fmt: skip
 
 # (month, day) of the year's thematic sessions: at least one a quarter.
+NINE = dt.time(9, 0)
 DATES = [(2, 20), (4, 16), (7, 14), (9, 17), (11, 19)]
 CONCLUSION = (
     "Chi bộ thống nhất nhận thức về nội dung chuyên đề; giao các tổ Đảng cụ thể hóa "
@@ -202,8 +204,7 @@ class SiblingLoader:
                     title=f"Kế hoạch sinh hoạt chuyên đề năm {year}",
                     status=AnnualPlan.Status.APPROVED,
                     approved_on=approved,
-                    reported_on=approved + dt.timedelta(days=5),
-                    notes="Chi bộ thông qua; đã báo cáo cấp ủy cấp trên.",
+                    notes="Chi bộ thông qua.",
                 )
             ],
         )
@@ -244,6 +245,12 @@ class SiblingLoader:
         sessions = self.add(ThematicSession, sessions)
         held = [s for s in sessions if s.status == ThematicSession.Status.HELD]
         self.add(Attendance, self.draw_attendance(spec, members, held, rng))
+        # Sent to the committee a few days after it was approved; the small
+        # cell sends late, after the deadline (sessions.sent.due_date).
+        days = 45 if not spec.has_committee else 5
+        sent = timezone.make_aware(dt.datetime.combine(approved + dt.timedelta(days=days), NINE))
+        if sent < self.now:
+            send_plan(plan=plan, user=None, now=sent)
 
     def draw_attendance(self, spec, members, held, rng):
         weak = spec.habit == WEAK_ATTENDANCE

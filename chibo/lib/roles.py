@@ -52,6 +52,12 @@ CHANGE_CONTEST = "thematic.change_contestteam"
 # a custom permission of ThematicSession's Meta.
 VIEW_SUMMARY = "thematic.view_summary"
 
+# What a cell sends its superior committee (its plan, its annual report),
+# frozen as sent: the secretary sends, leaders and the secretary read the
+# copies sent (given to the roles by chibo/migrations/0004_sending).
+SEND_UP = "thematic.add_submission"
+VIEW_SENT = "thematic.view_submission"
+
 # --- Members and groups (app label "members") --------------------------------
 
 VIEW_MEMBER = "members.view_member"

@@ -20,6 +20,7 @@ from sessions.models import (
     ContestTeam,
     Grade,
     Photo,
+    Submission,
     ThematicSession,
 )
 from sessions.reports.summaries import (
@@ -29,6 +30,7 @@ from sessions.reports.summaries import (
     groups_of_year,
     year_summary,
 )
+from sessions.sent import cell_secretary
 
 # Enough photos to show each session, few enough for a printed report.
 PHOTOS_PER_SESSION = 2
@@ -69,6 +71,9 @@ class Contest:
 class AnnualReport:
     summary: YearSummary
     plan: AnnualPlan | None
+    # What the cell sent its superior committee for the year, plans and
+    # reports, in the order sent (their documents not loaded).
+    sendings: list[Submission]
     formats: list[tuple[str, int]]
     grades: list[tuple[str, int]]
     contests: list[Contest]
@@ -79,6 +84,12 @@ class AnnualReport:
     @property
     def year(self) -> int:
         return self.summary.year
+
+    @property
+    def plan_sent(self) -> Submission | None:
+        """The plan's sending that counts: the last one."""
+        plans = [sent for sent in self.sendings if sent.kind == Submission.Kind.PLAN]
+        return plans[-1] if plans else None
 
     @property
     def held_sessions(self) -> list[SessionRow]:
@@ -101,9 +112,15 @@ class AnnualReport:
             "Chi ủy đã xây dựng và thông qua kế hoạch sinh hoạt chuyên đề năm %(year)s "
             "ngày %(date)s, gồm %(topics)s"
         ) % {"year": year, "date": plan.approved_on.strftime("%d/%m/%Y"), "topics": topics}
-        if plan.reported_on:
+        sent = self.plan_sent
+        if sent is not None and sent.reference:
+            sentence += _("; kế hoạch đã được gửi cấp ủy cấp trên ngày %(date)s, số %(number)s") % {
+                "date": sent.sent_on.strftime("%d/%m/%Y"),
+                "number": sent.reference,
+            }
+        elif sent is not None:
             sentence += _("; kế hoạch đã được báo cáo cấp ủy cấp trên ngày %(date)s") % {
-                "date": plan.reported_on.strftime("%d/%m/%Y")
+                "date": sent.sent_on.strftime("%d/%m/%Y")
             }
         return sentence + "."
 
@@ -375,9 +392,12 @@ def _photos(year: int, cell) -> list[Photo]:
     )
 
 
-def annual_report(year: int, cell) -> AnnualReport:
-    """``cell``'s annual report of ``year``: its plan, and figures of its rows only."""
-    summary = year_summary(year, cell=cell)
+def annual_report(year: int, cell, today=None) -> AnnualReport:
+    """``cell``'s annual report of ``year``: its plan, and figures of its rows only.
+
+    As of ``today`` (by default today): a quarter not over by then is under way.
+    """
+    summary = year_summary(year, today, cell=cell)
     sessions = ThematicSession.objects.for_year(year).of_cell(cell)
     held = sessions.held()
     format_labels = dict(Format.choices)
@@ -397,15 +417,12 @@ def annual_report(year: int, cell) -> AnnualReport:
     return AnnualReport(
         summary=summary,
         plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
+        sendings=list(Submission.objects.of_cell(cell).filter(year=year).listed().in_order_sent()),
         formats=formats_count,
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
         contests=_contests(year, cell),
         photos=_photos(year, cell),
-        secretary=Member.objects.of_cell(cell)
-        .current()
-        .filter(position=Member.Position.SECRETARY)
-        .order_by("pk")
-        .first(),
+        secretary=cell_secretary(cell),
         other_sessions=list(
             sessions.filter(~Q(status=ThematicSession.Status.HELD)).order_by("start", "pk")
         ),

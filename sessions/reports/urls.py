@@ -18,6 +18,7 @@ urlpatterns = [
     path("summary/<id:year>/attendance.csv", views.export_csv, name="export_csv"),
     path("summary/<id:year>/attendance.xlsx", views.export_xlsx, name="export_xlsx"),
     path("report/<id:year>/", views.report, name="annual_report"),
+    path("report/<id:year>/send/", views.report_send, name="report_send"),
     # A committee's cells side by side (the officer at a committee node).
     path("committee/", views.committee_current, name="committee_current"),
     path("committee/<id:year>/", views.committee, name="committee"),

@@ -12,23 +12,34 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chibo.lib.dates import FIRST_YEAR, valid_year
 from chibo.lib.query import number_from
-from chibo.lib.roles import CHANGE_MEMBER, VIEW_ATTENDANCE, VIEW_MEMBER, VIEW_ROLLUP, VIEW_SUMMARY
+from chibo.lib.roles import (
+    CHANGE_MEMBER,
+    SEND_UP,
+    VIEW_ATTENDANCE,
+    VIEW_MEMBER,
+    VIEW_ROLLUP,
+    VIEW_SUMMARY,
+)
 from members import services
 from members.models import Member
 from members.workplace import cell_of, member_of, role_in, workplace_of
 from sessions.member_views import own_member
-from sessions.models import Attendance, AttendanceFigures
+from sessions.models import Attendance, AttendanceFigures, Submission, ThematicSession
 from sessions.reports.annual_report import annual_report
 from sessions.reports.charts import group_chart, session_chart
 from sessions.reports.committee import committee_year
 from sessions.reports.exports import attendance_csv, attendance_workbook, committee_workbook
 from sessions.reports.records import member_record, member_years, year_choices
+from sessions.reports.sending import report_content
 from sessions.reports.summaries import year_summary, years_with_data
+from sessions.views import send_page, sendings_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,8 +130,46 @@ def report(request, year):
         "today": timezone.localdate(),
         "cell": cell,
         **charts_for(data.summary),
+        **sendings_context(
+            request,
+            cell,
+            Submission.Kind.REPORT,
+            year,
+            sent=[sent for sent in data.sendings if sent.kind == Submission.Kind.REPORT],
+        ),
     }
     return render(request, "sessions/reports/annual_report.html", context)
+
+
+@permission_required(SEND_UP, raise_exception=True)
+def report_send(request, year):
+    """Send the year's annual report to the superior committee (confirm, then POST)."""
+    _check_year(year)
+    cell = cell_of(request.user)
+    to_come = (
+        ThematicSession.objects.of_cell(cell)
+        .for_year(year)
+        .filter(status__in=[ThematicSession.Status.PLANNED, ThematicSession.Status.POSTPONED])
+        .count()
+    )
+    warning = ""
+    if to_come:
+        warning = ngettext(
+            "Năm %(year)s còn %(count)s kỳ sinh hoạt chưa tổ chức: báo cáo gửi đi ghi kỳ này "
+            "là chưa tổ chức. Khi đã tổ chức, có thể gửi lại báo cáo.",
+            "Năm %(year)s còn %(count)s kỳ sinh hoạt chưa tổ chức: báo cáo gửi đi ghi các kỳ "
+            "này là chưa tổ chức. Khi đã tổ chức, có thể gửi lại báo cáo.",
+            to_come,
+        ) % {"year": year, "count": to_come}
+    return send_page(
+        request,
+        cell=cell,
+        kind=Submission.Kind.REPORT,
+        year=year,
+        content=report_content(cell, year),
+        back=reverse("sessions:annual_report", args=[year]),
+        warning=warning,
+    )
 
 
 # --- A member's page and their attendance record ---------------------------------
