@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 
 from chibo.lib.roles import COMMITTEE
 from members.models import Organisation, Role, single_cell
-from sessions.models import Attendance
+from sessions.models import AnnualPlan, Attendance
 from sessions.reports.committee import committee_year
 from sessions.reports.summaries import year_summary
+from sessions.sent import send_plan
 from tests.factories import at, make_group, make_member, make_plan, make_session, record
 
 pytestmark = pytest.mark.django_db
@@ -199,5 +200,24 @@ def test_the_queries_do_not_grow_with_the_cells(client, committee, now, django_a
 
 # The session, the user, their roles, their permissions; the tree (two levels
 # below the root and the cells); sessions by quarter; this year's and last
-# year's figures; figures by session and by member.
-QUERIES = 12
+# year's figures; figures by session and by member; what the cells sent.
+QUERIES = 13
+
+
+def test_the_matrix_shows_what_each_cell_sent_and_what_is_late(client, committee, now):
+    plan = make_plan(2019, cell=committee.weak)
+    AnnualPlan.objects.filter(pk=plan.pk).update(
+        status=AnnualPlan.Status.APPROVED, approved_on=dt.date(2019, 1, 15)
+    )
+    plan.refresh_from_db()
+    send_plan(plan=plan, user=None, now=at(2019, 1, 20, 9))
+    rows = rows_by_cell(committee_year(committee.root, 2019, TODAY))
+    weak = rows[committee.weak].sending
+    assert weak.plan.sent and not weak.plan.late
+    assert weak.report.late and not weak.report.sent  # due 15 December 2019
+    assert rows[committee.strong].sending.plan.missing
+    client.force_login(officer_at(committee.root))
+    page = client.get(reverse("sessions:committee", args=[2019])).text
+    assert "đến 20/01/2019" in page
+    assert page.count("chưa gửi, quá hạn") == 5  # the weak cell's report, two others' both
+    assert "3 chi bộ gửi kế hoạch hoặc báo cáo muộn, hoặc chưa gửi khi đã đến hạn" in page

@@ -25,6 +25,7 @@ from members.models import Organisation
 from sessions.models import QUARTERS, Attendance, AttendanceFigures, ThematicSession
 from sessions.reports.annual_report import rate_text
 from sessions.reports.summaries import QuarterRow, _session_counts, quarter_row
+from sessions.sent import CellSendings, sent_for
 
 CELL = "plan__cell"  # a session's path to its cell (ThematicSession.CELL_PATH)
 ROW_CELL = "session__plan__cell"  # an attendance row's (Attendance.CELL_PATH)
@@ -41,6 +42,8 @@ class CellYear:
     previous: AttendanceFigures = field(default_factory=AttendanceFigures)
     sessions_below: int = 0
     members_unexcused: int = 0
+    # What the cell sent its committee for the year: its plan and report.
+    sending: CellSendings | None = None
 
     @property
     def quarters_missing(self) -> list[int]:
@@ -91,6 +94,11 @@ class CommitteeYear:
     @property
     def members_unexcused(self) -> int:
         return sum(row.members_unexcused for row in self.cells)
+
+    @property
+    def late(self) -> list[CellYear]:
+        """Cells whose plan or report came late, or has not come and is overdue."""
+        return [row for row in self.cells if row.sending.plan.late or row.sending.report.late]
 
     @property
     def held(self) -> int:
@@ -148,6 +156,7 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
     for row in rows.figures_by(ROW_CELL, "member"):
         if AttendanceFigures.from_row(row).too_many_unexcused:
             unexcused[row[ROW_CELL]] = unexcused.get(row[ROW_CELL], 0) + 1
+    sendings = {row.cell.pk: row for row in sent_for(cells, year, today=today)}
     lines = []
     for cell in cells:
         quarters = [
@@ -163,6 +172,7 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
                 previous=previous.get(cell.pk, AttendanceFigures()),
                 sessions_below=below.get(cell.pk, 0),
                 members_unexcused=unexcused.get(cell.pk, 0),
+                sending=sendings[cell.pk],
             )
         )
     return CommitteeYear(
@@ -257,6 +267,18 @@ def committee_sentences(data: CommitteeYear) -> list[str]:
                 data.sessions_below,
             )
             % {"count": data.sessions_below, "good": settings.CHIBO_GOOD_ATTENDANCE_PERCENT}
+        )
+    late = data.late
+    if late:
+        sentences.append(
+            ngettext(
+                "%(count)s chi bộ gửi kế hoạch hoặc báo cáo muộn, hoặc chưa gửi khi đã đến hạn: "
+                "%(cells)s.",
+                "%(count)s chi bộ gửi kế hoạch hoặc báo cáo muộn, hoặc chưa gửi khi đã đến hạn: "
+                "%(cells)s.",
+                len(late),
+            )
+            % {"count": len(late), "cells": _cell_names(late)}
         )
     if data.members_unexcused:
         sentences.append(
