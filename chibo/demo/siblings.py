@@ -26,6 +26,7 @@ from chibo.lib.roles import COMMITTEE
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Member, Organisation, PartyGroup, Role
 from sessions.models import AnnualPlan, Attendance, ThematicSession, grade_for_score
+from sessions.reports.sending import send_report
 from sessions.sent import send_plan
 
 # The committee officer's login, at the seed cell's committee.
@@ -251,6 +252,11 @@ class SiblingLoader:
         sent = timezone.make_aware(dt.datetime.combine(approved + dt.timedelta(days=days), NINE))
         if sent < self.now:
             send_plan(plan=plan, user=None, now=sent)
+        # The year's report, sent in December; the cell with weak attendance
+        # has not sent its own, and the committee sees it overdue.
+        reported = timezone.make_aware(dt.datetime.combine(dt.date(year, 12, 10), NINE))
+        if reported < self.now and spec.habit != WEAK_ATTENDANCE:
+            send_report(cell=cell, year=year, user=None, now=reported)
 
     def draw_attendance(self, spec, members, held, rng):
         weak = spec.habit == WEAK_ATTENDANCE

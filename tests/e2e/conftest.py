@@ -15,6 +15,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 PASSWORD = "chibo-demo"
 create_roles = importlib.import_module("chibo.migrations.0001_roles").create_roles
+give_the_profile = importlib.import_module(
+    "chibo.migrations.0002_cell_profile"
+).give_the_secretary_the_profile
+roles_per_cell = importlib.import_module("chibo.migrations.0003_roles_per_cell").roles_per_cell
 
 
 @pytest.fixture
@@ -22,9 +26,11 @@ def demo_site(transactional_db, live_server):
     """The live server with the demo cell loaded.
 
     Browser tests run in transactions that end with a flush, which also removes
-    the roles the data migration created: put them back first.
+    the roles the data migrations created: put them back first.
     """
     create_roles(apps, schema_editor=None)
+    give_the_profile(apps, schema_editor=None)
+    roles_per_cell(apps, schema_editor=None)
     call_command("load_demo", stdout=StringIO())
     return live_server
 
