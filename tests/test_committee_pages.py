@@ -221,3 +221,23 @@ def test_the_matrix_shows_what_each_cell_sent_and_what_is_late(client, committee
     assert "đến 20/01/2019" in page
     assert page.count("chưa gửi, quá hạn") == 5  # the weak cell's report, two others' both
     assert "3 chi bộ gửi kế hoạch hoặc báo cáo muộn, hoặc chưa gửi khi đã đến hạn" in page
+
+
+def test_the_officer_opens_what_a_cell_sent_as_it_was_sent(client, committee, now):
+    plan = make_plan(2019, cell=committee.weak)
+    AnnualPlan.objects.filter(pk=plan.pk).update(
+        status=AnnualPlan.Status.APPROVED, approved_on=dt.date(2019, 1, 15)
+    )
+    plan.refresh_from_db()
+    sent = send_plan(plan=plan, user=None, now=at(2019, 1, 20, 9))
+    client.force_login(officer_at(committee.root))
+    page = client.get(reverse("sessions:committee", args=[2019])).text
+    assert f'name="next" value="{sent.get_absolute_url()}"' in page
+    assert client.get(sent.get_absolute_url()).status_code == 403  # not at the committee
+    response = client.post(
+        reverse("switch_workplace"),
+        {"organisation": committee.weak.pk, "next": sent.get_absolute_url()},
+    )
+    copy = client.get(response.url)
+    assert copy.status_code == 200
+    assert sent.reference in copy.text
