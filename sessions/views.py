@@ -1,3 +1,5 @@
+from itertools import groupby
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -560,6 +562,44 @@ def session_attendance(request, pk):
             return redirect(session)
     context = {"session": session, "form": form, "conflict": conflict, "max_score": max_score()}
     return render(request, "sessions/attendance_sheet.html", context, status=status)
+
+
+# Blank lines for guests at the foot of the signing sheet: they write their names in.
+SIGNING_SHEET_GUEST_LINES = 5
+
+
+@permission_required(VIEW_ATTENDANCE, raise_exception=True)
+def signing_sheet(request, pk):
+    """The attendance signing sheet, printed before the session: by group, a column to sign.
+
+    Lists the members the session expects (its roster: the saved sheet once
+    there is one), each group under its own heading with its meeting's time
+    and place for a session held group by group, then the members attending
+    temporarily from another cell, then blank lines for guests.
+    """
+    meetings = GroupMeeting.objects.select_related("group")
+    session = get_object_or_404(
+        cell_sessions(request)
+        .exclude(status=ThematicSession.Status.CANCELLED)
+        .select_related("plan__cell")
+        .prefetch_related(Prefetch("group_meetings", queryset=meetings)),
+        pk=pk,
+    )
+    roster = session.roster()
+    by_group = {meeting.group_id: meeting for meeting in session.group_meetings.all()}
+    groups = []
+    for group, rows in groupby(roster.rows, key=lambda row: row.group):
+        members = [row.member for row in rows]
+        meeting = by_group.get(group.pk) if group is not None else None
+        groups.append((group, meeting, members))
+    context = {
+        "session": session,
+        "cell": session.plan.cell,
+        "groups": groups,
+        "temporaries": [member for member, _present in roster.temporaries],
+        "guest_lines": range(SIGNING_SHEET_GUEST_LINES),
+    }
+    return render(request, "sessions/signing_sheet.html", context)
 
 
 @permission_required(VIEW_ATTENDANCE, raise_exception=True)

@@ -270,6 +270,8 @@ MATRIX = {
     "sessions:contest": secretary_form(kwargs=held_pk),
     # The minutes name every absentee and their reason: leaders and the secretary.
     "sessions:minutes": leaders(kwargs=held_pk),
+    # The signing sheet names every expected member: leaders and the secretary.
+    "sessions:signing_sheet": leaders(kwargs=held_pk),
     # --- A member's own pages. Everyone with a member record has them.
     # An officer has no member record, in the cell or at the committee: 404.
     "sessions:my_record": row(
