@@ -618,21 +618,27 @@ def _close_login(user: User) -> None:
         role.delete()
 
 
-def password_link(request, user: User) -> str:
-    """An absolute one-time link for ``user`` to set a password.
+def password_path(user: User) -> str:
+    """The path of a new one-time link for ``user`` to set a password.
 
     Built on Django's password-reset tokens: the link stops working once the
     password is set (the token hashes the password), once a newer link is
-    made (``members.tokens``) or after PASSWORD_RESET_TIMEOUT.
+    made (``members.tokens``) or after PASSWORD_RESET_TIMEOUT. The only place
+    such a link is made: pages add the request's host (``password_link``),
+    commands the site's address (``members.setup.set_password_link``).
     """
-    path = reverse(
+    return reverse(
         "password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": new_link_token(user),
         },
     )
-    return request.build_absolute_uri(path)
+
+
+def password_link(request, user: User) -> str:
+    """An absolute one-time link for ``user`` to set a password (``password_path``)."""
+    return request.build_absolute_uri(password_path(user))
 
 
 def send_password_link(*, member: Member, link: str) -> bool:

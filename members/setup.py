@@ -17,15 +17,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from chibo.lib.logins import login_name_validator
 from members.models import Member, Organisation, Role
-from members.services import ServiceError
-from members.tokens import new_link_token
+from members.services import ServiceError, password_path
 
 
 def refusal_of(error: ValidationError, model=None) -> str:
@@ -134,15 +130,5 @@ def give_role(
 
 
 def set_password_link(user: User) -> str:
-    """A one-time link to set ``user``'s password, on ``CHIBO_SITE_URL``.
-
-    The same link as ``members.services.password_link`` makes for a request.
-    """
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": new_link_token(user),
-        },
-    )
-    return settings.CHIBO_SITE_URL + path
+    """A one-time link to set ``user``'s password, on ``CHIBO_SITE_URL``."""
+    return settings.CHIBO_SITE_URL + password_path(user)
