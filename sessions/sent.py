@@ -134,7 +134,6 @@ def document_heading(kind: str, cell, sent: list[Submission]) -> tuple[str, dt.d
     return Submission.reference_for("…", kind, cell.number_prefix), None
 
 
-
 def cell_secretary(cell) -> Member | None:
     """Who signs the cell's documents: its secretary (bí thư) today."""
     return (

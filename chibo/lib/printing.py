@@ -15,7 +15,8 @@ stay inside it; anything else is read as plain text, or left out):
 - blocks: ``header``, ``footer``, ``article``, ``section``, ``div``, ``p``,
   ``h1`` (the document's name: centred, bold, 15 pt, a short rule under it),
   ``h2``, ``h3`` (bold), ``ol``/``ul``/``li`` (numbered or dashed, nested),
-  ``table``/``thead``/``tbody``/``tr``/``th``/``td`` (a ruled table);
+  ``table``/``thead``/``tbody``/``tr``/``th``/``td`` (a ruled table; the
+  first row's ``print-col-N`` classes give the columns' widths in twelfths);
 - inline: ``strong``/``b``, ``em``/``i``, ``u``, ``span``, ``a`` (its text),
   ``br``;
 - left out with their content: ``script``, ``style``, ``svg``, ``img``,
@@ -28,15 +29,17 @@ stay inside it; anything else is read as plain text, or left out):
 - two or three columns side by side, without borders: an element with the
   class ``row``, ``report-heading``, ``report-signature`` or
   ``print-columns``; each child element is a column, ``col-N`` or
-  ``print-col-N`` its width in twelfths (else equal widths). The heading (issuer left, "ĐẢNG CỘNG SẢN
-  VIỆT NAM" and the place-and-date line right) and the signature block
+  ``print-col-N`` its width in twelfths (else equal widths). The heading
+  (issuer left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the place-and-date line right)
+  and the signature block
   (Nơi nhận left, the signer right) are such rows
   (``templates/sessions/_document_heading.html``, ``_document_signature.html``);
 - ``report-party-name`` or ``minutes-party``: the title "ĐẢNG CỘNG SẢN VIỆT
   NAM" (15 pt, bold, a rule under it);
 - ``report-subtitle``: the summary under the document's name (14 pt, bold);
 - an element with a class ending in ``signature-space``: room to sign;
-- ``signing-blank``: a table row left empty to be written in by hand.
+- ``signing-blank``: a table row left empty to be written in by hand;
+  ``signing-signature``: a cell to sign in (its row is taller).
 """
 
 import re
@@ -47,6 +50,11 @@ from io import BytesIO
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
 
 # Hướng dẫn 36-HD/VPTW: A4; top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
 PAGE_MM = (210, 297)
@@ -117,6 +125,7 @@ ALLOWED_CLASSES = {
     "text-decoration-underline",
     "report-subtitle",
     "signing-blank",
+    "signing-signature",
     "printed-record",
     *COLUMN_CLASSES,
     *PARTY_CLASSES,
@@ -200,7 +209,7 @@ def printed_record(page: str) -> str:
     builder.close()
     found = _find_record(builder.root)
     if found is None:
-        raise ValueError("The page has no <article class=\"printed-record\">.")
+        raise ValueError('The page has no <article class="printed-record">.')
     return to_html(found)
 
 
@@ -251,15 +260,16 @@ def _write_html(node: Node | str, parts: list[str]) -> None:
             _write_html(child, parts)
         return
     tag = node.tag if node.tag in BLOCKS or node.tag in INLINE else "span"
-    classes = sorted(node.classes & ALLOWED_CLASSES)
+    classes = _kept_classes(node)
     attributes = f' class="{" ".join(classes)}"' if classes else ""
     if _is_columns(node):
         attributes = f' class="{" ".join([*classes, "print-columns"])}"'
         parts.append(f"<div{attributes}>")
         for column, width in zip(_elements(node), _widths(node), strict=True):
-            parts.append(f'<div class="print-column" style="width: {width * 100:.1f}%">')
-            inner = Node("div", column.classes, column.children)
-            _write_html(inner, parts)
+            names = " ".join(["print-column", *_kept_classes(column)])
+            parts.append(f'<div class="{names}" style="width: {width * 100:.1f}%">')
+            for child in column.children:
+                _write_html(child, parts)
             parts.append("</div>")
         parts.append("</div>")
         return
@@ -274,6 +284,14 @@ def _write_html(node: Node | str, parts: list[str]) -> None:
     parts.append(f"</{tag}>")
 
 
+def _kept_classes(node: Node) -> list[str]:
+    return sorted(
+        name
+        for name in node.classes
+        if name in ALLOWED_CLASSES or re.fullmatch(r"(?:print-)?col-\d+", name)
+    )
+
+
 INLINE = {"span", "strong", "b", "em", "i", "u", "a", "br", "small", "abbr", "time"}
 
 
@@ -284,10 +302,14 @@ def record_pdf(html: str) -> bytes:
     out with ``static/css/record.css``; nothing is fetched from outside the
     static files.
     """
-    from weasyprint import CSS, HTML  # noqa: PLC0415 - heavy; only a download needs it
+    # Imported here: Pango loads with it, and only a PDF download needs it.
+    from weasyprint import CSS, HTML
 
     body = to_html(parse(html))
-    document = f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>{body}</body></html>'
+    document = (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head>'
+        f"<body>{body}</body></html>"
+    )
     fetcher = _static_fetcher()
     stylesheet = Path(finders.find(STYLESHEET))
     css = CSS(
@@ -302,7 +324,7 @@ def record_pdf(html: str) -> bytes:
 
 def _static_fetcher():
     """A WeasyPrint fetcher that reads Chibo's own static files and refuses anything else."""
-    from weasyprint.urls import URLFetcher  # noqa: PLC0415
+    from weasyprint.urls import URLFetcher
 
     root = Path(finders.find(STYLESHEET)).parents[1].resolve()
 
@@ -329,6 +351,7 @@ class _Style:
     size: float = BODY_PT
     align: str | None = None
     level: int = 0
+    hanging: bool = False  # a list item's first line: its number or dash hangs out
     body: bool = True  # a paragraph of the body: justified, first line indented
 
 
@@ -372,8 +395,6 @@ class _WordWriter:
         self.space_before = False
 
     def new_paragraph(self, style: _Style):
-        from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
-        from docx.shared import Cm, Pt  # noqa: PLC0415
 
         if self.unused is not None:
             paragraph, self.unused = self.unused, None
@@ -389,7 +410,11 @@ class _WordWriter:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             layout.first_line_indent = Cm(1.27)
         if style.level:
-            layout.left_indent = Cm(0.75 * style.level)
+            # A hanging indent: the number or dash out, the lines aligned after it.
+            layout.left_indent = Cm(0.75 * style.level + 0.5)
+            layout.first_line_indent = Cm(-0.5 if style.hanging else 0)
+            if not style.align:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         self.paragraph = paragraph
         self.space_before = False
         return paragraph
@@ -414,7 +439,6 @@ class _WordWriter:
         return not runs or runs[-1].text.endswith((" ", "\n"))
 
     def run(self, text: str, style: _Style):
-        from docx.shared import Pt  # noqa: PLC0415
 
         run = self.paragraph.add_run(text)
         run.bold = style.bold or None
@@ -445,6 +469,10 @@ class _WordWriter:
         elif node.tag in {"ol", "ul"}:
             self.list(node, style)
         else:
+            if node.tag in {"h1", "h2", "h3", "h4"}:
+                self.new_paragraph(style).paragraph_format.space_before = _pt(
+                    12 if node.tag == "h1" else 6
+                )
             self.flow(node, style)
             if node.tag == "h1":
                 self.end_paragraph()
@@ -468,13 +496,11 @@ class _WordWriter:
                 self.flow(child, _style_of(child, style))
 
     def list(self, node: Node, style: _Style):
-        number = 0
-        for item in _elements(node):
-            number += 1
+        for number, item in enumerate(_elements(node), start=1):
             marker = f"{number}. " if node.tag == "ol" else "- "
             item_style = replace(_style_of(item, style), level=style.level + 1, body=False)
             self.end_paragraph()
-            paragraph = self.new_paragraph(item_style)
+            paragraph = self.new_paragraph(replace(item_style, hanging=True))
             paragraph.paragraph_format.space_after = _pt(3)
             self.run(marker, replace(item_style, bold=False, italic=False))
             self.flow(item, item_style)
@@ -486,9 +512,11 @@ class _WordWriter:
         _no_borders(table)
         width = _text_width_cm()
         table.autofit = False
-        for cell, column, share in zip(
-            table.rows[0].cells, columns, _widths(node), strict=True
+        for index, (cell, column, share) in enumerate(
+            zip(table.rows[0].cells, columns, _widths(node), strict=True)
         ):
+            # Word reads the cell's width, LibreOffice the grid's: set both.
+            table.columns[index].width = _cm(width * share)
             _set_width(cell, width * share)
             writer = _WordWriter(cell, first_paragraph=cell.paragraphs[0])
             column_style = replace(_style_of(column, style), body=False, level=0)
@@ -503,9 +531,20 @@ class _WordWriter:
         width = max(len(_elements(row)) for row in rows)
         table = self.container.add_table(rows=len(rows), cols=width)
         table.style = "Table Grid"
+        if len(_elements(rows[0])) == width:
+            # Widths from the first row's col-N classes, else equal.
+            for index, share in enumerate(_widths(rows[0])):
+                table.columns[index].width = _cm(_text_width_cm() * share)
+                for cell in table.columns[index].cells:
+                    _set_width(cell, _text_width_cm() * share)
         for row_node, row in zip(rows, table.rows, strict=True):
             if "signing-blank" in row_node.classes:
                 row.height = _cm(0.9)
+            elif any(
+                cell.tag == "td" and "signing-signature" in cell.classes
+                for cell in _elements(row_node)
+            ):
+                row.height = _cm(0.8)
             for cell_node, cell in zip(_elements(row_node), row.cells, strict=False):
                 writer = _WordWriter(cell, first_paragraph=cell.paragraphs[0])
                 cell_style = replace(
@@ -528,14 +567,10 @@ class _WordWriter:
 
 
 def _pt(points):
-    from docx.shared import Pt  # noqa: PLC0415
-
     return Pt(points)
 
 
 def _cm(cm):
-    from docx.shared import Cm  # noqa: PLC0415
-
     return Cm(cm)
 
 
@@ -548,8 +583,6 @@ def _set_width(cell, cm: float):
 
 
 def _no_borders(table):
-    from docx.oxml import OxmlElement  # noqa: PLC0415
-    from docx.oxml.ns import qn  # noqa: PLC0415
 
     properties = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -562,8 +595,6 @@ def _no_borders(table):
 
 def _rule_under(paragraph):
     """A line under "ĐẢNG CỘNG SẢN VIỆT NAM", as long as the title (HD 36, 1)."""
-    from docx.oxml import OxmlElement  # noqa: PLC0415
-    from docx.oxml.ns import qn  # noqa: PLC0415
 
     properties = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -585,9 +616,6 @@ def record_docx(html: str, *, title: str) -> bytes:
     is not installed); the heading and the signature as borderless two-column
     tables. ``title`` is the file's title in its properties.
     """
-    from docx import Document  # noqa: PLC0415
-    from docx.oxml.ns import qn  # noqa: PLC0415
-    from docx.shared import Mm, Pt  # noqa: PLC0415
 
     document = Document()
     section = document.sections[0]
@@ -620,9 +648,6 @@ def record_docx(html: str, *, title: str) -> bytes:
 
 def _page_numbers(section):
     """From the second page, its number at the top, centred (HD 36): none on the first."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
-    from docx.oxml import OxmlElement  # noqa: PLC0415
-    from docx.oxml.ns import qn  # noqa: PLC0415
 
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]
