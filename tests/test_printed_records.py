@@ -133,7 +133,10 @@ def test_the_docx_is_a4_with_the_margins_and_font_of_the_guidance(demo):
     heading = document.tables[0]
     assert len(heading.columns) == 2
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in heading.cell(0, 1).text
-    assert 'w:val="nil"' in heading._tbl.tblPr.xml
+    properties = heading._tbl.tblPr.xml
+    assert 'w:val="nil"' in properties
+    # In the schema's order, as Word requires: borders before the layout and the look.
+    assert properties.index("w:tblBorders") < properties.index("w:tblLook")
 
 
 @needs_poppler

@@ -582,6 +582,22 @@ def _set_width(cell, cm: float):
     cell.width = _cm(cm)
 
 
+# What the WordprocessingML schema puts after a table's and a paragraph's borders:
+# a border element goes before them, or Word refuses the file.
+AFTER_TABLE_BORDERS = (
+    *("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
+    *("w:tblCaption", "w:tblDescription", "w:tblPrChange"),
+)
+AFTER_PARAGRAPH_BORDERS = (
+    *("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap"),
+    *("w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi"),
+    *("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing"),
+    *("w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment"),
+    *("w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr"),
+    "w:pPrChange",
+)
+
+
 def _no_borders(table):
 
     properties = table._tbl.tblPr
@@ -590,7 +606,7 @@ def _no_borders(table):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    properties.append(borders)
+    properties.insert_element_before(borders, *AFTER_TABLE_BORDERS)
 
 
 def _rule_under(paragraph):
@@ -602,7 +618,7 @@ def _rule_under(paragraph):
     for name, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "auto")):
         bottom.set(qn(f"w:{name}"), value)
     borders.append(bottom)
-    properties.append(borders)
+    properties.insert_element_before(borders, *AFTER_PARAGRAPH_BORDERS)
     # The column is a little wider than the title: indent the line to its length.
     paragraph.paragraph_format.left_indent = _cm(0.3)
     paragraph.paragraph_format.right_indent = _cm(0.3)
