@@ -1209,8 +1209,8 @@ class Submission(models.Model):
         return reverse("sessions:sent", args=[self.pk])
 
     @classmethod
-    def reference_for(cls, number: int, kind: str, prefix: str) -> str:
-        """The number and symbol as a document writes them: ``3-KH/CB``."""
+    def reference_for(cls, number: int | str, kind: str, prefix: str) -> str:
+        """The number and symbol as a document writes them: ``3-KH/CB`` (``…-KH/CB`` unissued)."""
         return f"{number}-{cls.SYMBOLS[kind]}/{prefix or cls.DEFAULT_PREFIX}"
 
     @property

@@ -119,6 +119,21 @@ def sent_for(
 # --- The plan as a document --------------------------------------------------------
 
 
+def document_heading(kind: str, cell, sent: list[Submission]) -> tuple[str, dt.date | None]:
+    """The number and date a plan's or a report's printed page carries.
+
+    Sent through Chibo: the latest sending's number and date (the document
+    as issued). Not yet: the number with a blank for the figure (``…-KH/CB``,
+    as an unissued Party document shows it) and no date, a line to fill in.
+    A date the cell typed by hand is no number: it leaves both blank.
+    ``sent``: the document's sendings in the order sent.
+    """
+    issued = [row for row in sent if not row.typed_by_hand]
+    if issued:
+        return issued[-1].reference, issued[-1].dated_on
+    return Submission.reference_for("…", kind, cell.number_prefix), None
+
+
 def cell_secretary(cell) -> Member | None:
     """Who signs the cell's documents: its secretary (bí thư) today."""
     return (

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.lib import printing
 from chibo.lib.cells import of_cell
 from chibo.lib.roles import (
     ADD_DOCUMENT,
@@ -59,7 +60,7 @@ from sessions.models import (
     ThematicSession,
     max_score,
 )
-from sessions.sent import Sending, plan_content
+from sessions.sent import Sending, document_heading, plan_content
 from sessions.sheet import AttendanceSheetForm
 
 
@@ -90,6 +91,40 @@ def plan_or_404(request, year):
     return get_object_or_404(cell_plans(request), year=year)
 
 
+# --- Printed records as files ----------------------------------------------------
+
+FILE_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def record_file(fragment: str, *, fmt: str, stem: str, title: str) -> HttpResponse:
+    """A printed record's HTML fragment as a .docx or PDF download named ``stem``.
+
+    Both files come from the one fragment (``chibo.lib.printing``), so they
+    say what the page says. ``stem`` is ASCII (``bien-ban-2020-05-12``).
+    """
+    if fmt == "docx":
+        body = printing.record_docx(fragment, title=title)
+    else:
+        body = printing.record_pdf(fragment)
+    response = HttpResponse(body, content_type=FILE_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+def page_record(view, request, *args) -> str:
+    """The ``<article class="printed-record">`` of a record's page, in the site's language.
+
+    A document of the cell is Vietnamese whatever language its reader uses
+    Chibo in, as what it sends up is (``sessions.sent``).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        response = view(request, *args)
+    return printing.printed_record(response.content.decode())
+
+
 # --- Plans ---------------------------------------------------------------------
 
 
@@ -114,6 +149,21 @@ def plan_detail(request, year):
         **sendings_context(request, plan.cell, Submission.Kind.PLAN, year),
     }
     return render(request, "sessions/plan_detail.html", context)
+
+
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_file(request, year, fmt):
+    """The plan as a document (.docx or PDF): numbered and dated once sent, blank before."""
+    plan = get_object_or_404(cell_plans(request).select_related("cell"), year=year)
+    kind = Submission.Kind.PLAN
+    sent = list(Submission.objects.of_cell(plan.cell).of(kind, year).listed().in_order_sent())
+    reference, dated = document_heading(kind, plan.cell, sent)
+    document = Submission(cell=plan.cell, kind=kind, year=year, reference=reference)
+    document.dated_on = dated
+    body, _figures = plan_content(plan)(document)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = document.title
+    return record_file(body, fmt=fmt, stem=f"ke-hoach-{year}", title=title)
 
 
 @permission_required(ADD_PLAN, raise_exception=True)
@@ -242,6 +292,22 @@ def sent_detail(request, pk):
     others = Submission.objects.of_cell(sent.cell).of(sent.kind, sent.year).listed()
     context = {"sent": sent, "latest": others.last_sent()}
     return render(request, "sessions/sent/detail.html", context)
+
+
+@permission_required(VIEW_SENT, raise_exception=True)
+def sent_file(request, pk, fmt):
+    """A document as the cell sent it, as a file: from its frozen body, never recounted."""
+    sent = get_object_or_404(
+        Submission.objects.of_cell(cell_of(request.user)).select_related("cell"), pk=pk
+    )
+    if not sent.body:
+        # A date typed by hand: Chibo keeps no document of it.
+        raise Http404
+    kind = "ke-hoach" if sent.kind == Submission.Kind.PLAN else "bao-cao"
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(sent)
+    stem = f"{kind}-{sent.year}-so-{sent.number}"
+    return record_file(sent.body, fmt=fmt, stem=stem, title=title)
 
 
 # --- Sessions ------------------------------------------------------------------
@@ -626,3 +692,25 @@ def session_minutes(request, pk):
         "today": timezone.localdate(),
     }
     return render(request, "sessions/session_minutes.html", context)
+
+
+@permission_required(VIEW_ATTENDANCE, raise_exception=True)
+def signing_sheet_file(request, pk, fmt):
+    """The signing sheet as a file (.docx or PDF): the page's printed record."""
+    session = session_or_404(request, pk)
+    fragment = page_record(signing_sheet, request, pk)
+    stem = f"danh-sach-ky-ten-{timezone.localtime(session.start):%Y-%m-%d}"
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Danh sách ký tên")
+    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session.topic}")
+
+
+@permission_required(VIEW_ATTENDANCE, raise_exception=True)
+def minutes_file(request, pk, fmt):
+    """The minutes as a file (.docx or PDF): the page's printed record."""
+    session = session_or_404(request, pk)
+    fragment = page_record(session_minutes, request, pk)
+    stem = f"bien-ban-{timezone.localtime(session.start):%Y-%m-%d}"
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Biên bản")
+    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session.topic}")

@@ -78,7 +78,8 @@ def test_the_minutes_print_the_profiles_name(client, secretary, groups, now):
     # The date line starts with the place name (địa danh).
     assert "Lạng Sơn, ngày 19 tháng 05 năm 2020" in page
     report = client.get(reverse("sessions:annual_report", args=[2020])).text
-    assert "Lạng Sơn, ngày 01 tháng 06 năm 2020" in report
+    # Not sent yet: the report's own date is a line to fill in, not the day printed.
+    assert "Lạng Sơn, ngày … tháng … năm ……" in report
 
 
 def test_a_name_taken_under_the_same_committee_is_refused_on_the_field(client, secretary):

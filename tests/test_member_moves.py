@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from chibo.lib.roles import LEADER, SECRETARY
@@ -280,6 +281,13 @@ def moved(secretary, leader, member, other_member, cell_b, now):
 
 def text_of(response) -> str:
     kind = response.get("Content-Type", "")
+    if kind.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml"):
+        document = Document(io.BytesIO(response.content))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+    if kind == "application/pdf":
+        # Made from the same fragment as the record's .docx, which is read above.
+        return ""
     if kind.startswith("application/vnd.openxmlformats"):
         book = load_workbook(io.BytesIO(response.content))
         return "\n".join(

@@ -241,6 +241,9 @@ MATRIX = {
     "sessions:plans": leaders(),
     "sessions:plan_create": secretary_form(),
     "sessions:plan": leaders(kwargs=plan_year),
+    # Each printed record as .docx and PDF: whoever reads its page.
+    "sessions:plan_docx": leaders(kwargs=plan_year),
+    "sessions:plan_pdf": leaders(kwargs=plan_year),
     "sessions:plan_edit": secretary_form(kwargs=plan_year),
     "sessions:plan_copy": secretary_form(kwargs=plan_year),
     # Sending to the superior committee: the secretary's; what was sent, as
@@ -248,6 +251,8 @@ MATRIX = {
     "sessions:plan_send": secretary_form(kwargs=plan_year),
     "sessions:report_send": secretary_form(kwargs=plan_year),
     "sessions:sent": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),
+    "sessions:sent_docx": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),
+    "sessions:sent_pdf": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),
     "sessions:create": secretary_form(kwargs=plan_year),
     "sessions:detail": row(committee=403, kwargs=held_pk),
     "sessions:edit": secretary_form(kwargs=planned_pk),
@@ -270,8 +275,12 @@ MATRIX = {
     "sessions:contest": secretary_form(kwargs=held_pk),
     # The minutes name every absentee and their reason: leaders and the secretary.
     "sessions:minutes": leaders(kwargs=held_pk),
+    "sessions:minutes_docx": leaders(kwargs=held_pk),
+    "sessions:minutes_pdf": leaders(kwargs=held_pk),
     # The signing sheet names every expected member: leaders and the secretary.
     "sessions:signing_sheet": leaders(kwargs=held_pk),
+    "sessions:signing_sheet_docx": leaders(kwargs=held_pk),
+    "sessions:signing_sheet_pdf": leaders(kwargs=held_pk),
     # --- A member's own pages. Everyone with a member record has them.
     # An officer has no member record, in the cell or at the committee: 404.
     "sessions:my_record": row(
@@ -301,6 +310,8 @@ MATRIX = {
     "sessions:export_csv": leaders(kwargs=plan_year),
     "sessions:export_xlsx": leaders(kwargs=plan_year),
     "sessions:annual_report": leaders(kwargs=plan_year),
+    "sessions:report_docx": leaders(kwargs=plan_year),
+    "sessions:report_pdf": leaders(kwargs=plan_year),
     # --- A committee's cells: officers at a committee node only (their own
     # node's cells), never a role of a cell, nor an officer inside a cell.
     "sessions:committee_current": committee_page(committee=THIS_YEARS_MATRIX),

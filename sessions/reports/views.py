@@ -12,8 +12,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,7 +40,8 @@ from sessions.reports.exports import attendance_csv, attendance_workbook, commit
 from sessions.reports.records import member_record, member_years, year_choices
 from sessions.reports.sending import report_content
 from sessions.reports.summaries import year_summary, years_with_data
-from sessions.views import send_page, sendings_context
+from sessions.sent import document_heading
+from sessions.views import record_file, send_page, sendings_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -117,28 +119,41 @@ def export_xlsx(request, year):
     return _download(body, XLSX, f"chibo-diem-danh-{year}.xlsx")
 
 
-@permission_required(VIEW_SUMMARY, raise_exception=True)
-def report(request, year):
-    """The annual report, laid out for A4 through the browser's print."""
+def report_context(request, year: int) -> dict:
+    """What the annual report's page and its files show: the report of ``year``, its
+    sendings, and the number and date it carries (``sessions.sent.document_heading``)."""
     _check_year(year)
     cell = cell_of(request.user)
     data = annual_report(year, cell)
-    context = {
+    sent = [sent for sent in data.sendings if sent.kind == Submission.Kind.REPORT]
+    reference, dated = document_heading(Submission.Kind.REPORT, cell, sent)
+    return {
         "year": year,
         "report": data,
         "summary": data.summary,
         "today": timezone.localdate(),
         "cell": cell,
+        "reference": reference,
+        "dated": dated,
         **charts_for(data.summary),
-        **sendings_context(
-            request,
-            cell,
-            Submission.Kind.REPORT,
-            year,
-            sent=[sent for sent in data.sendings if sent.kind == Submission.Kind.REPORT],
-        ),
+        **sendings_context(request, cell, Submission.Kind.REPORT, year, sent=sent),
     }
-    return render(request, "sessions/reports/annual_report.html", context)
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def report(request, year):
+    """The annual report, laid out for A4 through the browser's print."""
+    return render(request, "sessions/reports/annual_report.html", report_context(request, year))
+
+
+@permission_required(VIEW_SUMMARY, raise_exception=True)
+def report_file(request, year, fmt):
+    """The annual report as a file (.docx or PDF): the page's document, without photos."""
+    context = {**report_context(request, year), "with_photos": False}
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("sessions/reports/_annual_report_body.html", context, request)
+        title = _("Báo cáo sinh hoạt chuyên đề năm %(year)s") % {"year": year}
+    return record_file(body, fmt=fmt, stem=f"bao-cao-{year}", title=title)
 
 
 @permission_required(SEND_UP, raise_exception=True)
