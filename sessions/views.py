@@ -295,17 +295,20 @@ def session_form_page(request, session, *, title):
         groups=active_groups(session.plan.cell_id),
     )
     if request.method == "POST" and form.is_valid():
-        if not form.instance.is_by_group:
-            services.save_session(session=form.instance)
-            return saved_session(request, form.instance)
-        if meetings.is_valid():
-            changed = meetings.save(commit=False)
-            services.save_session(
-                session=form.instance,
-                meetings=changed,
-                removed_meetings=meetings.deleted_objects,
-            )
-            return saved_session(request, form.instance)
+        try:
+            if not form.instance.is_by_group:
+                services.save_session(session=form.instance)
+                return saved_session(request, form.instance)
+            if meetings.is_valid():
+                changed = meetings.save(commit=False)
+                services.save_session(
+                    session=form.instance,
+                    meetings=changed,
+                    removed_meetings=meetings.deleted_objects,
+                )
+                return saved_session(request, form.instance)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
     context = {"form": form, "meetings": meetings, "session": session, "title": title}
     return render(request, "sessions/session_form.html", context)
 
