@@ -210,7 +210,9 @@ def vote_constraint(name: str) -> models.CheckConstraint:
         condition=Q(votes_for__isnull=True, votes_against__isnull=True, votes_abstain__isnull=True)
         | Q(votes_for__gte=0, votes_against__gte=0, votes_abstain__gte=0),
         name=name,
-        violation_error_message=_("Biểu quyết cần đủ ba số: tán thành, không tán thành, không biểu quyết."),
+        violation_error_message=_(
+            "Biểu quyết cần đủ ba số: tán thành, không tán thành, không biểu quyết."
+        ),
     )
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<id:pk>/photos/<id:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("<id:pk>/contest/", views.session_contest, name="contest"),
     path("<id:pk>/minutes/", views.session_minutes, name="minutes"),
+    path("<id:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
     path("<id:pk>/signing-sheet/", views.signing_sheet, name="signing_sheet"),
     # A member's calendar.
     path("calendar/", member_views.calendar_page, name="calendar"),
