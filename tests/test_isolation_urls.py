@@ -106,6 +106,7 @@ CASES = {
     "sessions:photo_delete": lambda b: {"pk": b["held"].pk, "photo_pk": b["photo"].pk},
     "sessions:contest": held_pk,
     "sessions:minutes": held_pk,
+    "sessions:minutes_edit": held_pk,
     "sessions:signing_sheet": held_pk,
     "sessions:member_record": lambda b: {"member_pk": b["member"].pk, "year": 2020},
     "sessions:session_ics": held_pk,

@@ -270,6 +270,8 @@ MATRIX = {
     "sessions:contest": secretary_form(kwargs=held_pk),
     # The minutes name every absentee and their reason: leaders and the secretary.
     "sessions:minutes": leaders(kwargs=held_pk),
+    # Writing the minutes: the secretary's, for a held session.
+    "sessions:minutes_edit": secretary_form(kwargs=held_pk),
     # The signing sheet names every expected member: leaders and the secretary.
     "sessions:signing_sheet": leaders(kwargs=held_pk),
     # --- A member's own pages. Everyone with a member record has them.

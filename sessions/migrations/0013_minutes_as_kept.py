@@ -12,7 +12,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
 # SQLite adds a column by remaking the table, which fails on the triggers of
 # 0002 that name it: they are dropped before and written again after (as in 0005).
 held = importlib.import_module("sessions.migrations.0002_attendance_only_on_held_sessions")
