@@ -56,7 +56,7 @@ def held(groups, secretary, leader, member, other_member, now):
         order=0,
     )
     Speech.objects.create(
-        session=session, speaker_name="Bà Lê Thị Khách", content="Công đoàn sẽ phối hợp.", order=1
+        session=session, speaker_name="Lê Thị Khách", content="Công đoàn sẽ phối hợp.", order=1
     )
     session.votes_for, session.votes_against, session.votes_abstain = 2, 0, 0
     session.save()
@@ -85,7 +85,7 @@ def test_minutes_say_what_the_guidance_asks(client, secretary, held):
         "Báo cáo viên: Ông Nguyễn Văn Bình, Ban Tuyên giáo Tỉnh ủy (ngoài chi bộ)",
         "Báo cáo viên trình bày những nội dung cơ bản của Chỉ thị 05.",
         "Ý kiến thảo luận: Đồng chí Hoàng Văn Thắng: Đề nghị mỗi tổ đăng ký một việc làm. "
-        "Bà Lê Thị Khách (khách mời): Công đoàn sẽ phối hợp.",
+        "Khách mời Lê Thị Khách: Công đoàn sẽ phối hợp.",
         "Kết luận Chi bộ thống nhất chương trình hành động.",
         "Biểu quyết: 2/2 đồng chí tán thành (100,0 %), 0 không tán thành, 0 không biểu quyết.",
         "Xếp loại: Khá",
@@ -298,7 +298,7 @@ def test_a_contest_prints_its_results_and_who_presented_the_prizes(
         "Kết quả hội thi: Hạng Đội thi Tổ Đảng Điểm "
         "1 Đội Văn phòng Tổ 1 95,0 2 Đội Tổ chức Tổ 2 88,0",
         "Giải thưởng: Giải Nhất: đồng chí Lương Văn Tuấn. "
-        "Giải Khuyến khích: Chị Nhung (khách mời).",
+        "Giải Khuyến khích: khách mời Chị Nhung.",
         "Trao giải: đồng chí Bí thư chi bộ.",
     ]:
         assert expected in text, expected
