@@ -4,10 +4,12 @@ import html
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
-from members.models import Organisation
-from sessions.models import Attendance, Award, ContestTeam, Speech
+from members.models import Organisation, single_cell
+from sessions.models import Attendance, Award, ContestTeam, Speech, ThematicSession
+from tests.builders import load_demo_at
 from tests.factories import at, make_group_meeting, make_member, make_session, record
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +220,7 @@ def test_a_session_held_group_by_group_prints_one_set_per_group(client, secretar
                 # Tổ 1: the secretary, the leader and the member, who was away.
                 "Đảng viên có mặt: 2/3 đồng chí (66,7 %); vắng 1 đồng chí: "
                 "Lương Văn Tuấn (có lý do: Đi công tác).",
-                "Người chuẩn bị, trình bày: đồng chí Hoàng Văn Thắng",
+                "Người chuẩn bị chuyên đề: đồng chí Hoàng Văn Thắng.",
                 "Tổ 1 nghe đề dẫn về tác phong.",
                 "Đồng chí Hoàng Văn Thắng: Ý kiến của tổ 1.",
                 "Tổ 1 đăng ký ba việc làm.",
@@ -297,8 +299,30 @@ def test_a_contest_prints_its_results_and_who_presented_the_prizes(
     for expected in [
         "Kết quả hội thi: Hạng Đội thi Tổ Đảng Điểm "
         "1 Đội Văn phòng Tổ 1 95,0 2 Đội Tổ chức Tổ 2 88,0",
-        "Giải thưởng: Giải Nhất: đồng chí Lương Văn Tuấn. "
-        "Giải Khuyến khích: khách mời Chị Nhung.",
+        "Giải thưởng: Giải Nhất: đồng chí Lương Văn Tuấn. Giải Khuyến khích: khách mời Chị Nhung.",
         "Trao giải: đồng chí Bí thư chi bộ.",
     ]:
         assert expected in text, expected
+
+
+# --- The demo's 2020: full minutes -----------------------------------------------------
+
+
+def test_the_demos_2020_minutes_are_full(client, monkeypatch):
+    load_demo_at(monkeypatch)
+    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2020)
+    client.force_login(User.objects.get(username="secretary"))
+    by_group = sessions.get(scope="groups")
+    response = client.get(reverse("sessions:minutes", args=[by_group.pk]))
+    sets = printed(response).split("ĐẢNG CỘNG SẢN VIỆT NAM")[1:]
+    assert len(sets) == 4
+    for text in sets:
+        assert "Ý kiến thảo luận: 1. Đồng chí" in text or "Ý kiến thảo luận: Đồng chí" in text
+        assert "Thư ký: đồng chí" in text
+    assert sum("Biểu quyết:" in text for text in sets) == 3
+    for contest in sessions.filter(format="contest"):
+        text = printed(client.get(reverse("sessions:minutes", args=[contest.pk])))
+        assert "Trao giải: đồng chí Nông Thị Hương, Bí thư chi bộ" in text
+        assert "Khách mời " in text
+    votes = sessions.filter(scope="cell").exclude(votes_for=None)
+    assert votes.count() == 4
