@@ -707,11 +707,20 @@ def save_minutes(
         for speech in removed_speeches:
             if speech.pk:
                 speech.delete()
+        # A line saved as it was gets no new history entry.
+        saved = {
+            row[0]: row[1:]
+            for row in session.speeches.values_list(
+                "pk", "group_meeting", "member", "speaker_name", "content", "order"
+            )
+        }
         orders: dict[int | None, int] = {}
         for speech in speeches:
             speech.session = session
             key = speech.group_meeting_id
             speech.order = orders.get(key, 0)
             orders[key] = speech.order + 1
-            speech.save()
+            now = (key, speech.member_id, speech.speaker_name, speech.content, speech.order)
+            if speech.pk is None or saved.get(speech.pk) != now:
+                speech.save()
     return session.attendance_version

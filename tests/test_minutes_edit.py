@@ -324,3 +324,11 @@ def test_a_speaker_who_left_since_is_still_offered(client, secretary, held, grou
     gone.save()
     client.force_login(secretary)
     assert "Lộc Văn Bình" in client.get(url(held)).text
+
+
+def test_saving_again_unchanged_writes_no_new_history_of_the_speeches(client, secretary, held):
+    line = Speech.objects.create(session=held, speaker_name="Khách", content="Ý kiến", order=0)
+    client.force_login(secretary)
+    data = form(held) | speeches("speeches", [("", "Khách", "Ý kiến", {"id": line.pk})], initial=1)
+    assert client.post(url(held), data).status_code == 302
+    assert line.history.count() == 1
