@@ -26,6 +26,7 @@ QUARTERS = (1, 2, 3, 4)
 MAX_GUESTS = 10_000
 MAX_TEAM_SCORE = 10_000
 MAX_RANK = 100
+MAX_VOTES = 10_000
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -156,6 +157,63 @@ def grade_for_score(score) -> str:
 
 def max_score() -> int:
     return sum(points for _key, _label, points in settings.CHIBO_GRADING["criteria"])
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A vote on a resolution as the minutes record it: agree, disagree, abstain of ``present``."""
+
+    agree: int
+    disagree: int
+    abstain: int
+    present: int
+
+    @property
+    def agree_rate(self) -> Decimal | None:
+        """Those who agreed, in percent of those present, one decimal; None when nobody was."""
+        if not self.present:
+            return None
+        return (Decimal(100) * self.agree / self.present).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+
+VOTE_FIELDS = ("votes_for", "votes_against", "votes_abstain")
+
+
+def vote_of(record, present: int) -> Vote | None:
+    """The vote a session or a group meeting recorded, of ``present``; None when it has none."""
+    if record.votes_for is None:
+        return None
+    return Vote(record.votes_for, record.votes_against, record.votes_abstain, present)
+
+
+def vote_fields():
+    """The three counts of a vote (nullable: no resolution, no vote), for a session or a group."""
+    limit = MaxValueValidator(MAX_VOTES, _("Số phiếu tối đa là %(limit_value)s."))
+    return {
+        "votes_for": models.PositiveIntegerField(
+            _("số tán thành"), null=True, blank=True, validators=[limit]
+        ),
+        "votes_against": models.PositiveIntegerField(
+            _("số không tán thành"), null=True, blank=True, validators=[limit]
+        ),
+        "votes_abstain": models.PositiveIntegerField(
+            _("số không biểu quyết"), null=True, blank=True, validators=[limit]
+        ),
+    }
+
+
+def vote_constraint(name: str) -> models.CheckConstraint:
+    """A vote is recorded whole (three counts, none negative) or not at all."""
+    return models.CheckConstraint(
+        condition=Q(votes_for__isnull=True, votes_against__isnull=True, votes_abstain__isnull=True)
+        | Q(votes_for__gte=0, votes_against__gte=0, votes_abstain__gte=0),
+        name=name,
+        violation_error_message=_(
+            "Biểu quyết cần đủ ba số: tán thành, không tán thành, không biểu quyết."
+        ),
+    )
 
 
 def min_duration_minutes(with_regular_meeting: bool) -> int:
@@ -427,6 +485,10 @@ class ThematicSession(models.Model):
         ],
     )
     guest_names = models.TextField(_("tên quần chúng, khách mời"), blank=True)
+    # The vote on a resolution, when the session adopted one (biên bản).
+    votes_for, votes_against, votes_abstain = vote_fields().values()
+    # Who gave the prizes of a staged contest, as the minutes name them.
+    prizes_presented_by = models.CharField(_("người trao giải"), max_length=200, blank=True)
     grade = models.CharField(_("xếp loại"), max_length=20, choices=Grade, blank=True)
     score = models.DecimalField(
         _("điểm chất lượng"), max_digits=5, decimal_places=1, null=True, blank=True
@@ -468,6 +530,7 @@ class ThematicSession(models.Model):
                 name="session_score_not_negative",
                 violation_error_message=_("Điểm chất lượng không được âm."),
             ),
+            vote_constraint("session_vote_whole"),
         ]
 
     def __str__(self):
@@ -636,6 +699,19 @@ class GroupMeeting(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Each group keeps its own minutes: its minute-taker, what was presented,
+    # its conclusion and its vote.
+    minute_taker = models.ForeignKey(
+        Member,
+        verbose_name=_("thư ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content = models.TextField(_("nội dung trình bày"), blank=True)
+    conclusion = models.TextField(_("kết luận"), blank=True)
+    votes_for, votes_against, votes_abstain = vote_fields().values()
 
     objects = CellQuerySet.as_manager()
     history = HistoricalRecords()
@@ -655,6 +731,7 @@ class GroupMeeting(models.Model):
                 name="group_meeting_ends_after_start",
                 violation_error_message=_("Giờ kết thúc phải sau giờ bắt đầu."),
             ),
+            vote_constraint("group_meeting_vote_whole"),
         ]
 
     def __str__(self):
@@ -671,6 +748,73 @@ class GroupMeeting(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+
+
+class Speech(models.Model):
+    """What one speaker said in a session's discussion, as the minutes record it.
+
+    The speaker is a member of the cell or a guest named as typed. In a
+    session held group by group, a speech belongs to its group's meeting,
+    whose own minutes list it.
+    """
+
+    CELL_PATH = "session__plan__cell"
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.PROTECT,
+        related_name="speeches",
+    )
+    group_meeting = models.ForeignKey(
+        GroupMeeting,
+        verbose_name=_("buổi sinh hoạt của tổ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="speeches",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("đảng viên phát biểu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    speaker_name = models.CharField(_("hoặc khách mời phát biểu"), max_length=200, blank=True)
+    content = models.TextField(_("ý kiến phát biểu"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = CellQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "group_meeting", "order", "pk"]
+        verbose_name = _("ý kiến phát biểu")
+        verbose_name_plural = _("ý kiến phát biểu")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(member__isnull=False) & Q(speaker_name=""))
+                | (Q(member__isnull=True) & ~Q(speaker_name="")),
+                name="speech_by_member_or_named_guest",
+                violation_error_message=_(
+                    "Người phát biểu là một đảng viên hoặc một khách mời có tên."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(content=""),
+                name="speech_has_content",
+                violation_error_message=_("Ghi ý kiến phát biểu."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.content[:40]}"
+
+    @property
+    def speaker(self) -> str:
+        return str(self.member) if self.member_id else self.speaker_name
 
 
 def figure_counts() -> dict:

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chibo.lib.files import delete_after_commit, discard
 from members.models import Member, Organisation
 from sessions.models import (
+    VOTE_FIELDS,
     AnnualPlan,
     Attendance,
     Award,
@@ -31,6 +32,7 @@ from sessions.models import (
     GroupMeeting,
     Photo,
     Postponement,
+    Speech,
     Submission,
     ThematicSession,
 )
@@ -43,6 +45,10 @@ class ServiceError(Exception):
 
 class StaleAttendanceSheet(ServiceError):
     """Someone saved the attendance sheet after this copy of it was opened."""
+
+
+class StaleMinutes(ServiceError):
+    """Someone saved the minutes or the attendance sheet after this copy was opened."""
 
 
 # --- Plans ---------------------------------------------------------------------
@@ -221,7 +227,24 @@ def save_session(
     """
     if session.pk is not None:
         session.calendar_sequence += 1
+    gone = [m for m in removed_meetings if m.pk] if session.is_by_group else None
     with transaction.atomic():
+        if gone is None:
+            gone = list(session.group_meetings.all()) if session.pk else []
+        # A group's minutes are kept: its meeting is not removed under them.
+        spoken = gone and (
+            Speech.objects.filter(group_meeting__in=gone)
+            .select_related("group_meeting__group")
+            .first()
+        )
+        if spoken:
+            raise ServiceError(
+                _(
+                    "Biên bản của %(group)s đã ghi ý kiến phát biểu: "
+                    "không bỏ buổi sinh hoạt của tổ này được."
+                )
+                % {"group": spoken.group_meeting.group}
+            )
         session.save()
         if session.is_by_group:
             for meeting in removed_meetings:
@@ -618,4 +641,86 @@ def save_attendance_sheet(
         if gone:
             # Only members attending temporarily can drop off the sheet.
             session.attendances.filter(pk__in=gone).delete()
+    return session.attendance_version
+
+
+# --- The minutes -----------------------------------------------------------------
+
+
+def minutes_refusal(session: ThematicSession) -> str | None:
+    """Why the minutes of ``session`` cannot be written, or None: only a held session has them."""
+    if session.status != ThematicSession.Status.HELD:
+        return _(
+            "Chỉ ghi biên bản cho kỳ sinh hoạt đã tổ chức: lưu bảng điểm danh trước, "
+            "rồi ghi biên bản."
+        )
+    return None
+
+
+MINUTES_FIELDS = ("minutes", "conclusion", *VOTE_FIELDS, "prizes_presented_by")
+MEETING_MINUTES_FIELDS = ("minute_taker", "content", "conclusion", *VOTE_FIELDS)
+
+
+def save_minutes(
+    *,
+    session: ThematicSession,
+    version: int,
+    meetings: list[GroupMeeting] = (),
+    speeches: list[Speech] = (),
+    removed_speeches: list[Speech] = (),
+    user=None,
+) -> int:
+    """Save the minutes of a held session in one transaction.
+
+    ``session`` carries what was presented, its conclusion, its vote and who
+    presented the prizes; ``meetings``, for a session held group by group,
+    each group's own minute-taker, content, conclusion and vote. ``speeches``
+    are the discussion's lines in the order shown (each with its group's
+    meeting, or none for the whole cell), numbered in that order within
+    each meeting; ``removed_speeches`` are deleted.
+
+    ``version`` is the session's ``attendance_version`` when the page was
+    opened: the attendance sheet writes the conclusion and the minutes too,
+    so one counter guards both pages. If either was saved since, nothing is
+    written and StaleMinutes is raised. Returns the new version.
+    """
+    refusal = minutes_refusal(session)
+    if refusal:
+        raise ServiceError(refusal)
+    with transaction.atomic():
+        claimed = ThematicSession.objects.filter(
+            plan=session.plan, pk=session.pk, attendance_version=version
+        ).update(attendance_version=F("attendance_version") + 1)
+        if not claimed:
+            raise StaleMinutes(
+                _(
+                    "Biên bản hoặc bảng điểm danh vừa được người khác lưu trong lúc đồng chí "
+                    "đang nhập: trang hiện nội dung mới nhất, đồng chí kiểm tra rồi lưu lại."
+                )
+            )
+        session.attendance_version = version + 1
+        session.save(update_fields=[*MINUTES_FIELDS, "updated_at"])
+        for meeting in meetings:
+            if meeting.session_id != session.pk:
+                raise ServiceError(_("Buổi sinh hoạt của tổ không thuộc kỳ sinh hoạt này."))
+            meeting.save(update_fields=MEETING_MINUTES_FIELDS)
+        for speech in removed_speeches:
+            if speech.pk:
+                speech.delete()
+        # A line saved as it was gets no new history entry.
+        saved = {
+            row[0]: row[1:]
+            for row in session.speeches.values_list(
+                "pk", "group_meeting", "member", "speaker_name", "content", "order"
+            )
+        }
+        orders: dict[int | None, int] = {}
+        for speech in speeches:
+            speech.session = session
+            key = speech.group_meeting_id
+            speech.order = orders.get(key, 0)
+            orders[key] = speech.order + 1
+            now = (key, speech.member_id, speech.speaker_name, speech.content, speech.order)
+            if speech.pk is None or saved.get(speech.pk) != now:
+                speech.save()
     return session.attendance_version

@@ -56,8 +56,10 @@ class AttendanceSheetForm(forms.Form):
     conclusion = forms.CharField(
         label=_("Kết luận"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # The same field as the minutes page's (sessions/minutes.py): what was
+    # presented; the speakers are written there, one row each.
     minutes = forms.CharField(
-        label=_("Biên bản (diễn biến, ý kiến phát biểu)"),
+        label=_("Nội dung trình bày (tóm tắt)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )

@@ -38,6 +38,7 @@ urlpatterns = [
     path("<id:pk>/minutes/", views.session_minutes, name="minutes"),
     path("<id:pk>/minutes.docx", views.minutes_file, {"fmt": "docx"}, name="minutes_docx"),
     path("<id:pk>/minutes.pdf", views.minutes_file, {"fmt": "pdf"}, name="minutes_pdf"),
+    path("<id:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
     path("<id:pk>/signing-sheet/", views.signing_sheet, name="signing_sheet"),
     path(
         "<id:pk>/signing-sheet.docx",

@@ -48,6 +48,7 @@ from sessions.forms import (
     meeting_formset,
     team_formset,
 )
+from sessions.minutes import MinutesPage, minutes_queryset, minutes_sets
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -361,17 +362,20 @@ def session_form_page(request, session, *, title):
         groups=active_groups(session.plan.cell_id),
     )
     if request.method == "POST" and form.is_valid():
-        if not form.instance.is_by_group:
-            services.save_session(session=form.instance)
-            return saved_session(request, form.instance)
-        if meetings.is_valid():
-            changed = meetings.save(commit=False)
-            services.save_session(
-                session=form.instance,
-                meetings=changed,
-                removed_meetings=meetings.deleted_objects,
-            )
-            return saved_session(request, form.instance)
+        try:
+            if not form.instance.is_by_group:
+                services.save_session(session=form.instance)
+                return saved_session(request, form.instance)
+            if meetings.is_valid():
+                changed = meetings.save(commit=False)
+                services.save_session(
+                    session=form.instance,
+                    meetings=changed,
+                    removed_meetings=meetings.deleted_objects,
+                )
+                return saved_session(request, form.instance)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
     context = {"form": form, "meetings": meetings, "session": session, "title": title}
     return render(request, "sessions/session_form.html", context)
 
@@ -670,26 +674,16 @@ def signing_sheet(request, pk):
 
 @permission_required(VIEW_ATTENDANCE, raise_exception=True)
 def session_minutes(request, pk):
-    """The minutes (biên bản) of a held session, laid out for A4."""
-    meetings = GroupMeeting.objects.select_related("group", "presiding")
-    session = get_object_or_404(
-        cell_sessions(request)
-        .select_related("plan__cell", "preparer", "presiding", "minute_taker")
-        .prefetch_related(Prefetch("group_meetings", queryset=meetings)),
-        pk=pk,
-    )
+    """The minutes (biên bản) of a held session, laid out for A4: one set per group's meeting
+    for a session held group by group."""
+    session = get_object_or_404(minutes_queryset(cell_sessions(request)), pk=pk)
     if session.status != ThematicSession.Status.HELD:
         raise Http404
-    rows = list(session.attendances.select_related("member", "group"))
-    counted = [row for row in rows if not row.temporary]
     context = {
         "session": session,
         "cell": session.plan.cell,
-        "figures": session.attendance_figures(),
-        "excused": [row for row in counted if row.status == Attendance.Status.EXCUSED],
-        "unexcused": [row for row in counted if row.status == Attendance.Status.UNEXCUSED],
-        "temporary": [row for row in rows if row.temporary],
-        "today": timezone.localdate(),
+        "sets": minutes_sets(session),
+        "is_contest": session.format == ThematicSession.Format.CONTEST,
     }
     return render(request, "sessions/session_minutes.html", context)
 
@@ -714,3 +708,38 @@ def minutes_file(request, pk, fmt):
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Biên bản")
     return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session.topic}")
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+def minutes_edit(request, pk):
+    """The secretary writes the minutes of a held session: content, speakers, conclusion, vote.
+
+    Everything on the page is saved in one transaction (``services.save_minutes``);
+    a copy opened before someone else saved is refused and shown again as saved.
+    """
+    session = session_or_404(request, pk, "plan__cell")
+    refusal = services.minutes_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    page = MinutesPage(request.POST or None, session=session)
+    status, conflict = 200, ""
+    if request.method == "POST" and page.is_valid():
+        try:
+            services.save_minutes(
+                session=page.form.instance,
+                version=page.version,
+                meetings=page.meetings(),
+                speeches=page.speeches(),
+                removed_speeches=page.removed_speeches(),
+                user=request.user,
+            )
+        except services.ServiceError as error:
+            session = session_or_404(request, pk, "plan__cell")
+            page = MinutesPage(None, session=session)
+            status, conflict = 409, str(error)
+        else:
+            messages.success(request, _("Đã lưu biên bản."))
+            return redirect("sessions:minutes", pk=session.pk)
+    context = {"session": session, "page": page, "conflict": conflict}
+    return render(request, "sessions/minutes_form.html", context, status=status)

@@ -112,6 +112,7 @@ CASES = {
     "sessions:minutes": held_pk,
     "sessions:minutes_docx": held_pk,
     "sessions:minutes_pdf": held_pk,
+    "sessions:minutes_edit": held_pk,
     "sessions:signing_sheet": held_pk,
     "sessions:signing_sheet_docx": held_pk,
     "sessions:signing_sheet_pdf": held_pk,

@@ -277,6 +277,8 @@ MATRIX = {
     "sessions:minutes": leaders(kwargs=held_pk),
     "sessions:minutes_docx": leaders(kwargs=held_pk),
     "sessions:minutes_pdf": leaders(kwargs=held_pk),
+    # Writing the minutes: the secretary's, for a held session.
+    "sessions:minutes_edit": secretary_form(kwargs=held_pk),
     # The signing sheet names every expected member: leaders and the secretary.
     "sessions:signing_sheet": leaders(kwargs=held_pk),
     "sessions:signing_sheet_docx": leaders(kwargs=held_pk),

@@ -161,6 +161,28 @@ def contest_form(d, **changes):
     return {**data, **changes}
 
 
+def minutes_form(d, **changes):
+    """The minutes of the held contest: content, one speaker, conclusion, vote, prizes."""
+    held = fresh(d["held"])
+    data = {
+        "version": held.attendance_version,
+        "minutes": "Đồng chí Hương trình bày đề dẫn.",
+        "conclusion": "Chi bộ thống nhất học tập Chỉ thị 05.",
+        "votes_for": "2",
+        "votes_against": "0",
+        "votes_abstain": "0",
+        "prizes_presented_by": "đồng chí Bí thư chi bộ",
+        "speeches-TOTAL_FORMS": "1",
+        "speeches-INITIAL_FORMS": "0",
+        "speeches-MIN_NUM_FORMS": "0",
+        "speeches-MAX_NUM_FORMS": "200",
+        "speeches-0-member": d["member"].pk,
+        "speeches-0-speaker_name": "",
+        "speeches-0-content": "Đề nghị tổ chức hội thi hằng năm.",
+    }
+    return {**data, **changes}
+
+
 def import_token(d, name="Nguyễn Văn Nhập"):
     raw = {
         "full_name": name,
@@ -505,6 +527,12 @@ MUTATIONS = {
         data=contest_form,
         get_status=200,
         happened=lambda client, d: ContestTeam.objects.filter(session=d["held"]).exists(),
+    ),
+    "sessions:minutes_edit": Mutation(
+        user="secretary",
+        data=minutes_form,
+        get_status=200,
+        happened=lambda client, d: fresh(d["held"]).prizes_presented_by != "",
     ),
     "sessions:calendar_renew": Mutation(
         user="member",

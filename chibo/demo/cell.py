@@ -32,6 +32,7 @@ from sessions.models import (
     Document,
     GroupMeeting,
     Postponement,
+    Speech,
     ThematicSession,
     grade_for_score,
 )
@@ -164,6 +165,13 @@ class DemoSession:
     contest: dict | None = None
     postponed_from: tuple | None = None  # (month, day, hour, minute, reason)
     photos: tuple = ()  # (kind of drawing, caption): drawings, the demo has no real photos
+    # The minutes: what was presented, who spoke ("guest:" before a guest's
+    # name), the vote as (disagree, abstain) with the others present agreeing,
+    # and who presented a contest's prizes.
+    content: str = ""
+    speeches: tuple = ()  # (speaker, what they said)
+    vote: tuple | None = None
+    prizes_presented_by: str = ""
 
 
 CONTEST_RCV = {
@@ -218,6 +226,20 @@ SESSIONS_2020 = [
                 "Hội thi “Rung chuông vàng”",
             ),
         ),
+        content="Đồng chí Phùng Thị Hoa giới thiệu thể lệ hội thi; bốn đội thi trả lời 30 câu "
+        "hỏi về lịch sử 90 năm của Đảng; ban giám khảo công bố kết quả.",
+        speeches=(
+            (
+                "Lăng Văn Hùng",
+                "Hình thức hội thi sinh động, giúp đảng viên nhớ các mốc lịch sử; đề nghị duy "
+                "trì hằng năm.",
+            ),
+            (
+                "guest:Nguyễn Thị Hồng Nhung (quần chúng, Văn phòng)",
+                "Quần chúng được thi cùng đảng viên, thêm hiểu và tin yêu Đảng.",
+            ),
+        ),
+        prizes_presented_by="đồng chí Nông Thị Hương, Bí thư chi bộ",
     ),
     DemoSession(
         "Quán triệt Chỉ thị 35-CT/TW về đại hội đảng bộ các cấp tiến tới Đại hội XIII của Đảng",
@@ -240,6 +262,26 @@ SESSIONS_2020 = [
             ),
             ("Chỉ thị 35-CT/TW của Bộ Chính trị", Document.Kind.DIRECTIVE, "link"),
         ),
+        content="Đồng chí Lăng Văn Hùng trình bày đề dẫn: mục đích, yêu cầu của Chỉ thị "
+        "35-CT/TW; tiêu chuẩn, cơ cấu cấp ủy; dự kiến lịch trình đại hội chi bộ nhiệm kỳ "
+        "2020–2022.",
+        speeches=(
+            (
+                "Hoàng Văn Thắng",
+                "Đề nghị sớm lập tổ giúp việc chuẩn bị văn kiện; báo cáo chính trị cần đánh giá "
+                "sát kết quả thực hiện nhiệm vụ chính trị của cơ quan.",
+            ),
+            (
+                "Trần Văn Long",
+                "Nhân sự cấp ủy cần bảo đảm cơ cấu trẻ, nữ; đề nghị lấy ý kiến quần chúng.",
+            ),
+            (
+                "Nguyễn Thị Thanh Huyền",
+                "Tổ 2 nhận chuẩn bị phần đánh giá công tác tổ chức, đảng viên trong dự thảo "
+                "báo cáo chính trị.",
+            ),
+        ),
+        vote=(0, 0),
     ),
     DemoSession(
         "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh – kỷ niệm 130 năm "
@@ -271,6 +313,20 @@ SESSIONS_2020 = [
         score=82,
         conclusion="Thống nhất các giải pháp hỗ trợ đoàn viên; giao các tổ theo dõi doanh nghiệp "
         "có người lao động bị ảnh hưởng.",
+        content="Đồng chí Trần Văn Long nêu tình hình đoàn viên, người lao động mất việc, giảm "
+        "thu nhập do dịch Covid-19 và các chính sách hỗ trợ của Nhà nước, của tổ chức công đoàn.",
+        speeches=(
+            (
+                "Dương Văn Khải",
+                "Cần rà soát danh sách người lao động bị ảnh hưởng ở từng doanh nghiệp để hỗ trợ "
+                "đúng người, kịp thời.",
+            ),
+            (
+                "Lâm Văn Cường",
+                "Đề nghị phối hợp với Bảo hiểm xã hội tỉnh hướng dẫn thủ tục hưởng trợ cấp.",
+            ),
+        ),
+        vote=(0, 0),
     ),
     DemoSession(
         "Tìm hiểu Điều lệ Công đoàn Việt Nam khóa XII – theo hình thức “Đường lên đỉnh Olympia”",
@@ -295,6 +351,20 @@ SESSIONS_2020 = [
             ),
             (AWARDS, "Trao giải cho các đảng viên và quần chúng đoạt giải hội thi"),
         ),
+        content="Đồng chí Trần Văn Long giới thiệu thể lệ; bốn đội thi qua bốn vòng Khởi động, "
+        "Vượt chướng ngại vật, Tăng tốc, Về đích.",
+        speeches=(
+            (
+                "Hoàng Văn Thắng",
+                "Câu hỏi bám sát Điều lệ; đề nghị biên soạn thành tài liệu cho công đoàn cơ sở.",
+            ),
+            (
+                "guest:Lý Thị Hằng (quần chúng, Ban Chính sách – Pháp luật)",
+                "Hội thi giúp đoàn viên hiểu rõ quyền và trách nhiệm của mình.",
+            ),
+        ),
+        prizes_presented_by="đồng chí Nông Thị Hương, Bí thư chi bộ, và đồng chí Hoàng Văn "
+        "Thắng, chi ủy viên",
     ),
     DemoSession(
         "Quán triệt Nghị quyết Đại hội Đảng bộ tỉnh Lạng Sơn lần thứ XVII",
@@ -310,6 +380,24 @@ SESSIONS_2020 = [
         score=86,
         conclusion="Chi bộ xây dựng chương trình hành động thực hiện Nghị quyết; giao các tổ "
         "cụ thể hóa trong kế hoạch công tác năm 2021.",
+        content="Báo cáo viên quán triệt những nội dung cơ bản của Nghị quyết Đại hội Đảng bộ "
+        "tỉnh lần thứ XVII: mục tiêu, chỉ tiêu, ba khâu đột phá của nhiệm kỳ 2020–2025.",
+        speeches=(
+            (
+                "Lăng Văn Hùng",
+                "Đề nghị chương trình hành động của chi bộ gắn với nhiệm vụ chăm lo đời sống "
+                "đoàn viên, người lao động.",
+            ),
+            (
+                "Phùng Thị Hoa",
+                "Tổ 3 sẽ tuyên truyền Nghị quyết trong các công đoàn cơ sở khối doanh nghiệp.",
+            ),
+            (
+                "guest:Anh Nông Văn Thành (cán bộ công đoàn cơ quan)",
+                "Đề nghị phổ biến Nghị quyết đến cả đoàn viên là quần chúng.",
+            ),
+        ),
+        vote=(0, 0),
     ),
     DemoSession(
         "Phòng, chống suy thoái tư tưởng chính trị, đạo đức, lối sống, “tự diễn biến”, "
@@ -327,8 +415,78 @@ SESSIONS_2020 = [
         score=90,
         conclusion="Đảng viên tự soi, tự sửa theo các biểu hiện suy thoái; chi bộ đề nghị "
         "tăng cường tự phê bình và phê bình trong sinh hoạt.",
+        content="Đồng chí Nông Thị Hương trình bày đề dẫn về 27 biểu hiện suy thoái theo Nghị "
+        "quyết Trung ương 4 khóa XII; các tổ trình bày tham luận.",
+        speeches=(
+            (
+                "Triệu Văn Dũng",
+                "Tham luận của Tổ 1: giữ kỷ luật phát ngôn trên mạng xã hội.",
+            ),
+            (
+                "Nguyễn Thị Thanh Huyền",
+                "Tham luận của Tổ 2: kiểm tra, giám sát việc tu dưỡng, rèn luyện của đảng viên.",
+            ),
+            (
+                "Phùng Thị Hoa",
+                "Tham luận của Tổ 3: nêu gương người đứng đầu trong cơ quan.",
+            ),
+            (
+                "Trần Văn Long",
+                "Tham luận của Tổ 4: phòng ngừa biểu hiện vô cảm với khó khăn của người lao động.",
+            ),
+        ),
+        vote=(0, 1),
     ),
 ]
+
+# Each group's own minutes of the session held group by group:
+# group -> (minute-taker, content, speeches, conclusion, vote as (disagree, abstain)).
+GROUP_MINUTES_2020 = {
+    1: (
+        "Hà Thị Ngọc Lan",
+        "Đồng chí Vi Thị Thu Hà trình bày chuyên đề và các tấm gương làm theo Bác ở cơ quan.",
+        (
+            ("Triệu Văn Dũng", "Đăng ký giữ gìn hồ sơ, tài liệu của cơ quan gọn gàng, an toàn."),
+            ("Bế Thị Mai", "Đăng ký đi làm đúng giờ, trả lời công văn đúng hạn."),
+        ),
+        "Mỗi đảng viên Tổ 1 đăng ký một việc làm theo Bác; tổ theo dõi hằng tháng.",
+        (0, 0),
+    ),
+    2: (
+        "Chu Thị Hằng",
+        "Đồng chí Nguyễn Thị Thanh Huyền trình bày chuyên đề; liên hệ công tác tổ chức, kiểm tra.",
+        (
+            ("Lương Văn Minh", "Học Bác sự công tâm khi nhận xét, đánh giá cán bộ."),
+            ("Hoàng Minh Đức", "Là đảng viên mới, xin học tập tác phong gần gũi quần chúng."),
+        ),
+        "Tổ 2 đăng ký việc làm theo Bác gắn với công tác kiểm tra của Liên đoàn.",
+        (0, 0),
+    ),
+    3: (
+        "Tô Thị Kim Oanh",
+        "Đồng chí Phùng Thị Hoa trình bày chuyên đề; giới thiệu tấm gương nữ đoàn viên tiêu biểu.",
+        (
+            ("Lương Văn Tuấn", "Tổ chức tuyên truyền về Bác trên trang thông tin của Liên đoàn."),
+            (
+                "Vy Thị Dung",
+                "Vận động nữ đoàn viên tham gia phong trào “Giỏi việc nước, đảm việc nhà”.",
+            ),
+        ),
+        "Tổ 3 đăng ký tuyên truyền 130 năm Ngày sinh Bác trong các công đoàn cơ sở.",
+        None,
+    ),
+    4: (
+        "Bùi Thị Phương",
+        "Đồng chí Trần Văn Long trình bày chuyên đề; liên hệ việc giải quyết chế độ cho "
+        "người lao động.",
+        (
+            ("Hoàng Thị Lệ", "Giải quyết đơn thư của người lao động đúng hạn, tận tình."),
+            ("Nguyễn Văn Hải", "Đề nghị tổ thăm hỏi đoàn viên khó khăn do dịch bệnh."),
+        ),
+        "Tổ 4 đăng ký mỗi đảng viên theo dõi một doanh nghiệp có người lao động khó khăn.",
+        (0, 0),
+    ),
+}
 
 GROUP_MEETINGS_2020 = [
     # (group, month, day, hour, location, presiding)
@@ -618,10 +776,9 @@ class DemoLoader:
         """Mark a past session held and write its attendance sheet."""
         session.status = ThematicSession.Status.HELD
         session.conclusion = spec.conclusion
-        session.minutes = (
-            f"Chủ trì: {session.presiding}. Thư ký: {session.minute_taker}. "
-            f"Người trình bày: {session.preparer_name}. {spec.conclusion}"
-        )
+        # What was presented; empty, the printed minutes give the session's content.
+        session.minutes = spec.content
+        session.prizes_presented_by = spec.prizes_presented_by
         if spec.score is not None:
             session.score = spec.score
             session.grade = grade_for_score(spec.score)
@@ -655,6 +812,7 @@ class DemoLoader:
         session.attendance_version = 1
         session.save(update_fields=["attendance_version"])
         self.created += len(rows)
+        self.write_minutes(session, spec, rows)
         if spec.contest:
             for group, score in spec.contest["teams"]:
                 ContestTeam.objects.create(
@@ -679,6 +837,37 @@ class DemoLoader:
                     )
             self.created += len(spec.contest["teams"]) + len(spec.contest["awards"])
         self.add_photos(session, spec, index)
+
+    def write_minutes(self, session, spec, rows):
+        """The discussion, the vote and, group by group, each group's own minutes."""
+        present = [row for row in rows if not row.temporary and row.status == "present"]
+        meetings = {meeting.group_id: meeting for meeting in session.group_meetings.all()}
+        parts = [(None, spec.speeches, spec.vote, session, len(present))]
+        for group, (taker, content, speeches, conclusion, vote) in GROUP_MINUTES_2020.items():
+            meeting = meetings.get(self.groups[group].pk)
+            if meeting is None:
+                continue
+            meeting.minute_taker = self.members[taker]
+            meeting.content, meeting.conclusion = content, conclusion
+            in_group = sum(1 for row in present if row.group_id == meeting.group_id)
+            parts.append((meeting, speeches, vote, meeting, in_group))
+        for meeting, speeches, vote, keeper, count in parts:
+            if vote is not None:
+                against, abstain = vote
+                keeper.votes_for = count - against - abstain
+                keeper.votes_against, keeper.votes_abstain = against, abstain
+            keeper.save()
+            for order, (speaker, said) in enumerate(speeches):
+                guest = speaker.removeprefix("guest:") if speaker.startswith("guest:") else ""
+                Speech.objects.create(
+                    session=session,
+                    group_meeting=meeting,
+                    member=None if guest else self.members[speaker],
+                    speaker_name=guest,
+                    content=said,
+                    order=order,
+                )
+                self.created += 1
 
     def add_photos(self, session, spec, index):
         """The session's pictures, checked and stored as the photo page stores uploads."""

@@ -38,6 +38,9 @@ stay inside it; anything else is read as plain text, or left out):
   NAM" (15 pt, bold, a rule under it);
 - ``report-subtitle``: the summary under the document's name (14 pt, bold);
 - an element with a class ending in ``signature-space``: room to sign;
+- ``page-break``: the next part starts on a new page (one set of minutes
+  per group);
+- ``minutes-subtitle``: a centred line under the document's name;
 - ``signing-blank``: a table row left empty to be written in by hand;
   ``signing-signature``: a cell to sign in (its row is taller).
 """
@@ -51,7 +54,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
@@ -127,6 +130,8 @@ ALLOWED_CLASSES = {
     "signing-blank",
     "signing-signature",
     "printed-record",
+    "page-break",
+    "minutes-subtitle",
     *COLUMN_CLASSES,
     *PARTY_CLASSES,
 }
@@ -378,8 +383,10 @@ def _style_of(node: Node, style: _Style) -> _Style:
         changes["size"] = BODY_PT
     if classes & PARTY_CLASSES:
         changes.update(size=TITLE_PT, bold=True)
-    if "text-center" in classes:
+    if "text-center" in classes or "minutes-subtitle" in classes:
         changes["align"] = "center"
+    if "minutes-subtitle" in classes:
+        changes["body"] = False
     if "text-end" in classes:
         changes["align"] = "right"
     return replace(style, **changes) if changes else style
@@ -457,6 +464,10 @@ class _WordWriter:
 
     def block(self, node: Node, style: _Style):
         self.end_paragraph()
+        if "page-break" in node.classes:
+            self.new_paragraph(replace(style, body=False)).add_run().add_break(WD_BREAK.PAGE)
+            self.end_paragraph()
+            return
         if any(name.endswith("signature-space") for name in node.classes):
             for _ in range(3):
                 self.new_paragraph(replace(style, body=False))
