@@ -131,6 +131,7 @@ ALLOWED_CLASSES = {
     "signing-signature",
     "printed-record",
     "page-break",
+    "minutes-signatures",
     "minutes-subtitle",
     *COLUMN_CLASSES,
     *PARTY_CLASSES,
