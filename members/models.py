@@ -500,30 +500,6 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
-    def standing_on(self, day) -> str:
-        """The member's standing (``Standing``) on ``day``: the one rule of standing over time.
-
-        Probationary from the day admitted (``joined_party_on``) until the day
-        made full (``full_member_on``), full from then. Without a day made full,
-        the stored ``standing``: still probationary, or full since a day nobody
-        recorded (no date is invented). ``MemberQuerySet.with_standing_on`` is
-        the same rule in the database.
-        """
-        if self.full_member_on is not None:
-            return self.Standing.FULL if day >= self.full_member_on else self.Standing.PROBATIONARY
-        return self.standing
-
-    def standing_label_on(self, day) -> str:
-        """The label of ``standing_on(day)`` ("Chính thức", "Dự bị")."""
-        return self.Standing(self.standing_on(day)).label
-
-    @property
-    def probation_ends_on(self):
-        """The day the twelve months of probation end, for a probationary member; else None."""
-        if self.standing != self.Standing.PROBATIONARY or self.joined_party_on is None:
-            return None
-        return add_months(self.joined_party_on, settings.CHIBO_PROBATION_MONTHS)
-
     def save(self, *args, **kwargs):
         self.sort_name = vietnamese_sort_key(self.full_name)
         super().save(*args, **kwargs)
@@ -551,6 +527,30 @@ class Member(models.Model):
 
     def is_expected_on(self, day: date) -> bool:
         return Member.objects.expected_on(day).filter(pk=self.pk).exists()
+
+    def standing_on(self, day) -> str:
+        """The member's standing (``Standing``) on ``day``: the one rule of standing over time.
+
+        Probationary from the day admitted (``joined_party_on``) until the day
+        made full (``full_member_on``), full from then. Without a day made full,
+        the stored ``standing``: still probationary, or full since a day nobody
+        recorded (no date is invented). ``MemberQuerySet.with_standing_on`` is
+        the same rule in the database.
+        """
+        if self.full_member_on is not None:
+            return self.Standing.FULL if day >= self.full_member_on else self.Standing.PROBATIONARY
+        return self.standing
+
+    def standing_label_on(self, day) -> str:
+        """The label of ``standing_on(day)`` ("Chính thức", "Dự bị")."""
+        return self.Standing(self.standing_on(day)).label
+
+    @property
+    def probation_ends_on(self):
+        """The day the twelve months of probation end, for a probationary member; else None."""
+        if self.standing != self.Standing.PROBATIONARY or self.joined_party_on is None:
+            return None
+        return add_months(self.joined_party_on, settings.CHIBO_PROBATION_MONTHS)
 
 
 class ExemptionQuerySet(CellQuerySet):
