@@ -541,6 +541,14 @@ class Member(models.Model):
             return self.Standing.FULL if day >= self.full_member_on else self.Standing.PROBATIONARY
         return self.standing
 
+    def standing_in_year(self, year: int) -> str:
+        """The standing a page of ``year`` shows: on the year's last day, or on
+        the day the member left the cell if that came first."""
+        day = date(year, 12, 31)
+        if self.left_cell_on is not None and self.left_cell_on < day:
+            day = self.left_cell_on
+        return self.standing_on(day)
+
     def standing_label_on(self, day) -> str:
         """The label of ``standing_on(day)`` ("Chính thức", "Dự bị")."""
         return self.Standing(self.standing_on(day)).label

@@ -112,6 +112,7 @@ def test_csv_is_utf8_with_a_bom_and_one_line_per_attendance(client, demo):
         "Điểm danh",
         "Lý do vắng",
         "Tính vào tỷ lệ",
+        "Loại đảng viên",
     ]
     body = lines[1:]
     assert len(body) == 206 + 2  # the counted rows and two temporary ones

@@ -10,3 +10,12 @@ def percent(value):
     if value is None:
         return "—"
     return f"{formats.number_format(value, 1)} %"
+
+
+@register.filter
+def standing_on(member, day):
+    """The member's standing on ``day`` (``Member.standing_on``): "full" or "probationary".
+
+    For a page about a day in the past, such as a session's attendance sheet.
+    """
+    return member.standing_on(day)
