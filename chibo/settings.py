@@ -152,10 +152,10 @@ USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chibo.lib.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "chibo.lib.passwords.MinimumLengthValidator"},
+    {"NAME": "chibo.lib.passwords.CommonPasswordValidator"},
+    {"NAME": "chibo.lib.passwords.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "login"

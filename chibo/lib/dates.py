@@ -6,7 +6,10 @@ moment inside what a datetime can hold in UTC.
 """
 
 from calendar import monthrange
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from django.utils import dateformat, timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 FIRST_YEAR, LAST_YEAR = 1930, 2200
 PARTY_FOUNDED = date(FIRST_YEAR, 2, 3)
@@ -47,3 +50,46 @@ def days_reaching(first: date, last: date, months: int) -> tuple[date, date]:
     while add_months(high, months) > last:
         high -= timedelta(days=1)
     return low, high
+
+
+# The days of the week in full, as a Vietnamese page writes them ("Thứ Năm", never
+# "T5" or Django's "Thứ 5"), Monday first as date.weekday() counts.
+WEEKDAYS = (
+    pgettext_lazy("weekday", "Thứ Hai"),
+    pgettext_lazy("weekday", "Thứ Ba"),
+    pgettext_lazy("weekday", "Thứ Tư"),
+    pgettext_lazy("weekday", "Thứ Năm"),
+    pgettext_lazy("weekday", "Thứ Sáu"),
+    pgettext_lazy("weekday", "Thứ Bảy"),
+    pgettext_lazy("weekday", "Chủ Nhật"),
+)
+
+
+def _parts(day: date) -> dict:
+    """What a translated date sentence may use: Vietnamese numbers, or English names.
+
+    Each language's catalog picks its own keys: Vietnamese writes 14/05/2020,
+    English "14 May 2020" (day, month's name, year: English order).
+    """
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return {
+        "weekday": WEEKDAYS[day.weekday()],
+        "date": f"{day:%d/%m/%Y}",
+        # Hướng dẫn 36-HD/VPTW: a zero before days under 10 and months 1 and 2.
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}" if day.month <= 2 else str(day.month),
+        "year": day.year,
+        "day_number": day.day,
+        "month_name": dateformat.format(day, "F"),
+    }
+
+
+def day_in_full(day) -> str:
+    """The weekday in full and the date: "Thứ Năm, 14/05/2020"; "Thursday, 14 May 2020"."""
+    return pgettext("a day in full", "%(weekday)s, %(date)s") % _parts(day)
+
+
+def dated_line(day) -> str:
+    """The date of a document's place-and-date line: "ngày 14 tháng 5 năm 2020"; "14 May 2020"."""
+    return pgettext("a document's date", "ngày %(day)s tháng %(month)s năm %(year)s") % _parts(day)
