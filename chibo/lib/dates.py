@@ -8,8 +8,8 @@ moment inside what a datetime can hold in UTC.
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-from django.utils import dateformat, timezone
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils import dateformat, formats, timezone
+from django.utils.translation import get_language, pgettext_lazy
 
 FIRST_YEAR, LAST_YEAR = 1930, 2200
 PARTY_FOUNDED = date(FIRST_YEAR, 2, 3)
@@ -65,11 +65,11 @@ WEEKDAYS = (
 )
 
 
-def _parts(day: date) -> dict:
-    """What a translated date sentence may use: Vietnamese numbers, or English names.
+def _parts(day) -> dict:
+    """What a date pattern of ``chibo/formats`` may use: Vietnamese numbers, or names.
 
-    Each language's catalog picks its own keys: Vietnamese writes 14/05/2020,
-    English "14 May 2020" (day, month's name, year: English order).
+    Each language's formats module orders them: Vietnamese writes 14/05/2020,
+    English "14 May 2020" (day, the month's name, year: English order).
     """
     if isinstance(day, datetime):
         day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
@@ -85,11 +85,20 @@ def _parts(day: date) -> dict:
     }
 
 
+def _pattern(name: str, default: str) -> str:
+    """A pattern of the active language's ``chibo/formats`` module (``FORMAT_MODULE_PATH``)."""
+    for module in formats.get_format_modules(get_language()):
+        if hasattr(module, name):
+            return getattr(module, name)
+    return default
+
+
 def day_in_full(day) -> str:
     """The weekday in full and the date: "Thứ Năm, 14/05/2020"; "Thursday, 14 May 2020"."""
-    return pgettext("a day in full", "%(weekday)s, %(date)s") % _parts(day)
+    return _pattern("DAY_IN_FULL_FORMAT", "{weekday}, {date}").format(**_parts(day))
 
 
 def dated_line(day) -> str:
     """The date of a document's place-and-date line: "ngày 14 tháng 5 năm 2020"; "14 May 2020"."""
-    return pgettext("a document's date", "ngày %(day)s tháng %(month)s năm %(year)s") % _parts(day)
+    default = "ngày {day} tháng {month} năm {year}"
+    return _pattern("DATED_LINE_FORMAT", default).format(**_parts(day))
