@@ -111,7 +111,7 @@ def test_a_moment_is_read_in_the_cells_time_zone():
 
 def test_the_document_date_line_follows_the_guidance():
     with translation.override("vi"):
-        assert dated_line(dt.date(2020, 5, 14)) == "ngày 14 tháng 5 năm 2020"
+        assert dated_line(dt.date(2020, 5, 14)) == "ngày 14 tháng 05 năm 2020"
         assert dated_line(dt.date(2020, 2, 3)) == "ngày 03 tháng 02 năm 2020"
         assert dated_line(dt.date(2020, 12, 15)) == "ngày 15 tháng 12 năm 2020"
 

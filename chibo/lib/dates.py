@@ -76,9 +76,9 @@ def _parts(day) -> dict:
     return {
         "weekday": WEEKDAYS[day.weekday()],
         "date": f"{day:%d/%m/%Y}",
-        # Hướng dẫn 36-HD/VPTW: a zero before days under 10 and months 1 and 2.
+        # Two digits each, as the document heading wrote them before (d, m).
         "day": f"{day.day:02d}",
-        "month": f"{day.month:02d}" if day.month <= 2 else str(day.month),
+        "month": f"{day.month:02d}",
         "year": day.year,
         "day_number": day.day,
         "month_name": dateformat.format(day, "F"),
@@ -99,6 +99,6 @@ def day_in_full(day) -> str:
 
 
 def dated_line(day) -> str:
-    """The date of a document's place-and-date line: "ngày 14 tháng 5 năm 2020"; "14 May 2020"."""
+    """The date of a document's place-and-date line: "ngày 14 tháng 05 năm 2020"; "14 May 2020"."""
     default = "ngày {day} tháng {month} năm {year}"
     return _pattern("DATED_LINE_FORMAT", default).format(**_parts(day))
