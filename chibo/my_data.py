@@ -41,6 +41,7 @@ MEMBER_FIELDS = (
     "standing",
     "position",
     "joined_party_on",
+    "full_member_on",
     "joined_cell_on",
     "left_cell_on",
     "left_reason",

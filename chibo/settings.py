@@ -152,10 +152,10 @@ USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chibo.lib.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "chibo.lib.passwords.MinimumLengthValidator"},
+    {"NAME": "chibo.lib.passwords.CommonPasswordValidator"},
+    {"NAME": "chibo.lib.passwords.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "login"
@@ -336,6 +336,12 @@ CHIBO_GOOD_ATTENDANCE_PERCENT = env_int("CHIBO_GOOD_ATTENDANCE_PERCENT", 85)
 CHIBO_MAX_ABSENCES_IN_A_ROW = env_int("CHIBO_MAX_ABSENCES_IN_A_ROW", 3)
 # This many unexcused absences in a year can lead to removal from the rolls.
 CHIBO_UNEXCUSED_ABSENCES_PER_YEAR = env_int("CHIBO_UNEXCUSED_ABSENCES_PER_YEAR", 3)
+# Probation (thời kỳ dự bị) lasts this many months (Điều lệ Đảng, Điều 5): a
+# member is made full no sooner. The secretary's home lists the probationary
+# members whose months end within the next this-many days, so the cell can
+# prepare the vote (members.models.MemberQuerySet.probation_ending).
+CHIBO_PROBATION_MONTHS = env_int("CHIBO_PROBATION_MONTHS", 12)
+CHIBO_PROBATION_NOTICE_DAYS = env_int("CHIBO_PROBATION_NOTICE_DAYS", 60)
 # What a cell sends its superior committee, and by when (day, month of the
 # plan's or the report's own year; CHIBO_PLAN_DUE=31/01 in the environment).
 # The plan by 31 January: it is built at the start of the year, approved by

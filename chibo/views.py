@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from chibo.lib.roles import (
     VIEW_ROLLUP,
     VIEW_SUMMARY,
 )
-from members.models import Organisation
+from members.models import Member, Organisation
 from members.workplace import cell_of, choose, may_work_at, member_of, workplace_of
 from sessions.agenda import upcoming_for
 from sessions.models import (
@@ -82,7 +83,7 @@ def member_home(request):
 
 
 def secretary_home(request):
-    """What the secretary has to do: sessions to record, the year's plan and figures."""
+    """What the secretary has to do: sessions to record, probations ending, the year's plan."""
     now = timezone.now()
     year = timezone.localdate().year
     cell = cell_of(request.user)
@@ -107,6 +108,10 @@ def secretary_home(request):
         "planned": sessions.not_cancelled().count(),
         "photos": Photo.objects.filter(session__in=sessions).count(),
         "figures": AttendanceFigures.from_row(attendance.figures()),
+        "probation_ending": list(
+            Member.objects.of_cell(cell).probation_ending(timezone.localdate())
+        ),
+        "probation_notice_days": settings.CHIBO_PROBATION_NOTICE_DAYS,
     }
     return render(request, "chibo/home_secretary.html", context)
 

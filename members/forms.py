@@ -14,7 +14,7 @@ from chibo.lib.logins import login_name_validator
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.uploads import EMPTY_FILE
 from chibo.lib.widgets import DateInput
-from members.importing import IMPORT_MAX_BYTES
+from members.importing import IMPORT_MAX_BYTES, STANDING_WITH_FULL_DATE
 from members.models import Exemption, Member, Organisation, PartyGroup, member_date_errors
 
 ROLE_CHOICES = [
@@ -38,6 +38,7 @@ class MemberForm(CellModelForm):
             "standing",
             "position",
             "joined_party_on",
+            "full_member_on",
             "joined_cell_on",
             "temporary",
             "home_cell",
@@ -47,10 +48,15 @@ class MemberForm(CellModelForm):
         ]
         widgets = {
             "joined_party_on": DateInput,
+            "full_member_on": DateInput,
             "joined_cell_on": DateInput,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
+            "full_member_on": _(
+                "Ngày có quyết định công nhận đảng viên chính thức; để trống khi còn dự bị "
+                "hoặc không rõ ngày."
+            ),
             "temporary": _(
                 "Đảng viên của chi bộ khác đến sinh hoạt tạm thời: được ghi tên khi dự, "
                 "không tính vào tỷ lệ của chi bộ."
@@ -74,7 +80,11 @@ class MemberForm(CellModelForm):
             joined_party_on=cleaned.get("joined_party_on"),
             joined_cell_on=cleaned.get("joined_cell_on"),
             left_cell_on=self.instance.left_cell_on,
+            full_member_on=cleaned.get("full_member_on"),
         )
+        probationary = cleaned.get("standing") == Member.Standing.PROBATIONARY
+        if cleaned.get("full_member_on") and probationary:
+            self.add_error("standing", STANDING_WITH_FULL_DATE)
         for name, message in errors.items():
             if name in self.fields:
                 self.add_error(name, message)

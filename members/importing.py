@@ -36,6 +36,12 @@ COLUMNS = {
     "standing": ("loai dang vien", "dang vien chinh thuc/du bi", "standing"),
     "position": ("chuc vu", "chuc vu trong chi bo", "position"),
     "joined_party_on": ("ngay vao dang", "ngay ket nap", "joined party"),
+    "full_member_on": (
+        "ngay chuyen chinh thuc",
+        "ngay chinh thuc",
+        "full member",
+        "made full",
+    ),
     "joined_cell_on": (
         "ngay ve chi bo",
         "ngay ve sinh hoat",
@@ -46,6 +52,9 @@ COLUMNS = {
     "email": ("email", "e-mail", "thu dien tu"),
 }
 REQUIRED = ("full_name", "group", "joined_cell_on")
+STANDING_WITH_FULL_DATE = _(
+    "Đã ghi ngày chuyển chính thức: loại đảng viên là Chính thức (hoặc bỏ ngày đó)."
+)
 STANDINGS = {fold(label): value for value, label in Member.Standing.choices} | {
     "chinh thuc": Member.Standing.FULL,
     "du bi": Member.Standing.PROBATIONARY,
@@ -303,6 +312,7 @@ def check_rows(rows: list[ImportRow], *, cell) -> list[ImportRow]:
         for key, label, required in (
             ("joined_cell_on", _("Ngày về chi bộ"), True),
             ("joined_party_on", _("Ngày vào Đảng"), False),
+            ("full_member_on", _("Ngày chuyển chính thức"), False),
         ):
             text = raw.get(key, "")
             data[key] = parse_date(text) if text else None
@@ -314,9 +324,13 @@ def check_rows(rows: list[ImportRow], *, cell) -> list[ImportRow]:
                     % {"label": label, "value": text}
                 )
         dates = member_date_errors(
-            joined_party_on=data["joined_party_on"], joined_cell_on=data["joined_cell_on"]
+            joined_party_on=data["joined_party_on"],
+            joined_cell_on=data["joined_cell_on"],
+            full_member_on=data["full_member_on"],
         )
         errors.extend(str(message) for message in dates.values())
+        if data["full_member_on"] and data["standing"] == Member.Standing.PROBATIONARY:
+            errors.append(STANDING_WITH_FULL_DATE)
 
         data["phone"] = raw.get("phone", "")[:30]
         email = raw.get("email", "")

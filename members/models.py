@@ -1,18 +1,18 @@
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chibo.lib.cells import CellQuerySet
-from chibo.lib.dates import PARTY_FOUNDED
+from chibo.lib.dates import PARTY_FOUNDED, add_months, days_reaching
 from chibo.lib.roles import COMMITTEE, LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 
@@ -227,6 +227,41 @@ class MemberQuerySet(CellQuerySet):
             Q(left_cell_on__isnull=True) | Q(left_cell_on__gt=day),
         )
 
+    def with_standing_on(self, day):
+        """Annotate ``standing_then``: each member's standing on ``day``.
+
+        The same rule as ``Member.standing_on``, in the database, for lists.
+        """
+        return self.annotate(
+            standing_then=Case(
+                When(full_member_on__gt=day, then=Value(Member.Standing.PROBATIONARY)),
+                When(full_member_on__lte=day, then=Value(Member.Standing.FULL)),
+                default=F("standing"),
+            )
+        )
+
+    def probation_ending(self, today):
+        """Current probationary members whose probation ends within the notice days.
+
+        Their twelve months (``CHIBO_PROBATION_MONTHS``) end between ``today``
+        and ``today`` + ``CHIBO_PROBATION_NOTICE_DAYS``, so the cell can
+        prepare the vote to make them full; ``Member.probation_ends_on`` says
+        the day. In the order of that day.
+        """
+        last = today + timedelta(days=settings.CHIBO_PROBATION_NOTICE_DAYS)
+        first_joined, last_joined = days_reaching(today, last, settings.CHIBO_PROBATION_MONTHS)
+        return (
+            self.regular()
+            .current()
+            .filter(
+                standing=Member.Standing.PROBATIONARY,
+                full_member_on__isnull=True,
+                joined_party_on__isnull=False,
+                joined_party_on__range=(first_joined, last_joined),
+            )
+            .order_by("joined_party_on", "sort_name", "pk")
+        )
+
     def expected_on(self, day):
         """Members expected at a thematic session held on ``day``.
 
@@ -239,7 +274,9 @@ class MemberQuerySet(CellQuerySet):
         )
 
 
-def member_date_errors(*, joined_party_on=None, joined_cell_on=None, left_cell_on=None) -> dict:
+def member_date_errors(
+    *, joined_party_on=None, joined_cell_on=None, left_cell_on=None, full_member_on=None
+) -> dict:
     """What is wrong with a member's dates, by field (Vietnamese messages); empty if nothing.
 
     No date of a member's life in the Party is before its founding. Joining the
@@ -250,6 +287,11 @@ def member_date_errors(*, joined_party_on=None, joined_cell_on=None, left_cell_o
     last pair is told on both fields, because the edit form changes only the
     one and the leave form only the other. Shared by the member forms and the
     member import, which keep the messages of the fields they have.
+
+    The day a member was made full (chuyển chính thức) has happened, and comes
+    no sooner than the twelve months of probation after the day admitted
+    (Điều lệ Đảng, Điều 5: thời kỳ dự bị mười hai tháng;
+    ``CHIBO_PROBATION_MONTHS``): an earlier day is a typing error, refused.
     """
     today = timezone.localdate()
     founded = {"day": PARTY_FOUNDED.strftime("%d/%m/%Y")}
@@ -285,6 +327,25 @@ def member_date_errors(*, joined_party_on=None, joined_cell_on=None, left_cell_o
             }
         if joined_cell_on and joined_cell_on > left_cell_on and "joined_cell_on" not in errors:
             errors["joined_cell_on"] = _("Ngày về chi bộ phải trước ngày thôi sinh hoạt.")
+    if full_member_on:
+        months = settings.CHIBO_PROBATION_MONTHS
+        if full_member_on > today:
+            errors["full_member_on"] = _("Ngày chuyển chính thức không thể ở tương lai.")
+        elif full_member_on < PARTY_FOUNDED:
+            errors["full_member_on"] = (
+                _("Ngày chuyển chính thức không thể trước ngày thành lập Đảng (%(day)s).") % founded
+            )
+        elif party_ok and full_member_on < joined_party_on:
+            errors["full_member_on"] = _(
+                "Ngày chuyển chính thức không thể trước ngày vào Đảng (%(day)s)."
+            ) % {"day": joined_party_on.strftime("%d/%m/%Y")}
+        elif party_ok and full_member_on < add_months(joined_party_on, months):
+            errors["full_member_on"] = _(
+                "Thời kỳ dự bị là %(months)s tháng: ngày chuyển chính thức sớm nhất là %(day)s."
+            ) % {
+                "months": months,
+                "day": add_months(joined_party_on, months).strftime("%d/%m/%Y"),
+            }
     return errors
 
 
@@ -342,6 +403,10 @@ class Member(models.Model):
         _("chức vụ trong chi bộ"), max_length=20, choices=Position, default=Position.MEMBER
     )
     joined_party_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    # The day admitted is joined_party_on (probationary from then); this is the
+    # day made full. Empty for a member still probationary, or made full on a
+    # day nobody recorded (``standing`` then says which).
+    full_member_on = models.DateField(_("ngày chuyển chính thức"), null=True, blank=True)
     joined_cell_on = models.DateField(_("ngày về sinh hoạt tại chi bộ"))
     left_cell_on = models.DateField(_("ngày thôi sinh hoạt tại chi bộ"), null=True, blank=True)
     left_reason = models.CharField(
@@ -400,6 +465,18 @@ class Member(models.Model):
                 name="member_leave_has_date_and_reason",
                 violation_error_message=_("Khi thôi sinh hoạt cần ghi cả ngày và lý do."),
             ),
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True) | Q(standing="full"),
+                name="member_full_date_only_when_full",
+                violation_error_message=_("Đảng viên đã có ngày chuyển chính thức là chính thức."),
+            ),
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True)
+                | Q(joined_party_on__isnull=True)
+                | Q(full_member_on__gte=models.F("joined_party_on")),
+                name="member_full_after_admitted",
+                violation_error_message=_("Ngày chuyển chính thức phải sau ngày vào Đảng."),
+            ),
             models.UniqueConstraint(
                 fields=["user", "cell"],
                 name="member_one_login_per_cell",
@@ -450,6 +527,38 @@ class Member(models.Model):
 
     def is_expected_on(self, day: date) -> bool:
         return Member.objects.expected_on(day).filter(pk=self.pk).exists()
+
+    def standing_on(self, day) -> str:
+        """The member's standing (``Standing``) on ``day``: the one rule of standing over time.
+
+        Probationary from the day admitted (``joined_party_on``) until the day
+        made full (``full_member_on``), full from then. Without a day made full,
+        the stored ``standing``: still probationary, or full since a day nobody
+        recorded (no date is invented). ``MemberQuerySet.with_standing_on`` is
+        the same rule in the database.
+        """
+        if self.full_member_on is not None:
+            return self.Standing.FULL if day >= self.full_member_on else self.Standing.PROBATIONARY
+        return self.standing
+
+    def standing_in_year(self, year: int) -> str:
+        """The standing a page of ``year`` shows: on the year's last day, or on
+        the day the member left the cell if that came first."""
+        day = date(year, 12, 31)
+        if self.left_cell_on is not None and self.left_cell_on < day:
+            day = self.left_cell_on
+        return self.standing_on(day)
+
+    def standing_label_on(self, day) -> str:
+        """The label of ``standing_on(day)`` ("Chính thức", "Dự bị")."""
+        return self.Standing(self.standing_on(day)).label
+
+    @property
+    def probation_ends_on(self):
+        """The day the twelve months of probation end, for a probationary member; else None."""
+        if self.standing != self.Standing.PROBATIONARY or self.joined_party_on is None:
+            return None
+        return add_months(self.joined_party_on, settings.CHIBO_PROBATION_MONTHS)
 
 
 class ExemptionQuerySet(CellQuerySet):

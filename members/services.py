@@ -111,7 +111,7 @@ def _save_in_other_cell(record: Member) -> None:
 
 # What is the person's, copied to their record in another cell. The rest is
 # the cell's: group, position, notes, exemptions, attendance, calendar address.
-PERSONAL_FIELDS = ("full_name", "standing", "joined_party_on", "phone", "email")
+PERSONAL_FIELDS = ("full_name", "standing", "joined_party_on", "full_member_on", "phone", "email")
 
 
 def other_cells(cell: Organisation):
@@ -435,6 +435,7 @@ def import_members(
                 standing=data["standing"],
                 position=data["position"],
                 joined_party_on=data["joined_party_on"],
+                full_member_on=data.get("full_member_on"),
                 joined_cell_on=data["joined_cell_on"],
                 phone=data["phone"],
                 email=data["email"],

@@ -68,7 +68,7 @@ def test_members_are_reminded_of_a_session_within_the_days_ahead(emails, now):
     message = by_address["tuan@example.vn"]
     assert message.subject == "Nhắc lịch sinh hoạt chuyên đề: Chỉ thị 35 – 03/06/2020 14:00"
     assert "Kính gửi đồng chí Lương Văn Tuấn," in message.body
-    assert "Thứ 4, 03/06/2020, 14:00–16:00" in message.body
+    assert "Thứ Tư, 03/06/2020, 14:00–16:00" in message.body
     assert "Địa điểm: Hội trường" in message.body
     assert "- Đề dẫn: https://example.org/de-dan" in message.body
     assert f"https://chibo.example.vn/sessions/{session.pk}/" in message.body

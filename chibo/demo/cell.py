@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from chibo.demo.pictures import AWARDS, CONTEST, MEETING, scene_jpeg
 from chibo.demo.siblings import SiblingLoader
+from chibo.lib.dates import add_months
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup, Role, single_cell
 from sessions.models import (
@@ -67,6 +69,11 @@ class DemoMember:
     joined_cell: dt.date
     position: str = P.MEMBER
     standing: str = S.FULL
+    # The day made full (chuyển chính thức): probationary from joined_party until then.
+    full_member: dt.date | None = None
+    # Days from the demo's today to the end of a probation still running: the
+    # day admitted follows today, so the secretary's home always lists one.
+    probation_ends_in: int | None = None
     login: str = ""
     group_leader: bool = False
     left: tuple | None = None  # (date, reason, note)
@@ -96,7 +103,8 @@ MEMBERS = [
     ),
     DemoMember("Hà Thị Ngọc Lan", 1, d(2011, 5, 19), d(2014, 1, 6)),
     DemoMember("Triệu Văn Dũng", 1, d(2001, 3, 26), d(2006, 10, 2)),
-    DemoMember("Bế Thị Mai", 1, d(2019, 11, 5), d(2019, 11, 5)),
+    # Admitted in 2019 or 2020: probationary in 2020, full today.
+    DemoMember("Bế Thị Mai", 1, d(2019, 11, 5), d(2019, 11, 5), full_member=d(2021, 1, 12)),
     DemoMember("Đinh Văn Sơn", 1, d(2013, 7, 27), d(2018, 2, 1)),
     # Tổ 2 – Tổ chức, Kiểm tra
     DemoMember("Lăng Văn Hùng", 2, d(2000, 8, 19), d(2008, 5, 5), P.DEPUTY_SECRETARY),
@@ -106,7 +114,7 @@ MEMBERS = [
     DemoMember("Chu Thị Hằng", 2, d(2014, 3, 8), d(2017, 8, 14)),
     DemoMember("Dương Văn Khải", 2, d(2003, 9, 2), d(2007, 11, 19)),
     DemoMember("Mã Thị Yến", 2, d(2016, 5, 19), d(2019, 4, 1)),
-    DemoMember("Hoàng Minh Đức", 2, d(2020, 3, 2), d(2020, 3, 2)),
+    DemoMember("Hoàng Minh Đức", 2, d(2020, 3, 2), d(2020, 3, 2), full_member=d(2021, 3, 15)),
     # Tổ 3 – Tuyên giáo, Nữ công
     DemoMember("Lương Văn Tuấn", 3, d(2010, 6, 15), d(2015, 2, 2), login=MEMBER),
     DemoMember("Phùng Thị Hoa", 3, d(2007, 3, 8), d(2010, 9, 1), P.COMMITTEE, group_leader=True),
@@ -119,13 +127,22 @@ MEMBERS = [
     DemoMember("Trần Văn Long", 4, d(1999, 12, 22), d(2012, 2, 1), P.COMMITTEE, group_leader=True),
     DemoMember("Hoàng Thị Lệ", 4, d(2010, 3, 8), d(2014, 8, 1)),
     DemoMember("Lâm Văn Cường", 4, d(2008, 5, 19), d(2013, 4, 8)),
-    DemoMember("Đàm Thị Huệ", 4, d(2019, 8, 19), d(2019, 8, 19)),
+    # Made full in September 2020: probationary at the year's first sessions.
+    DemoMember("Đàm Thị Huệ", 4, d(2019, 8, 19), d(2019, 8, 19), full_member=d(2020, 9, 7)),
     DemoMember("Nguyễn Văn Hải", 4, d(1996, 2, 3), d(2005, 6, 1)),
     DemoMember("Bùi Thị Phương", 4, d(2013, 11, 7), d(2017, 3, 20)),
     DemoMember("Vương Văn Tiến", 4, d(2002, 9, 2), d(2010, 12, 1)),
-    # Joined after 2020: still probationary now.
-    DemoMember("Hoàng Thị Thùy Linh", 3, d(2025, 9, 2), d(2025, 9, 2), standing=S.PROBATIONARY),
-    DemoMember("Nông Minh Khang", 2, d(2025, 12, 19), d(2025, 12, 19), standing=S.PROBATIONARY),
+    # Joined after 2020: made full last September, and two still probationary now,
+    # one of whom ends their probation within the secretary's notice days.
+    DemoMember("Hoàng Thị Thùy Linh", 3, d(2025, 9, 2), d(2025, 9, 2), full_member=d(2026, 9, 15)),
+    DemoMember(
+        "Nông Minh Khang",
+        2,
+        d(2025, 12, 19),
+        d(2025, 12, 19),
+        standing=S.PROBATIONARY,
+        probation_ends_in=25,
+    ),
     DemoMember("Chu Văn Lực", 1, d(2026, 2, 3), d(2026, 2, 3), standing=S.PROBATIONARY),
     # Attends here temporarily (sinh hoạt tạm thời): recorded, never counted.
     DemoMember(
@@ -641,6 +658,12 @@ class DemoLoader:
     def load_members(self):
         for spec in MEMBERS:
             left_on, left_reason, left_note = spec.left or (None, "", "")
+            joined_party, joined_cell = spec.joined_party, spec.joined_cell
+            if spec.probation_ends_in is not None:
+                joined_party = joined_cell = add_months(
+                    self.today + dt.timedelta(days=spec.probation_ends_in),
+                    -settings.CHIBO_PROBATION_MONTHS,
+                )
             member, _ = self.get_or_create(
                 Member,
                 cell=self.cell,
@@ -649,8 +672,9 @@ class DemoLoader:
                     "group": self.groups[spec.group],
                     "standing": spec.standing,
                     "position": spec.position,
-                    "joined_party_on": spec.joined_party,
-                    "joined_cell_on": spec.joined_cell,
+                    "joined_party_on": joined_party,
+                    "full_member_on": spec.full_member,
+                    "joined_cell_on": joined_cell,
                     "left_cell_on": left_on,
                     "left_reason": left_reason,
                     "left_note": left_note,

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import formats
 
+from chibo.lib.dates import dated_line, day_in_full
+
 register = template.Library()
 
 
@@ -10,3 +12,24 @@ def percent(value):
     if value is None:
         return "—"
     return f"{formats.number_format(value, 1)} %"
+
+
+@register.filter
+def standing_on(member, day):
+    """The member's standing on ``day`` (``Member.standing_on``): "full" or "probationary".
+
+    For a page about a day in the past, such as a session's attendance sheet.
+    """
+    return member.standing_on(day)
+
+
+@register.filter
+def in_full(value):
+    """A day with its weekday in full, in the language's order (``dates.day_in_full``)."""
+    return day_in_full(value) if value else ""
+
+
+@register.filter
+def dated(value):
+    """The date of a document's date line (``dates.dated_line``)."""
+    return dated_line(value) if value else ""

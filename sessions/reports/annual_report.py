@@ -133,6 +133,20 @@ class AnnualReport:
             groups,
         ) % {"members": members, "groups": groups}
 
+    def standing_sentence(self) -> str:
+        """How many of the year's members were probationary at its end (Member.standing_in_year).
+
+        Empty when none was: the standing a member had then, not today's.
+        """
+        probationary = sum(row.is_probationary for row in self.summary.members)
+        if not probationary:
+            return ""
+        return ngettext(
+            "Cuối năm, %(count)s đồng chí là đảng viên dự bị.",
+            "Cuối năm, %(count)s đồng chí là đảng viên dự bị.",
+            probationary,
+        ) % {"count": probationary}
+
     def held_sentence(self) -> str:
         totals = self.summary.totals
         sentence = ngettext(

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from chibo.lib import spreadsheets
+from members.models import Member
 from sessions.models import Attendance
 from sessions.reports.summaries import MemberRow, YearSummary, groups_of_year
 
@@ -55,8 +56,15 @@ def _yes(value: bool) -> str:
 
 
 def member_note(row: MemberRow, year: int) -> str:
-    """Why a member was expected at fewer sessions: joined, left, exempt."""
+    """Why a member was expected at fewer sessions: joined, left, exempt; and
+    the standing in the year (probationary, or made full that year)."""
     member, notes = row.member, []
+    if row.is_probationary:
+        notes.append(str(Member.Standing.PROBATIONARY.label))
+    elif member.full_member_on is not None and member.full_member_on.year == year:
+        notes.append(
+            _("Chuyển chính thức %(date)s") % {"date": f"{member.full_member_on:%d/%m/%Y}"}
+        )
     if member.joined_cell_on.year == year:
         notes.append(_("Về chi bộ %(date)s") % {"date": f"{member.joined_cell_on:%d/%m/%Y}"})
     for exemption in row.exemptions:
@@ -109,6 +117,7 @@ def attendance_csv(year: int, *, cell) -> bytes:
             _("Điểm danh"),
             _("Lý do vắng"),
             _("Tính vào tỷ lệ"),
+            _("Loại đảng viên"),
         ]
     )
     numbers: dict[int, int] = {}
@@ -126,6 +135,8 @@ def attendance_csv(year: int, *, cell) -> bytes:
                 row.get_status_display(),
                 row.reason,
                 _yes(not row.temporary),
+                # On the session's day: a member made full since was probationary then.
+                row.member.standing_label_on(_day(row.session.start)),
             ]
         )
     return out.getvalue().encode("utf-8")

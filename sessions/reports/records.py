@@ -51,6 +51,11 @@ class MemberRecord:
     years: list[YearLine]
 
     @property
+    def standing_label(self) -> str:
+        """The member's standing in the record's year (at its end), not today's."""
+        return Member.Standing(self.member.standing_in_year(self.year)).label
+
+    @property
     def longest_absence_run(self) -> int:
         """Sessions without a counted row (not expected then) neither break nor extend a run."""
         return longest_run(

@@ -166,6 +166,12 @@ class MemberRow:
     figures: AttendanceFigures
     longest_absence_run: int = 0
     exemptions: tuple = ()
+    # The standing in the summary's year (Member.standing_in_year), not today's.
+    standing: str = Member.Standing.FULL
+
+    @property
+    def is_probationary(self) -> bool:
+        return self.standing == Member.Standing.PROBATIONARY
 
     @property
     def too_many_unexcused(self) -> bool:
@@ -437,6 +443,7 @@ def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
             figures=figures.get(member.pk, AttendanceFigures()),
             longest_absence_run=runs.get(member.pk, 0),
             exemptions=tuple(member.year_exemptions),
+            standing=member.standing_in_year(year),
         )
         for member in members
     ]

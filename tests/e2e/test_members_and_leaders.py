@@ -33,7 +33,7 @@ def test_member_sees_next_session_own_record_and_subscribes(login, page):
     upcoming = page.locator("section[aria-labelledby=upcoming-heading]")
     first = upcoming.locator("article").first
     expect(first).to_contain_text("Phòng, chống tham nhũng, lãng phí, tiêu cực trong cơ quan")
-    expect(first).to_contain_text("Thứ 5, 03/12/2026")
+    expect(first).to_contain_text("Thứ Năm, 03/12/2026")
     expect(first).to_contain_text("Đã hoãn từ 15/10/2026 08:00 sang thời gian trên.")
     expect(
         first.get_by_role("link", name="Dự thảo đề dẫn: Phòng, chống tham nhũng, lãng phí")

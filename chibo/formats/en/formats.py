@@ -16,3 +16,9 @@ DATETIME_INPUT_FORMATS = [
 ]
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
+
+# A day with its weekday in full (chibo.lib.dates.day_in_full), and the date of a
+# document's place-and-date line (dated_line): str.format patterns over
+# weekday, date (dd/mm/yyyy), day, month, year, day_number, month_name.
+DAY_IN_FULL_FORMAT = "{weekday}, {day_number} {month_name} {year}"
+DATED_LINE_FORMAT = "{day_number} {month_name} {year}"
