@@ -1,6 +1,8 @@
 from django import template
 from django.utils import formats
 
+from chibo.lib import text
+
 register = template.Library()
 
 
@@ -10,3 +12,9 @@ def percent(value):
     if value is None:
         return "—"
     return f"{formats.number_format(value, 1)} %"
+
+
+@register.filter
+def quoted(value):
+    """A title in quotation marks unless it has its own (``chibo.lib.text.quoted``)."""
+    return text.quoted(value)
