@@ -31,6 +31,7 @@ from sessions.models import (
     ContestTeam,
     Document,
     GroupMeeting,
+    ReportText,
     ThematicSession,
 )
 from sessions.photos import clean_photo
@@ -139,6 +140,21 @@ class PlanForm(CellModelForm):
 class PlanEditForm(PlanForm):
     class Meta(PlanForm.Meta):
         fields = ["title", "status", "approved_on", "notes"]
+
+
+class ReportTextForm(CellModelForm):
+    """The parts of the annual report the secretary writes (the figures are Chibo's)."""
+
+    class Meta:
+        model = ReportText
+        fields = list(ReportText.SECTIONS)
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in ReportText.SECTIONS}
+        help_texts = {
+            "strengths": _("Những việc chi bộ làm tốt trong năm."),
+            "weaknesses": _("Những việc còn hạn chế, chưa làm được."),
+            "causes": _("Nguyên nhân của ưu điểm và hạn chế (khách quan, chủ quan)."),
+            "direction": _("Phương hướng, nhiệm vụ, giải pháp cho năm tới."),
+        }
 
 
 # --- Sessions ------------------------------------------------------------------

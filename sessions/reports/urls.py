@@ -19,6 +19,7 @@ urlpatterns = [
     path("summary/<id:year>/attendance.xlsx", views.export_xlsx, name="export_xlsx"),
     path("report/<id:year>/", views.report, name="annual_report"),
     path("report/<id:year>/send/", views.report_send, name="report_send"),
+    path("report/<id:year>/edit/", views.report_text, name="report_text"),
     # A committee's cells side by side (the officer at a committee node).
     path("committee/", views.committee_current, name="committee_current"),
     path("committee/<id:year>/", views.committee, name="committee"),
