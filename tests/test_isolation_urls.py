@@ -126,6 +126,7 @@ EXCLUDED = {
     "sessions:committee": "a year of the cells under the officer's own committee node",
     "sessions:committee_xlsx": "a year of the cells under the officer's own committee node",
     "sessions:report_send": "a year's report of the visitor's own cell: scoped with the reports",
+    "sessions:report_text": "the visitor's own cell's sections of a year: read and written in it",
 }
 
 
