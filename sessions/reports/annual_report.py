@@ -223,7 +223,7 @@ class AnnualReport:
             % {
                 "count": len(rows),
                 "minutes": minutes,
-                "dates": join_words([f"{timezone.localtime(r.session.start):%d/%m}" for r in rows]),
+                "dates": ", ".join(f"{timezone.localtime(r.session.start):%d/%m}" for r in rows),
             }
             for minutes, rows in sorted(by_minimum.items())
         ]
