@@ -4,12 +4,14 @@ the secretary writes, printed in the Party's order and frozen in the copy sent u
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.html import strip_tags
 
 from members.models import Organisation, single_cell
 from sessions.models import ReportText, Submission
 from sessions.reports.sending import send_report
+from tests.builders import load_demo_at
 from tests.factories import at, make_plan, make_session, record
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +44,7 @@ def year_2020(groups, now):
     return plan
 
 
-def test_the_secretary_writes_the_sections_and_the_report_prints_them(
-    client, secretary, year_2020
-):
+def test_the_secretary_writes_the_sections_and_the_report_prints_them(client, secretary, year_2020):
     client.force_login(secretary)
     assert client.get(edit_url()).status_code == 200
     response = client.post(
@@ -81,7 +81,7 @@ def test_editing_again_changes_the_same_row(client, secretary, year_2020):
     client.post(edit_url(), sections(strengths="Lần đầu."))
     client.post(edit_url(), sections(strengths="Lần sau."))
     assert list(ReportText.objects.values_list("strengths", flat=True)) == ["Lần sau."]
-    assert 'Lần sau.' in client.get(edit_url()).text
+    assert "Lần sau." in client.get(edit_url()).text
 
 
 def test_empty_sections_are_dotted_lines_to_fill_by_hand(client, secretary, year_2020):
@@ -172,3 +172,14 @@ def test_the_printed_sections_use_only_the_tags_of_the_document(secretary, year_
     allowed = {"header", "footer", "div", "p", "h1", "h2", "h3", "ol", "ul", "li", "table"}
     allowed |= {"tr", "th", "td", "strong", "b", "em", "i", "br", "span", "article"}
     assert tags <= allowed, tags - allowed
+
+
+def test_the_demos_2020_report_has_its_assessment_and_direction(client, monkeypatch):
+    load_demo_at(monkeypatch)
+    client.force_login(User.objects.get(username="leader"))
+    page = text_of(client.get(report_url()))
+    assert "1. Ưu điểm Chi ủy xây dựng kế hoạch sinh hoạt chuyên đề sớm" in page
+    assert "III. Phương hướng, nhiệm vụ năm 2021 Xây dựng kế hoạch" in page
+    assert DOTS not in page
+    sent = Submission.objects.of_cell(single_cell()).get(kind="report", year=2020)
+    assert "Nghị quyết Đại hội XIII" in sent.body

@@ -311,7 +311,8 @@ def test_removing_a_current_groups_meeting_is_refused(client, secretary, groups,
     second = make_group_meeting(session, groups[1], at(2020, 7, 14, 8))
     client.force_login(secretary)
     response = client.post(
-        reverse("sessions:edit", args=[session.pk]), removing_the_second_meeting(session, first, second)
+        reverse("sessions:edit", args=[session.pk]),
+        removing_the_second_meeting(session, first, second),
     )
     assert response.status_code == 200
     assert "chưa có lịch của Tổ 2." in response.text

@@ -60,7 +60,7 @@ def fold(text) -> str:
 
 
 # Quotation marks a title may already carry: typographic, straight, guillemets.
-QUOTES = "“”\"«»„‟"
+QUOTES = '“”"«»„‟'
 
 
 def quoted(text) -> str:

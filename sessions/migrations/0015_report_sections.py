@@ -7,55 +7,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0008_temporary_stays'),
-        ('thematic', '0012_plan_reported_on_removed'),
+        ("members", "0008_temporary_stays"),
+        ("thematic", "0012_plan_reported_on_removed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalReportText',
+            name="HistoricalReportText",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('strengths', models.TextField(blank=True, verbose_name='ưu điểm')),
-                ('weaknesses', models.TextField(blank=True, verbose_name='hạn chế')),
-                ('causes', models.TextField(blank=True, verbose_name='nguyên nhân')),
-                ('direction', models.TextField(blank=True, verbose_name='phương hướng, nhiệm vụ năm tới')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cell', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='chi bộ')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("strengths", models.TextField(blank=True, verbose_name="ưu điểm")),
+                ("weaknesses", models.TextField(blank=True, verbose_name="hạn chế")),
+                ("causes", models.TextField(blank=True, verbose_name="nguyên nhân")),
+                (
+                    "direction",
+                    models.TextField(blank=True, verbose_name="phương hướng, nhiệm vụ năm tới"),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="chi bộ",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical phần đánh giá của báo cáo năm',
-                'verbose_name_plural': 'historical phần đánh giá của báo cáo năm',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical phần đánh giá của báo cáo năm",
+                "verbose_name_plural": "historical phần đánh giá của báo cáo năm",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReportText',
+            name="ReportText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('strengths', models.TextField(blank=True, verbose_name='ưu điểm')),
-                ('weaknesses', models.TextField(blank=True, verbose_name='hạn chế')),
-                ('causes', models.TextField(blank=True, verbose_name='nguyên nhân')),
-                ('direction', models.TextField(blank=True, verbose_name='phương hướng, nhiệm vụ năm tới')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.organisation', verbose_name='chi bộ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("strengths", models.TextField(blank=True, verbose_name="ưu điểm")),
+                ("weaknesses", models.TextField(blank=True, verbose_name="hạn chế")),
+                ("causes", models.TextField(blank=True, verbose_name="nguyên nhân")),
+                (
+                    "direction",
+                    models.TextField(blank=True, verbose_name="phương hướng, nhiệm vụ năm tới"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="chi bộ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phần đánh giá của báo cáo năm',
-                'verbose_name_plural': 'phần đánh giá của báo cáo năm',
-                'constraints': [models.UniqueConstraint(fields=('cell', 'year'), name='report_text_unique_in_cell', violation_error_message='Chi bộ đã có phần đánh giá của báo cáo năm này.'), models.CheckConstraint(condition=models.Q(('year__gte', 1930), ('year__lte', 2200)), name='report_text_year_in_range')],
+                "verbose_name": "phần đánh giá của báo cáo năm",
+                "verbose_name_plural": "phần đánh giá của báo cáo năm",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cell", "year"),
+                        name="report_text_unique_in_cell",
+                        violation_error_message="Chi bộ đã có phần đánh giá của báo cáo năm này.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1930), ("year__lte", 2200)),
+                        name="report_text_year_in_range",
+                    ),
+                ],
             },
         ),
     ]

@@ -186,9 +186,7 @@ def report_text(request, year):
     _check_year(year)
     cell = cell_of(request.user)
     text = ReportText.objects.of_cell(cell).filter(year=year).first()
-    form = ReportTextForm(
-        request.POST or None, instance=text or ReportText(year=year), cell=cell
-    )
+    form = ReportTextForm(request.POST or None, instance=text or ReportText(year=year), cell=cell)
     if form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu phần đánh giá và phương hướng của báo cáo."))
