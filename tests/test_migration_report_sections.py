@@ -23,7 +23,11 @@ def test_plans_and_sent_reports_are_intact_and_have_no_sections_yet():
     Organisation = old.get_model("members", "Organisation")
     AnnualPlan = old.get_model("thematic", "AnnualPlan")
     Submission = old.get_model("thematic", "Submission")
+    # Another transactional test may have emptied the database, the seeded cell with it.
     cell = Organisation.objects.filter(kind="cell").first()
+    if cell is None:
+        committee = Organisation.objects.create(name="Đảng ủy Khối", kind="committee")
+        cell = Organisation.objects.create(name="Chi bộ Cơ quan", kind="cell", parent=committee)
     plan = AnnualPlan.objects.create(
         cell=cell,
         year=2019,
