@@ -15,6 +15,7 @@ from django.forms import BaseFormSet, formset_factory, inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
 from chibo.lib.forms import CellModelForm, OwnRowsInlineFormSet
@@ -30,6 +31,7 @@ from sessions.models import (
     ContestTeam,
     Document,
     GroupMeeting,
+    ReportText,
     ThematicSession,
 )
 from sessions.photos import clean_photo
@@ -140,6 +142,21 @@ class PlanEditForm(PlanForm):
         fields = ["title", "status", "approved_on", "notes"]
 
 
+class ReportTextForm(CellModelForm):
+    """The parts of the annual report the secretary writes (the figures are Chibo's)."""
+
+    class Meta:
+        model = ReportText
+        fields = list(ReportText.SECTIONS)
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in ReportText.SECTIONS}
+        help_texts = {
+            "strengths": _("Những việc chi bộ làm tốt trong năm."),
+            "weaknesses": _("Những việc còn hạn chế, chưa làm được."),
+            "causes": _("Nguyên nhân của ưu điểm và hạn chế (khách quan, chủ quan)."),
+            "direction": _("Phương hướng, nhiệm vụ, giải pháp cho năm tới."),
+        }
+
+
 # --- Sessions ------------------------------------------------------------------
 
 
@@ -243,6 +260,9 @@ class GroupRowsMixin:
 
 
 class BaseMeetingFormSet(GroupRowsMixin, OwnRowsInlineFormSet):
+    # The groups that must each have a meeting (the cell's current ones).
+    groups = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         share_member_pickers(self.forms, "presiding", self.instance.plan.cell_id)
@@ -262,8 +282,22 @@ class BaseMeetingFormSet(GroupRowsMixin, OwnRowsInlineFormSet):
             if form.has_changed() or form.instance.pk
             if not self._should_delete_form(form)
         ]
-        if not kept:
-            raise ValidationError(_("Sinh hoạt theo tổ Đảng cần lịch của ít nhất một tổ."))
+        # Every current group meets: a session held group by group is the whole
+        # cell's, so a group without its meeting would be a group left out.
+        meeting = {
+            getattr(form.cleaned_data.get("group"), "pk", None) or form.instance.group_id
+            for form in kept
+        }
+        missing = [group.name for group in self.groups if group.pk not in meeting]
+        if missing:
+            raise ValidationError(
+                ngettext(
+                    "Sinh hoạt theo tổ Đảng cần lịch của từng tổ: chưa có lịch của %(groups)s.",
+                    "Sinh hoạt theo tổ Đảng cần lịch của từng tổ: chưa có lịch của %(groups)s.",
+                    len(missing),
+                )
+                % {"groups": ", ".join(missing)}
+            )
 
 
 def group_rows(existing, groups):
@@ -296,8 +330,9 @@ def group_row_formset(data, *, session, groups, existing, form, formset, prefix,
 
 
 def meeting_formset(data, *, session, groups):
-    """One row per existing group meeting, and one for each active group without one."""
-    return group_row_formset(
+    """One row per existing group meeting, and one for each active group without one;
+    each of ``groups`` must have its meeting."""
+    formset = group_row_formset(
         data,
         session=session,
         groups=groups,
@@ -307,6 +342,8 @@ def meeting_formset(data, *, session, groups):
         prefix="meetings",
         initial=lambda group: {"group": group.pk},
     )
+    formset.groups = list(groups)
+    return formset
 
 
 class PostponeForm(forms.Form):

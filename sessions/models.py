@@ -223,21 +223,30 @@ def min_duration_minutes(with_regular_meeting: bool) -> int:
     return settings.CHIBO_MIN_SESSION_MINUTES
 
 
-def schedule_errors(*, start, end, year, with_regular_meeting) -> dict:
+def shorter_than_rule(start, end, with_regular_meeting: bool) -> bool:
+    """Whether a time slot (end after start) lasts less than ``min_duration_minutes``."""
+    if not (start and end) or end <= start:
+        return False
+    return (end - start).total_seconds() // 60 < min_duration_minutes(with_regular_meeting)
+
+
+def schedule_errors(*, start, end, year, with_regular_meeting, held=False) -> dict:
     """What is wrong with a time slot of a session, by field ("start", "end").
 
     The end must come after the start, the length must reach the minimum of
     the settings, and the date must fall in the plan's ``year``. Shared by a
     session and by each group's own meeting of a session held group by group.
+
+    The minimum length is a rule for planning: a session ``held`` is recorded
+    as it happened, however long it lasted, and flagged (``is_short``).
     """
     errors = {}
     if start and end:
-        minimum = min_duration_minutes(with_regular_meeting)
         if end <= start:
             errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
-        elif (end - start).total_seconds() // 60 < minimum:
+        elif not held and shorter_than_rule(start, end, with_regular_meeting):
             errors["end"] = _("Buổi sinh hoạt chuyên đề phải kéo dài ít nhất %(minutes)s phút.") % {
-                "minutes": minimum
+                "minutes": min_duration_minutes(with_regular_meeting)
             }
     if start and year is not None and timezone.localtime(start).year != year:
         errors["start"] = _("Ngày sinh hoạt phải nằm trong năm %(year)s của kế hoạch.") % {
@@ -556,6 +565,33 @@ class ThematicSession(models.Model):
     def preparer_name(self) -> str:
         return str(self.preparer) if self.preparer_id else self.outside_speaker
 
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.HELD
+
+    @property
+    def min_minutes(self) -> int:
+        """The shortest the session (or each group's meeting) should last, by the rule."""
+        return min_duration_minutes(self.with_regular_meeting)
+
+    @property
+    def short_meetings(self) -> list["GroupMeeting"]:
+        """Group by group: the groups' meetings shorter than the rule (uses a prefetch)."""
+        if not self.is_by_group:
+            return []
+        return [
+            meeting
+            for meeting in self.group_meetings.all()
+            if shorter_than_rule(meeting.start, meeting.end, self.with_regular_meeting)
+        ]
+
+    @property
+    def is_short(self) -> bool:
+        """Shorter than the rule asks: the session, or one group's meeting if held by group."""
+        if self.is_by_group:
+            return bool(self.short_meetings)
+        return shorter_than_rule(self.start, self.end, self.with_regular_meeting)
+
     def clean(self):
         plan_year = self.plan.year if self.plan_id else None
         errors = schedule_errors(
@@ -563,6 +599,7 @@ class ThematicSession(models.Model):
             end=self.end,
             year=plan_year,
             with_regular_meeting=self.with_regular_meeting,
+            held=self.is_held,
         )
         if self.preparer_id and self.outside_speaker:
             errors["outside_speaker"] = _(
@@ -745,6 +782,7 @@ class GroupMeeting(models.Model):
             end=self.end,
             year=session.plan.year if session is not None and session.plan_id else None,
             with_regular_meeting=session is not None and session.with_regular_meeting,
+            held=session is not None and session.is_held,
         )
         if errors:
             raise ValidationError(errors)
@@ -1368,3 +1406,48 @@ class Submission(models.Model):
         if self.sent_at is None:
             return self.dated_on
         return timezone.localdate(self.sent_at)
+
+
+class ReportText(models.Model):
+    """What the secretary writes into a year's annual report; Chibo writes the figures.
+
+    The assessment (ưu điểm, hạn chế, nguyên nhân) and the direction for the
+    next year (phương hướng, nhiệm vụ), one per cell and year: kept with the
+    report whether or not the year has a plan, and printed in the live report
+    and in every copy sent up (frozen there as sent).
+    """
+
+    CELL_PATH = "cell"
+    # The fields in the order the report prints them.
+    SECTIONS = ("strengths", "weaknesses", "causes", "direction")
+
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    strengths = models.TextField(_("ưu điểm"), blank=True)
+    weaknesses = models.TextField(_("hạn chế"), blank=True)
+    causes = models.TextField(_("nguyên nhân"), blank=True)
+    direction = models.TextField(_("phương hướng, nhiệm vụ năm tới"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CellQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phần đánh giá của báo cáo năm")
+        verbose_name_plural = _("phần đánh giá của báo cáo năm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "year"],
+                name="report_text_unique_in_cell",
+                violation_error_message=_("Chi bộ đã có phần đánh giá của báo cáo năm này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="report_text_year_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Đánh giá, phương hướng năm %(year)s") % {"year": self.year}

@@ -137,6 +137,7 @@ EXCLUDED = {
     "sessions:report_send": "a year's report of the visitor's own cell: scoped with the reports",
     "sessions:report_docx": "a year's report of the visitor's own cell: scoped with the reports",
     "sessions:report_pdf": "a year's report of the visitor's own cell: scoped with the reports",
+    "sessions:report_text": "the visitor's own cell's sections of a year: read and written in it",
 }
 
 

@@ -30,6 +30,7 @@ from sessions.models import (
     Photo,
     Postponement,
     Reminder,
+    ReportText,
     Speech,
     Submission,
 )
@@ -164,6 +165,7 @@ def test_every_path_reaches_the_cell_of_every_row(tree, groups, secretary):
         dated_on=dt.date(2020, 1, 13),
         typed_by_hand=True,
     )
+    ReportText.objects.create(cell=single_cell(), year=2020, strengths="Đủ kỳ theo kế hoạch.")
     for model, base in cell_models():
         rows = model._default_manager.all()
         assert rows.exists(), model.__name__

@@ -167,16 +167,37 @@ def test_a_session_held_group_by_group_saves_each_groups_meeting(
     assert "Phòng Tổ chức" in page.text
 
 
-def test_a_group_left_blank_does_not_meet(client, secretary, groups, plan):
+def test_a_group_left_blank_is_named_and_nothing_is_saved(client, secretary, groups, plan):
+    """Group by group, every current group meets: the one without a meeting is named."""
     client.force_login(secretary)
-    client.post(
+    response = client.post(
         create_url(plan),
         session_data(
             scope="groups",
             meetings=[meeting(groups[0], "2020-07-13T14:00", "16:00"), meeting(groups[1], "", "")],
         ),
     )
-    assert [m.group for m in GroupMeeting.objects.all()] == [groups[0]]
+    assert response.status_code == 200
+    assert "Sinh hoạt theo tổ Đảng cần lịch của từng tổ: chưa có lịch của Tổ 2." in response.text
+    assert ThematicSession.objects.count() == 0
+    assert GroupMeeting.objects.count() == 0
+
+
+def test_an_archived_group_need_not_meet(client, secretary, groups, plan):
+    make_group("Tổ cũ", is_active=False)
+    client.force_login(secretary)
+    response = client.post(
+        create_url(plan),
+        session_data(
+            scope="groups",
+            meetings=[
+                meeting(groups[0], "2020-07-13T14:00", "16:00"),
+                meeting(groups[1], "2020-07-14T14:00", "16:00"),
+            ],
+        ),
+    )
+    assert response.status_code == 302
+    assert GroupMeeting.objects.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -202,7 +223,7 @@ def test_a_groups_meeting_follows_the_same_rules(client, secretary, groups, plan
     assert GroupMeeting.objects.count() == 0
 
 
-def test_group_by_group_needs_at_least_one_meeting(client, secretary, groups, plan):
+def test_group_by_group_needs_every_groups_meeting(client, secretary, groups, plan):
     client.force_login(secretary)
     response = client.post(
         create_url(plan),
@@ -210,14 +231,14 @@ def test_group_by_group_needs_at_least_one_meeting(client, secretary, groups, pl
             scope="groups", meetings=[meeting(groups[0], "", ""), meeting(groups[1], "", "")]
         ),
     )
-    assert "Sinh hoạt theo tổ Đảng cần lịch của ít nhất một tổ." in response.text
+    assert "cần lịch của từng tổ: chưa có lịch của Tổ 1, Tổ 2." in response.text
     assert ThematicSession.objects.count() == 0
 
 
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ((("", ""), ("", "")), "Sinh hoạt theo tổ Đảng cần lịch của ít nhất một tổ."),
+        ((("", ""), ("", "")), "Sinh hoạt theo tổ Đảng cần lịch của từng tổ"),
         ((("2020-07-13T14:00", "13:00"), ("", "")), "Giờ kết thúc phải sau giờ bắt đầu."),
     ],
 )
@@ -265,10 +286,46 @@ def test_editing_shows_the_saved_times_and_turning_to_the_whole_cell_drops_meeti
     assert GroupMeeting.objects.count() == 0
 
 
-def test_editing_a_groups_meeting_and_removing_another(client, secretary, groups, plan):
+def removing_the_second_meeting(session, first, second):
+    data = session_data(scope="groups", start="2020-07-15T14:00", end="16:00")
+    data.update(
+        {
+            "meetings-TOTAL_FORMS": "2",
+            "meetings-INITIAL_FORMS": "2",
+            "meetings-0-id": first.pk,
+            "meetings-0-start": "2020-07-13T09:00",
+            "meetings-0-end": "11:00",
+            "meetings-0-location": "Phòng mới",
+            "meetings-1-id": second.pk,
+            "meetings-1-start": "2020-07-14T08:00",
+            "meetings-1-end": "10:00",
+            "meetings-1-DELETE": "on",
+        }
+    )
+    return data
+
+
+def test_removing_a_current_groups_meeting_is_refused(client, secretary, groups, plan):
     session = make_session(plan, at(2020, 7, 15, 14), scope="groups")
     first = make_group_meeting(session, groups[0], at(2020, 7, 13, 8))
     second = make_group_meeting(session, groups[1], at(2020, 7, 14, 8))
+    client.force_login(secretary)
+    response = client.post(
+        reverse("sessions:edit", args=[session.pk]),
+        removing_the_second_meeting(session, first, second),
+    )
+    assert response.status_code == 200
+    assert "chưa có lịch của Tổ 2." in response.text
+    assert GroupMeeting.objects.count() == 2
+
+
+def test_editing_a_groups_meeting_and_removing_another(client, secretary, groups, plan):
+    """A dissolved group's meeting may go: only the cell's current groups must meet."""
+    session = make_session(plan, at(2020, 7, 15, 14), scope="groups")
+    first = make_group_meeting(session, groups[0], at(2020, 7, 13, 8))
+    second = make_group_meeting(session, groups[1], at(2020, 7, 14, 8))
+    groups[1].is_active = False
+    groups[1].save()
     client.force_login(secretary)
     data = session_data(scope="groups", start="2020-07-15T14:00", end="16:00")
     data.update(

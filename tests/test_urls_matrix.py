@@ -250,6 +250,8 @@ MATRIX = {
     # it was sent, is read by leaders and the secretary (never by members).
     "sessions:plan_send": secretary_form(kwargs=plan_year),
     "sessions:report_send": secretary_form(kwargs=plan_year),
+    # The report's assessment and direction: the secretary writes, leaders read the report.
+    "sessions:report_text": secretary_form(kwargs=plan_year),
     "sessions:sent": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),
     "sessions:sent_docx": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),
     "sessions:sent_pdf": leaders(kwargs=lambda d: {"pk": d["sent"].pk}),

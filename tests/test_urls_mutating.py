@@ -31,6 +31,7 @@ from sessions.models import (
     ContestTeam,
     Document,
     Photo,
+    ReportText,
     Submission,
     ThematicSession,
 )
@@ -439,6 +440,19 @@ MUTATIONS = {
         data=lambda d: {},
         get_status=200,
         happened=lambda client, d: Submission.objects.filter(kind="report").exists(),
+    ),
+    "sessions:report_text": Mutation(
+        user="secretary",
+        data=lambda d: {
+            "strengths": "Chi bộ tổ chức đủ các kỳ theo kế hoạch.",
+            "weaknesses": "",
+            "causes": "",
+            "direction": "Duy trì sinh hoạt chuyên đề mỗi quý.",
+        },
+        get_status=200,
+        happened=lambda client, d: ReportText.objects.filter(
+            year=2020, strengths__startswith="Chi bộ tổ chức"
+        ).exists(),
     ),
     "sessions:create": Mutation(
         user="secretary",

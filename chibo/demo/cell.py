@@ -34,6 +34,7 @@ from sessions.models import (
     Document,
     GroupMeeting,
     Postponement,
+    ReportText,
     Speech,
     ThematicSession,
     grade_for_score,
@@ -583,6 +584,32 @@ CURRENT_YEAR_SESSIONS = [
 DIRECTIVE_URL = "https://tulieuvankien.dangcongsan.vn/"
 
 
+# What the secretary wrote into the 2020 report: the assessment and the direction.
+REPORT_2020 = {
+    "strengths": (
+        "Chi ủy xây dựng kế hoạch sinh hoạt chuyên đề sớm, bám sát các ngày kỷ niệm lớn "
+        "của năm 2020; các kỳ được tổ chức đúng kế hoạch, mỗi quý đều có sinh hoạt chuyên đề.\n"
+        "Hình thức đổi mới: hai hội thi theo hình thức sân khấu hóa, một kỳ sinh hoạt theo "
+        "tổ Đảng, có báo cáo viên của Tỉnh ủy; đảng viên thảo luận sôi nổi, liên hệ với "
+        "nhiệm vụ của cơ quan."
+    ),
+    "weaknesses": (
+        "Còn đảng viên vắng sinh hoạt không có lý do; một số đảng viên ít phát biểu "
+        "trong phần thảo luận. Tài liệu của một số kỳ gửi đảng viên còn chậm."
+    ),
+    "causes": (
+        "Một số đảng viên chưa sắp xếp công việc chuyên môn để dự sinh hoạt; chi ủy "
+        "chưa nhắc nhở kịp thời. Một kỳ phải hoãn vì trùng lịch Đại hội Công đoàn tỉnh."
+    ),
+    "direction": (
+        "Xây dựng kế hoạch sinh hoạt chuyên đề năm 2021 gắn với học tập, quán triệt Nghị "
+        "quyết Đại hội XIII của Đảng; mỗi quý ít nhất một kỳ.\n"
+        "Gửi tài liệu cho đảng viên trước mỗi kỳ; phân công đảng viên chuẩn bị tham luận; "
+        "phấn đấu tỷ lệ đảng viên dự sinh hoạt trên 95 %, không có đảng viên vắng không có lý do."
+    ),
+}
+
+
 def at(year, month, day, hour, minute=0):
     return dt.datetime(year, month, day, hour, minute, tzinfo=timezone.get_default_timezone())
 
@@ -609,6 +636,7 @@ class DemoLoader:
                 # Sent as the secretary would have: the plan after its
                 # approval, the report after the year's last session.
                 self.send(send_plan, at(2020, 1, 13, 9), plan=plan)
+                self.get_or_create(ReportText, defaults=REPORT_2020, cell=self.cell, year=2020)
                 self.send(send_report, at(2020, 12, 14, 9), cell=self.cell, year=2020)
             if self.today.year != 2020:
                 plan = self.load_plan(

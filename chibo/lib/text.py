@@ -57,3 +57,25 @@ def fold(text) -> str:
     decomposed = unicodedata.normalize("NFD", str(text or "").casefold().replace("đ", "d"))
     kept = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(kept.split())
+
+
+# Quotation marks a title may already carry: typographic, straight, guillemets.
+QUOTES = '“”"«»„‟'
+
+
+def quoted(text) -> str:
+    """A title in quotation marks, unless it already has some: never a quote in a quote.
+
+    "Học tập Chỉ thị 05" → "“Học tập Chỉ thị 05”"; a topic that quotes a
+    slogan ("Cuộc thi “Tìm hiểu lịch sử Đảng”") is written as it is, rather
+    than as “Cuộc thi “Tìm hiểu lịch sử Đảng””.
+    """
+    text = str(text or "").strip()
+    if not text or any(mark in text for mark in QUOTES):
+        return text
+    return f"“{text}”"
+
+
+def starts_with_words(text, words) -> bool:
+    """Whether ``text`` begins with ``words``, without case or diacritics ("Báo cáo viên…")."""
+    return fold(text).startswith(fold(words))

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import formats
 
+from chibo.lib import text
 from chibo.lib.dates import dated_line, day_in_full
 
 register = template.Library()
@@ -33,3 +34,9 @@ def in_full(value):
 def dated(value):
     """The date of a document's date line (``dates.dated_line``)."""
     return dated_line(value) if value else ""
+
+
+@register.filter
+def quoted(value):
+    """A title in quotation marks unless it has its own (``chibo.lib.text.quoted``)."""
+    return text.quoted(value)

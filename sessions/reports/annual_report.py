@@ -4,15 +4,17 @@ Every number comes from ``summaries.year_summary`` or from one aggregate
 query here; the sentences are built in Python so that tests can read them.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chibo.lib.text import starts_with_words
 from members.models import Member
 from sessions.models import (
     AnnualPlan,
@@ -20,6 +22,7 @@ from sessions.models import (
     ContestTeam,
     Grade,
     Photo,
+    ReportText,
     Submission,
     ThematicSession,
 )
@@ -67,6 +70,15 @@ class Contest:
     awards: list[Award] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TopicRow:
+    """A held session in the report's list of topics."""
+
+    session: ThematicSession
+    figures: object
+    presenter: str
+
+
 @dataclass
 class AnnualReport:
     summary: YearSummary
@@ -80,6 +92,8 @@ class AnnualReport:
     photos: list[Photo]
     secretary: Member | None
     other_sessions: list[ThematicSession]
+    # What the secretary wrote: the assessment and the direction (None: nothing yet).
+    text: ReportText | None = None
 
     @property
     def year(self) -> int:
@@ -92,8 +106,20 @@ class AnnualReport:
         return plans[-1] if plans else None
 
     @property
-    def held_sessions(self) -> list[SessionRow]:
-        return self.summary.sessions
+    def held_sessions(self) -> list["TopicRow"]:
+        """The held sessions as the report lists them, each with who presented it."""
+        return [
+            TopicRow(row.session, row.figures, presenter(row.session))
+            for row in self.summary.sessions
+        ]
+
+    @property
+    def next_year(self) -> int:
+        return self.year + 1
+
+    def sections(self) -> dict[str, str]:
+        """The secretary's sections by field (``ReportText.SECTIONS``), empty when unwritten."""
+        return {name: getattr(self.text, name, "") for name in ReportText.SECTIONS}
 
     # --- The sentences, in the order a cell's report gives them.
 
@@ -192,6 +218,32 @@ class AnnualReport:
                 % {"count": totals.postponed}
             )
         return " ".join(sentences)
+
+    def short_sentence(self) -> str:
+        """The held sessions shorter than the rule, by the length the rule asks; or empty.
+
+        "1 kỳ dưới 90 phút (12/03)": a session held group by group counts once,
+        when one of its groups' meetings was short.
+        """
+        by_minimum: dict[int, list[SessionRow]] = {}
+        for row in self.summary.sessions_short:
+            by_minimum.setdefault(row.session.min_minutes, []).append(row)
+        parts = [
+            ngettext(
+                "%(count)s kỳ dưới %(minutes)s phút (%(dates)s)",
+                "%(count)s kỳ dưới %(minutes)s phút (%(dates)s)",
+                len(rows),
+            )
+            % {
+                "count": len(rows),
+                "minutes": minutes,
+                "dates": ", ".join(f"{timezone.localtime(r.session.start):%d/%m}" for r in rows),
+            }
+            for minutes, rows in sorted(by_minimum.items())
+        ]
+        if not parts:
+            return ""
+        return _("Về thời lượng, so với quy định: %(parts)s.") % {"parts": join_words(parts, "; ")}
 
     def quarters_sentence(self) -> str:
         minimum = settings.CHIBO_MIN_SESSIONS_PER_QUARTER
@@ -362,6 +414,23 @@ class AnnualReport:
         return _("Về chất lượng: %(parts)s.") % {"parts": join_words(parts, "; ")}
 
 
+def presenter(session: ThematicSession) -> str:
+    """Who presented a session, as the report's list names them.
+
+    A member of the cell prepares (người chuẩn bị); someone from outside is a
+    speaker (báo cáo viên), never called the preparer, and a name that
+    already says "Báo cáo viên …" is not labelled twice.
+    """
+    if session.preparer_id:
+        return _("người chuẩn bị: %(name)s") % {"name": session.preparer}
+    speaker = session.outside_speaker.strip()
+    if not speaker:
+        return ""
+    if starts_with_words(speaker, _("báo cáo viên")):
+        return speaker[:1].lower() + speaker[1:]
+    return _("báo cáo viên: %(name)s") % {"name": speaker}
+
+
 def _names(rows: list[MemberRow], what: str) -> str:
     parts = []
     for row in rows:
@@ -413,26 +482,23 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
     """
     summary = year_summary(year, today, cell=cell)
     sessions = ThematicSession.objects.for_year(year).of_cell(cell)
-    held = sessions.held()
+    # Counted from the held sessions the summary has read, not by two more queries.
+    held = [row.session for row in summary.sessions]
     format_labels = dict(Format.choices)
-    formats_count = [
-        (format_labels.get(row["format"], row["format"]), row["n"])
-        for row in held.values("format").annotate(n=Count("pk")).order_by("-n", "format")
-    ]
+    formats_count = sorted(
+        Counter(session.format for session in held).items(), key=lambda pair: (-pair[1], pair[0])
+    )
     grade_labels = dict(Grade.choices)
     grade_order = list(grade_labels)
     grades = sorted(
-        (
-            (row["grade"], row["n"])
-            for row in held.exclude(grade="").values("grade").annotate(n=Count("pk")).order_by()
-        ),
+        Counter(session.grade for session in held if session.grade).items(),
         key=lambda pair: grade_order.index(pair[0]) if pair[0] in grade_order else 99,
     )
     return AnnualReport(
         summary=summary,
         plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
         sendings=list(Submission.objects.of_cell(cell).filter(year=year).listed().in_order_sent()),
-        formats=formats_count,
+        formats=[(format_labels.get(key, key), count) for key, count in formats_count],
         grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
         contests=_contests(year, cell),
         photos=_photos(year, cell),
@@ -440,4 +506,5 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
         other_sessions=list(
             sessions.filter(~Q(status=ThematicSession.Status.HELD)).order_by("start", "pk")
         ),
+        text=ReportText.objects.of_cell(cell).filter(year=year).first(),
     )

@@ -25,6 +25,7 @@ def report_figures(report: AnnualReport) -> dict:
             "planned": totals.total,
             "held": totals.held,
             "held_by_group": totals.held_by_group,
+            "short": len(summary.sessions_short),
             "postponed": totals.postponed,
             "cancelled": totals.cancelled,
             "pending": totals.pending,

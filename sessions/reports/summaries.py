@@ -225,13 +225,23 @@ class YearView:
         return [row for row in self.sessions if row.below_threshold]
 
     @property
+    def sessions_short(self) -> list[SessionRow]:
+        """Held sessions shorter than the rule asks (``ThematicSession.is_short``)."""
+        return [row for row in self.sessions if row.session.is_short]
+
+    @property
     def flagged_members(self) -> tuple[int, int]:
         """How many members have too many unexcused absences, and too many in a row."""
         raise NotImplementedError
 
     @property
     def flag_count(self) -> int:
-        return sum(self.flagged_members) + len(self.sessions_below) + len(self.quarters_missing)
+        return (
+            sum(self.flagged_members)
+            + len(self.sessions_below)
+            + len(self.sessions_short)
+            + len(self.quarters_missing)
+        )
 
 
 @dataclass
@@ -293,7 +303,8 @@ def quarter_row(quarter: int, row: dict, year: int, today: dt.date) -> QuarterRo
 
 
 def session_rows(year: int, *, cell) -> list[SessionRow]:
-    """Two queries: the year's held sessions, and their attendance counted by session.
+    """Three queries: the year's held sessions, their groups' meetings (whether each
+    was shorter than the rule), and their attendance counted by session.
 
     Counting in a query of its own, grouped by the session's id, rather than
     annotating the sessions: grouping by every column of the session (and its
@@ -304,6 +315,7 @@ def session_rows(year: int, *, cell) -> list[SessionRow]:
         .of_cell(cell)
         .held()
         .select_related("preparer")
+        .prefetch_related("group_meetings")
         .order_by("start", "pk")
     )
     counts = {

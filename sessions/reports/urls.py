@@ -21,6 +21,7 @@ urlpatterns = [
     path("report/<id:year>/send/", views.report_send, name="report_send"),
     path("report/<id:year>/report.docx", views.report_file, {"fmt": "docx"}, name="report_docx"),
     path("report/<id:year>/report.pdf", views.report_file, {"fmt": "pdf"}, name="report_pdf"),
+    path("report/<id:year>/edit/", views.report_text, name="report_text"),
     # A committee's cells side by side (the officer at a committee node).
     path("committee/", views.committee_current, name="committee_current"),
     path("committee/<id:year>/", views.committee, name="committee"),

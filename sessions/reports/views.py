@@ -22,6 +22,7 @@ from chibo.lib.dates import FIRST_YEAR, valid_year
 from chibo.lib.query import number_from
 from chibo.lib.roles import (
     CHANGE_MEMBER,
+    CHANGE_SESSION,
     SEND_UP,
     VIEW_ATTENDANCE,
     VIEW_MEMBER,
@@ -31,8 +32,15 @@ from chibo.lib.roles import (
 from members import services
 from members.models import Member
 from members.workplace import cell_of, member_of, role_in, workplace_of
+from sessions.forms import ReportTextForm
 from sessions.member_views import own_member
-from sessions.models import Attendance, AttendanceFigures, Submission, ThematicSession
+from sessions.models import (
+    Attendance,
+    AttendanceFigures,
+    ReportText,
+    Submission,
+    ThematicSession,
+)
 from sessions.reports.annual_report import annual_report
 from sessions.reports.charts import group_chart, session_chart
 from sessions.reports.committee import committee_year
@@ -184,6 +192,22 @@ def report_send(request, year):
         content=report_content(cell, year),
         back=reverse("sessions:annual_report", args=[year]),
         warning=warning,
+    )
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+def report_text(request, year):
+    """The secretary writes the report's assessment and its direction for the next year."""
+    _check_year(year)
+    cell = cell_of(request.user)
+    text = ReportText.objects.of_cell(cell).filter(year=year).first()
+    form = ReportTextForm(request.POST or None, instance=text or ReportText(year=year), cell=cell)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu phần đánh giá và phương hướng của báo cáo."))
+        return redirect("sessions:annual_report", year=year)
+    return render(
+        request, "sessions/reports/report_text.html", {"form": form, "year": year, "cell": cell}
     )
 
 
