@@ -57,7 +57,6 @@ from sessions.models import (
     Photo,
     Submission,
     ThematicSession,
-    max_score,
 )
 from sessions.sent import Sending, plan_content
 from sessions.sheet import AttendanceSheetForm
@@ -560,7 +559,7 @@ def session_attendance(request, pk):
         else:
             messages.success(request, _("Đã lưu bảng điểm danh."))
             return redirect(session)
-    context = {"session": session, "form": form, "conflict": conflict, "max_score": max_score()}
+    context = {"session": session, "form": form, "conflict": conflict}
     return render(request, "sessions/attendance_sheet.html", context, status=status)
 
 
