@@ -47,12 +47,15 @@ from sessions.forms import (
     meeting_formset,
     team_formset,
 )
+from sessions.grading import scheme_on
+from sessions.grading_form import GradingForm
 from sessions.models import (
     AnnualPlan,
     Attendance,
     Award,
     ContestTeam,
     Document,
+    Grade,
     GroupMeeting,
     Photo,
     Submission,
@@ -561,6 +564,48 @@ def session_attendance(request, pk):
             return redirect(session)
     context = {"session": session, "form": form, "conflict": conflict}
     return render(request, "sessions/attendance_sheet.html", context, status=status)
+
+
+@permission_required(CHANGE_ATTENDANCE, raise_exception=True)
+def session_grading(request, pk):
+    """Chấm điểm: the points of each criterion of the session's scheme, and its grade."""
+    session = session_or_404(request, pk)
+    refusal = services.grading_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    scheme = scheme_on(session.day)
+    figures = session.attendance_figures()
+    saved = dict(session.criterion_scores.values_list("criterion", "points"))
+    form = GradingForm(request.POST or None, scheme=scheme, figures=figures, saved=saved)
+    if form.is_valid():
+        try:
+            result = services.grade_session(
+                session=session,
+                points=form.points(),
+                grade=form.cleaned_data["grade"],
+                user=request.user,
+            )
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            if result.by_points != result.allowed and not form.cleaned_data["grade"]:
+                messages.warning(request, result.reason)
+            messages.success(
+                request,
+                _("Đã chấm điểm: %(total)s điểm, xếp loại %(grade)s.")
+                % {"total": result.total, "grade": session.get_grade_display()},
+            )
+            return redirect(session)
+    context = {
+        "session": session,
+        "form": form,
+        "scheme": scheme,
+        "thresholds": [(Grade(grade).label, minimum) for grade, minimum in scheme.thresholds],
+        "figures": figures,
+        "good_reason": services.good_attendance_reason(figures, scheme),
+    }
+    return render(request, "sessions/session_grading.html", context)
 
 
 # Blank lines for guests at the foot of the signing sheet: they write their names in.
