@@ -650,6 +650,13 @@ def good_attendance_reason(figures: AttendanceFigures, scheme: Scheme) -> str | 
     }
 
 
+def points_text(value: Decimal) -> str:
+    """Points as the page writes them: "75", "75,5"."""
+    if value == value.to_integral_value():
+        return formats.number_format(value.to_integral_value(), 0)
+    return formats.number_format(value, 1)
+
+
 @dataclass(frozen=True)
 class Grading:
     """What the points give under a scheme: the total, and the highest grade allowed."""
@@ -679,7 +686,7 @@ def grade_refusal(result: Grading, grade: str) -> str | None:
     if grade == grading.GOOD and result.reason:
         return result.reason
     return _("Với %(total)s điểm, kỳ sinh hoạt được xếp loại cao nhất là %(grade)s.") % {
-        "total": formats.number_format(result.total, 1),
+        "total": points_text(result.total),
         "grade": Grade(result.allowed).label,
     }
 

@@ -594,7 +594,10 @@ def session_grading(request, pk):
             messages.success(
                 request,
                 _("Đã chấm điểm: %(total)s điểm, xếp loại %(grade)s.")
-                % {"total": result.total, "grade": session.get_grade_display()},
+                % {
+                    "total": services.points_text(result.total),
+                    "grade": session.get_grade_display(),
+                },
             )
             return redirect(session)
     context = {

@@ -4,6 +4,7 @@ Every number comes from ``summaries.year_summary`` or from one aggregate
 query here; the sentences are built in Python so that tests can read them.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -405,21 +406,16 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
         (format_labels.get(row["format"], row["format"]), row["n"])
         for row in held.values("format").annotate(n=Count("pk")).order_by("-n", "format")
     ]
-    grade_labels = dict(Grade.choices)
-    grade_order = list(grade_labels)
-    grades = sorted(
-        (
-            (row["grade"], row["n"])
-            for row in held.exclude(grade="").values("grade").annotate(n=Count("pk")).order_by()
-        ),
-        key=lambda pair: grade_order.index(pair[0]) if pair[0] in grade_order else 99,
-    )
+    # Counted from the summary's rows: a session counts as Tốt only when its
+    # attendance allows it, as in the summary's count of good sessions.
+    graded = Counter(row.grade for row in summary.sessions if row.grade)
+    grades = [(Grade(grade).label, graded[grade]) for grade in Grade.values if graded[grade]]
     return AnnualReport(
         summary=summary,
         plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
         sendings=list(Submission.objects.of_cell(cell).filter(year=year).listed().in_order_sent()),
         formats=formats_count,
-        grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
+        grades=grades,
         contests=_contests(year, cell),
         photos=_photos(year, cell),
         secretary=cell_secretary(cell),
