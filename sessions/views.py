@@ -47,7 +47,7 @@ from sessions.forms import (
     meeting_formset,
     team_formset,
 )
-from sessions.grading import scheme_on
+from sessions.grading import scheme_by_key, scheme_on
 from sessions.grading_form import GradingForm
 from sessions.models import (
     AnnualPlan,
@@ -282,6 +282,11 @@ def session_detail(request, pk):
         )
     if request.user.has_perm(CHANGE_SESSION):
         context["can_delete"] = services.delete_reason(session) is None
+    scheme = scheme_by_key(session.grading_scheme)
+    if scheme is not None:
+        points = dict(session.criterion_scores.values_list("criterion", "points"))
+        context["scheme"] = scheme
+        context["criteria"] = [(c.label, points.get(c.key), c.max_points) for c in scheme.criteria]
     return render(request, "sessions/session_detail.html", context)
 
 

@@ -100,6 +100,16 @@ def test_a_session_the_day_before_and_the_day_a_scheme_starts(
     assert "Thực hiện nguyên tắc tổ chức, sinh hoạt đảng" in page and "Tối đa 30 điểm." in page
 
 
+def test_the_session_page_shows_the_points_of_each_criterion(client, secretary, held):
+    services.grade_session(session=held, points=points(95))
+    client.force_login(secretary)
+    page = client.get(held.get_absolute_url()).text
+    assert (
+        "Hướng dẫn 12-HD/BTCTW năm 2018: Công tác chuẩn bị 10/15; "
+        "Tỷ lệ đảng viên dự sinh hoạt 20/20; Tổ chức sinh hoạt 45/45; Kết luận, nghị quyết 20/20"
+    ) in page
+
+
 def test_the_session_keeps_the_scheme_it_was_graded_under(held, secretary):
     services.grade_session(session=held, points=points(95), user=secretary)
     held.refresh_from_db()
