@@ -695,7 +695,8 @@ def grading_refusal(session: ThematicSession) -> str | None:
     """Why ``session`` cannot be graded now, or None: only a held session with its roll call."""
     if session.status != ThematicSession.Status.HELD:
         return _("Chỉ chấm điểm kỳ sinh hoạt đã tổ chức.")
-    if not session.attendance_version:
+    # Rows written by a loader carry no version: either says the roll call is in.
+    if not session.attendance_version and not session.attendances.exists():
         return _("Hãy lưu bảng điểm danh trước khi chấm điểm: xếp loại tùy theo tỷ lệ dự.")
     return None
 

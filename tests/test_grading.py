@@ -233,6 +233,13 @@ def test_a_session_not_held_cannot_be_graded(client, secretary, members, now):
     assert "Chỉ chấm điểm kỳ sinh hoạt đã tổ chức." in response.text
 
 
+def test_a_held_session_without_its_roll_call_cannot_be_graded(held, members):
+    without = make_session(start=at(2020, 4, 2), status="held")
+    with pytest.raises(services.ServiceError, match="Hãy lưu bảng điểm danh trước"):
+        services.grade_session(session=without, points=points(95))
+    assert services.grading_refusal(held) is None
+
+
 def test_attendance_saved_after_grading_takes_good_away(held, members):
     services.grade_session(session=held, points=points(95))
     with_absences(held, members, unexcused=1)
