@@ -351,17 +351,16 @@ CHIBO_PROBATION_NOTICE_DAYS = env_int("CHIBO_PROBATION_NOTICE_DAYS", 60)
 # A sending after its day, or none by then, is late (sessions.sent.due_date).
 CHIBO_PLAN_DUE = env_day_month("CHIBO_PLAN_DUE", (31, 1))
 CHIBO_REPORT_DUE = env_day_month("CHIBO_REPORT_DUE", (15, 12))
-# Quality grading: criteria with their maximum points, and the lowest score of
-# each grade, best first; a score under every threshold is graded "poor".
-CHIBO_GRADING = {
-    "criteria": [
-        ("preparation", _("Chuẩn bị"), 15),
-        ("attendance", _("Tham dự"), 20),
-        ("conduct", _("Tổ chức, điều hành"), 45),
-        ("conclusion", _("Kết luận"), 20),
-    ],
-    "thresholds": [("good", 90), ("fair", 70), ("average", 50)],
-}
+# Quality grading: which scheme of sessions/grading.py applies from which day
+# (the guidance's criteria, points and thresholds are data there). Read only by
+# sessions.grading.scheme_on. In the environment: "2018-07-06=hd12-2018,2025-10-28=hd42-2025".
+CHIBO_GRADING_SCHEMES = [
+    tuple(part.strip().split("=", 1))
+    for part in os.environ.get(
+        "CHIBO_GRADING_SCHEMES", "2018-07-06=hd12-2018,2025-10-28=hd42-2025"
+    ).split(",")
+    if part.strip()
+]
 
 # The cell's name, as written on its documents: read ONLY where the database's
 # one cell is made, by the migration members/0005 (and members.models.single_cell,

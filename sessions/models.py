@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from chibo.lib.cells import CellQuerySet
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
 from members.models import Member, Organisation, PartyGroup
+from sessions.grading import NO_UNEXCUSED, GoodAttendance
 
 QUARTERS = (1, 2, 3, 4)
 # Numbers typed into the forms are bounded far above any real session and far
@@ -73,6 +74,15 @@ class AttendanceFigures:
         """Attendance not above the good-session threshold (``CHIBO_GOOD_ATTENDANCE_PERCENT``)."""
         rate = self.rate
         return rate is not None and rate <= settings.CHIBO_GOOD_ATTENDANCE_PERCENT
+
+    def is_good(self, rule: GoodAttendance = NO_UNEXCUSED) -> bool:
+        """Whether this attendance allows a session graded Tốt, under ``rule``.
+
+        The one place that decides it: a rate above ``CHIBO_GOOD_ATTENDANCE_PERCENT``
+        and no more unexcused absences than the scheme allows (none, in 2018).
+        """
+        rate = self.rate
+        return rate is not None and rate > rule.percent and self.unexcused <= rule.max_unexcused
 
     @property
     def too_many_unexcused(self) -> bool:
@@ -145,18 +155,6 @@ class Grade(models.TextChoices):
     FAIR = "fair", _("Khá")
     AVERAGE = "average", _("Trung bình")
     POOR = "poor", _("Kém")
-
-
-def grade_for_score(score) -> str:
-    """The grade a score earns under the configured grading scheme."""
-    for grade, minimum in settings.CHIBO_GRADING["thresholds"]:
-        if score >= minimum:
-            return grade
-    return Grade.POOR
-
-
-def max_score() -> int:
-    return sum(points for _key, _label, points in settings.CHIBO_GRADING["criteria"])
 
 
 @dataclass(frozen=True)
@@ -502,6 +500,9 @@ class ThematicSession(models.Model):
     score = models.DecimalField(
         _("điểm chất lượng"), max_digits=5, decimal_places=1, null=True, blank=True
     )
+    # The grading scheme (sessions/grading.py) the criteria were scored under;
+    # blank for a session graded before criteria, whose score and grade stand.
+    grading_scheme = models.CharField(_("thang điểm"), max_length=40, blank=True)
     # Raised by every save of the attendance sheet, so that a second person
     # saving a stale copy of the sheet is told instead of overwriting.
     attendance_version = models.PositiveIntegerField(default=0, editable=False)
@@ -978,6 +979,48 @@ class Attendance(models.Model):
 
 # The statuses of an absence, excused or not: what a run of absences is made of.
 ABSENT = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
+
+
+class CriterionScore(models.Model):
+    """The points a held session scored on one criterion of its grading scheme.
+
+    The session's total and grade are computed from these rows and stored on
+    the session in the same transaction (``services.grade_session``).
+    """
+
+    CELL_PATH = "session__plan__cell"
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.PROTECT,
+        related_name="criterion_scores",
+    )
+    criterion = models.CharField(_("tiêu chí"), max_length=40)
+    points = models.DecimalField(_("điểm"), max_digits=5, decimal_places=1)
+
+    objects = CellQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("điểm theo tiêu chí")
+        verbose_name_plural = _("điểm theo tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "criterion"],
+                name="one_score_per_criterion",
+                violation_error_message=_("Tiêu chí này đã có điểm ở kỳ sinh hoạt này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0),
+                name="criterion_points_not_negative",
+                violation_error_message=_("Điểm không được âm."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} — {self.criterion}: {self.points}"
 
 
 class Postponement(models.Model):

@@ -16,19 +16,24 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chibo.lib.files import delete_after_commit, discard
 from members.models import Member, Organisation
+from sessions import grading
+from sessions.grading import Scheme
 from sessions.models import (
     VOTE_FIELDS,
     AnnualPlan,
     Attendance,
+    AttendanceFigures,
     Award,
     ContestTeam,
+    CriterionScore,
     Document,
+    Grade,
     GroupMeeting,
     Photo,
     Postponement,
@@ -520,11 +525,9 @@ class SessionRecord:
     guest_names: str = ""
     conclusion: str = ""
     minutes: str = ""
-    score: Decimal | None = None
-    grade: str = ""
 
 
-RECORD_FIELDS = ("guest_count", "guest_names", "conclusion", "minutes", "score", "grade")
+RECORD_FIELDS = ("guest_count", "guest_names", "conclusion", "minutes")
 
 
 def attendance_refusal(session: ThematicSession, now: dt.datetime) -> str | None:
@@ -550,7 +553,7 @@ def save_attendance_sheet(
     ``version`` is the sheet's ``attendance_version`` when the form was opened.
     If someone saved since then, nothing is written and StaleAttendanceSheet is
     raised: the first save is kept. Otherwise the session is marked held, its
-    record (guests, conclusion, minutes, score, grade) saved, one row per
+    record (guests, conclusion, minutes) saved, one row per
     member written or updated (never duplicated), members attending
     temporarily recorded apart, and the new version returned.
 
@@ -641,6 +644,7 @@ def save_attendance_sheet(
         if gone:
             # Only members attending temporarily can drop off the sheet.
             session.attendances.filter(pk__in=gone).delete()
+        cap_grade(session=session)
     return session.attendance_version
 
 
@@ -724,3 +728,136 @@ def save_minutes(
             if speech.pk is None or saved.get(speech.pk) != now:
                 speech.save()
     return session.attendance_version
+
+
+# --- Grading by criteria -------------------------------------------------------
+
+
+def good_attendance_reason(figures: AttendanceFigures, scheme: Scheme) -> str | None:
+    """Why this attendance forbids the grade Tốt under ``scheme``, or None.
+
+    The decision is ``AttendanceFigures.is_good``; this only words it.
+    """
+    rule = scheme.good_attendance
+    if rule is None or figures.is_good(rule):
+        return None
+    rate = "—" if figures.rate is None else formats.number_format(figures.rate, 1)
+    return _(
+        "Kỳ sinh hoạt chỉ được xếp loại Tốt khi tỷ lệ đảng viên dự trên %(percent)s %% và "
+        "không có đảng viên vắng không lý do; kỳ này có mặt %(present)s/%(expected)s "
+        "(%(rate)s %%), %(unexcused)s đảng viên vắng không lý do."
+    ) % {
+        "percent": rule.percent,
+        "present": figures.present,
+        "expected": figures.expected,
+        "rate": rate,
+        "unexcused": figures.unexcused,
+    }
+
+
+def points_text(value: Decimal) -> str:
+    """Points as the page writes them: "75", "75,5"."""
+    if value == value.to_integral_value():
+        return formats.number_format(value.to_integral_value(), 0)
+    return formats.number_format(value, 1)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """What the points give under a scheme: the total, and the highest grade allowed."""
+
+    scheme: Scheme
+    total: Decimal
+    by_points: str  # the grade of the thresholds alone
+    allowed: str  # the same, but Khá when the attendance forbids Tốt
+    reason: str | None  # why Tốt is forbidden, when it is
+
+
+def grading_of(scheme: Scheme, points: dict, figures: AttendanceFigures) -> Grading:
+    total = scheme.total(points)
+    by_points = scheme.grade_for(total)
+    reason = good_attendance_reason(figures, scheme)
+    allowed = grading.FAIR if by_points == grading.GOOD and reason else by_points
+    return Grading(scheme, total, by_points, allowed, reason)
+
+
+def grade_refusal(result: Grading, grade: str) -> str | None:
+    """Why ``grade`` cannot be given with these points and this attendance, or None.
+
+    The secretary may lower the grade the thresholds give, never raise it.
+    """
+    if not grade or grading.lower_or_equal(grade, result.allowed):
+        return None
+    if grade == grading.GOOD and result.reason:
+        return result.reason
+    return _("Với %(total)s điểm, kỳ sinh hoạt được xếp loại cao nhất là %(grade)s.") % {
+        "total": points_text(result.total),
+        "grade": Grade(result.allowed).label,
+    }
+
+
+def grading_refusal(session: ThematicSession) -> str | None:
+    """Why ``session`` cannot be graded now, or None: only a held session with its roll call."""
+    if session.status != ThematicSession.Status.HELD:
+        return _("Chỉ chấm điểm kỳ sinh hoạt đã tổ chức.")
+    # Rows written by a loader carry no version: either says the roll call is in.
+    if not session.attendance_version and not session.attendances.exists():
+        return _("Hãy lưu bảng điểm danh trước khi chấm điểm: xếp loại tùy theo tỷ lệ dự.")
+    return None
+
+
+def grade_session(*, session: ThematicSession, points: dict, grade: str = "", user=None) -> Grading:
+    """Record the points of each criterion and the session's total and grade, together.
+
+    The scheme is the one in force on the session's date; ``points`` has one
+    value per criterion of it, from 0 to its maximum. ``grade`` empty takes
+    the grade the thresholds give (Khá instead of Tốt when the attendance
+    forbids Tốt); a chosen grade may be lower, never higher.
+    """
+    refusal = grading_refusal(session)
+    if refusal:
+        raise ServiceError(refusal)
+    scheme = grading.scheme_on(session.day)
+    for criterion in scheme.criteria:
+        value = points.get(criterion.key)
+        if value is None or not 0 <= value <= criterion.max_points:
+            raise ServiceError(
+                _("Điểm “%(label)s” phải từ 0 đến %(max)s.")
+                % {"label": criterion.label, "max": criterion.max_points}
+            )
+    with transaction.atomic():
+        result = grading_of(scheme, points, session.attendance_figures())
+        refusal = grade_refusal(result, grade)
+        if refusal:
+            raise ServiceError(refusal)
+        keys = [criterion.key for criterion in scheme.criteria]
+        saved = {row.criterion: row for row in CriterionScore.objects.filter(session=session)}
+        for key in keys:
+            row = saved.get(key) or CriterionScore(session=session, criterion=key)
+            if row.pk is None or row.points != points[key]:
+                row.points = points[key]
+                row._history_user = user
+                row.save()
+        stale = [row.pk for key, row in saved.items() if key not in keys]
+        if stale:
+            CriterionScore.objects.filter(session=session, pk__in=stale).delete()
+        session.grading_scheme = scheme.key
+        session.score = result.total
+        session.grade = grade or result.allowed
+        session._history_user = user
+        session.save(update_fields=["grading_scheme", "score", "grade", "updated_at"])
+    return result
+
+
+def cap_grade(*, session: ThematicSession) -> None:
+    """A session graded Tốt by criteria becomes Khá if its attendance no longer allows Tốt.
+
+    Run where attendance is written, in its transaction. A session graded
+    before criteria (no scheme) keeps what was recorded.
+    """
+    scheme = grading.scheme_by_key(session.grading_scheme)
+    if scheme is None or session.grade != grading.GOOD:
+        return
+    if good_attendance_reason(scheme=scheme, figures=session.attendance_figures()):
+        session.grade = grading.FAIR
+        session.save(update_fields=["grade", "updated_at"])

@@ -8,10 +8,9 @@ import functools
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from sessions.models import MAX_GUESTS, Attendance, Grade, grade_for_score, max_score
+from sessions.models import MAX_GUESTS, Attendance
 from sessions.services import AttendanceEntry, SessionRecord
 
 NOT_RECORDED = _("— chưa ghi —")
@@ -63,15 +62,6 @@ class AttendanceSheetForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    score = forms.DecimalField(
-        label=_("Điểm chất lượng"), required=False, min_value=0, max_digits=5, decimal_places=1
-    )
-    grade = forms.ChoiceField(
-        label=_("Xếp loại"),
-        required=False,
-        choices=[("", _("Theo điểm")), *Grade.choices],
-        help_text=_("Để “Theo điểm” thì xếp loại theo thang điểm của chi bộ."),
-    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, session, roster, missing=(), temporaries, **kwargs):
@@ -79,19 +69,13 @@ class AttendanceSheetForm(forms.Form):
         self.roster = roster
         self.missing = list(missing)
         super().__init__(*args, **kwargs)
-        top = max_score()
-        self.fields["score"].widget.attrs.update({"max": top, "step": "0.5"})
-        self.fields["score"].help_text = _("Từ 0 đến %(max)s điểm.") % {"max": top}
-        self.fields["score"].validators.append(
-            _max_validator(top, _("Điểm chất lượng tối đa là %(max)s.") % {"max": top})
-        )
         self.fields["temporary"].choices = [
             (str(member.pk), member.full_name) for member, _present in temporaries
         ]
         self.initial.setdefault(
             "temporary", [str(member.pk) for member, present in temporaries if present]
         )
-        for field in ("guest_count", "guest_names", "conclusion", "minutes", "score", "grade"):
+        for field in ("guest_count", "guest_names", "conclusion", "minutes"):
             self.initial.setdefault(field, getattr(session, field))
         self.initial.setdefault("version", session.attendance_version)
         for row in roster:
@@ -168,8 +152,6 @@ class AttendanceSheetForm(forms.Form):
             if status == Attendance.Status.PRESENT:
                 reason = ""
             cleaned[f"reason_{pk}"] = reason
-        if not cleaned.get("grade") and cleaned.get("score") is not None:
-            cleaned["grade"] = grade_for_score(cleaned["score"])
         return cleaned
 
     def entries(self) -> list[AttendanceEntry]:
@@ -195,14 +177,4 @@ class AttendanceSheetForm(forms.Form):
             guest_names=data["guest_names"],
             conclusion=data["conclusion"],
             minutes=data["minutes"],
-            score=data["score"],
-            grade=data["grade"] or "",
         )
-
-
-def _max_validator(limit, message):
-    def validate(value):
-        if value is not None and value > limit:
-            raise ValidationError(message)
-
-    return validate

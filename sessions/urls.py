@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("<id:pk>/draft-sent/", views.session_draft_sent, name="draft_sent"),
     path("<id:pk>/attendance/", views.session_attendance, name="attendance"),
+    path("<id:pk>/grading/", views.session_grading, name="grading"),
     path("<id:pk>/photos/", views.session_photos, name="photos"),
     path("<id:pk>/photos/<id:photo_pk>/caption/", views.photo_caption, name="photo_caption"),
     path("<id:pk>/photos/<id:photo_pk>/delete/", views.photo_delete, name="photo_delete"),

@@ -48,6 +48,8 @@ from sessions.forms import (
     meeting_formset,
     team_formset,
 )
+from sessions.grading import scheme_by_key, scheme_on
+from sessions.grading_form import GradingForm
 from sessions.minutes import MinutesPage, minutes_queryset, minutes_sets
 from sessions.models import (
     AnnualPlan,
@@ -55,11 +57,11 @@ from sessions.models import (
     Award,
     ContestTeam,
     Document,
+    Grade,
     GroupMeeting,
     Photo,
     Submission,
     ThematicSession,
-    max_score,
 )
 from sessions.sent import Sending, document_heading, plan_content
 from sessions.sheet import AttendanceSheetForm
@@ -347,6 +349,11 @@ def session_detail(request, pk):
         )
     if request.user.has_perm(CHANGE_SESSION):
         context["can_delete"] = services.delete_reason(session) is None
+    scheme = scheme_by_key(session.grading_scheme)
+    if scheme is not None:
+        points = dict(session.criterion_scores.values_list("criterion", "points"))
+        context["scheme"] = scheme
+        context["criteria"] = [(c.label, points.get(c.key), c.max_points) for c in scheme.criteria]
     return render(request, "sessions/session_detail.html", context)
 
 
@@ -630,8 +637,53 @@ def session_attendance(request, pk):
         else:
             messages.success(request, _("Đã lưu bảng điểm danh."))
             return redirect(session)
-    context = {"session": session, "form": form, "conflict": conflict, "max_score": max_score()}
+    context = {"session": session, "form": form, "conflict": conflict}
     return render(request, "sessions/attendance_sheet.html", context, status=status)
+
+
+@permission_required(CHANGE_ATTENDANCE, raise_exception=True)
+def session_grading(request, pk):
+    """Chấm điểm: the points of each criterion of the session's scheme, and its grade."""
+    session = session_or_404(request, pk)
+    refusal = services.grading_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    scheme = scheme_on(session.day)
+    figures = session.attendance_figures()
+    saved = dict(session.criterion_scores.values_list("criterion", "points"))
+    form = GradingForm(request.POST or None, scheme=scheme, figures=figures, saved=saved)
+    if form.is_valid():
+        try:
+            result = services.grade_session(
+                session=session,
+                points=form.points(),
+                grade=form.cleaned_data["grade"],
+                user=request.user,
+            )
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            if result.by_points != result.allowed and not form.cleaned_data["grade"]:
+                messages.warning(request, result.reason)
+            messages.success(
+                request,
+                _("Đã chấm điểm: %(total)s điểm, xếp loại %(grade)s.")
+                % {
+                    "total": services.points_text(result.total),
+                    "grade": session.get_grade_display(),
+                },
+            )
+            return redirect(session)
+    context = {
+        "session": session,
+        "form": form,
+        "scheme": scheme,
+        "thresholds": [(Grade(grade).label, minimum) for grade, minimum in scheme.thresholds],
+        "figures": figures,
+        "good_reason": services.good_attendance_reason(figures, scheme),
+    }
+    return render(request, "sessions/session_grading.html", context)
 
 
 # Blank lines for guests at the foot of the signing sheet: they write their names in.

@@ -65,7 +65,7 @@ def main(database_url, migrate=""):
     expected = list(session.expected_members().values_list("pk", flat=True))
 
     def sheet(conclusion):
-        data = {"version": 0, "guest_count": 0, "conclusion": conclusion, "score": "", "grade": ""}
+        data = {"version": 0, "guest_count": 0, "conclusion": conclusion}
         for pk in expected:
             data[f"status_{pk}"] = "present" if conclusion == "A" else "unexcused"
             data[f"reason_{pk}"] = ""

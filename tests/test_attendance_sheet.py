@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -52,8 +51,6 @@ def sheet(session, statuses=None, reasons=None, version=None, temporary=(), **ex
         "guest_names": "",
         "conclusion": "",
         "minutes": "",
-        "score": "",
-        "grade": "",
         "temporary": [str(member.pk) for member in temporary],
     }
     for member in session.expected_members():
@@ -103,7 +100,6 @@ def test_saving_records_attendance_and_the_result_in_one_submit(client, secretar
         guest_names="Cán bộ công đoàn cơ quan",
         conclusion="Chi bộ thống nhất chương trình hành động.",
         minutes="Đồng chí Hương chủ trì; 2 ý kiến tham luận.",
-        score="86.5",
     )
     response = client.post(url(session), data)
     assert response.status_code == 302
@@ -119,7 +115,6 @@ def test_saving_records_attendance_and_the_result_in_one_submit(client, secretar
     assert (session.guest_count, session.guest_names) == (3, "Cán bộ công đoàn cơ quan")
     assert session.conclusion.startswith("Chi bộ thống nhất")
     assert session.minutes.startswith("Đồng chí Hương")
-    assert (session.score, session.grade) == (Decimal("86.5"), "fair")  # from the score
     assert session.attendance_version == 1
     figures = session.attendance_figures()
     assert (figures.expected, figures.present, figures.excused, figures.unexcused) == (4, 2, 1, 1)
@@ -131,13 +126,6 @@ def test_saving_records_attendance_and_the_result_in_one_submit(client, secretar
     page = client.get(session.get_absolute_url())
     assert "2/4" in page.text
     assert "Đi công tác Hà Nội" in page.text
-
-
-def test_a_chosen_grade_is_kept_over_the_score(client, secretary, session):
-    client.force_login(secretary)
-    client.post(url(session), sheet(session, score="86", grade="good"))
-    session.refresh_from_db()
-    assert (session.score, session.grade) == (Decimal("86"), "good")
 
 
 def test_excused_absence_needs_a_reason_and_nothing_is_saved(client, secretary, session):
@@ -156,14 +144,10 @@ def test_excused_absence_needs_a_reason_and_nothing_is_saved(client, secretary, 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("score", "101", "Điểm chất lượng tối đa là 100."),
-        ("score", "-1", "Giá trị phải lớn hơn hoặc bằng 0."),
         ("guest_count", "-2", "Giá trị phải lớn hơn hoặc bằng 0."),
         ("guest_count", "10001", "Số quần chúng, khách mời tối đa là 10000."),
         # An OverflowError on SQLite once; PostgreSQL's column ends at 2,147,483,647.
         ("guest_count", "99999999999999999999", "Số quần chúng, khách mời tối đa là 10000."),
-        ("score", "99999999999999999999", "Điểm chất lượng tối đa là 100."),
-        ("grade", "excellent", "Hãy chọn một lựa chọn hợp lệ."),
     ],
 )
 def test_bad_result_fields_are_refused(client, secretary, session, field, value, message):

@@ -117,6 +117,22 @@ def test_2020_attendance_is_fairly_complete(demo):
     assert figures.unexcused >= 1
 
 
+def test_2020_sessions_are_graded_by_criteria_under_the_2018_scheme(demo):
+    """Scores and grades as the seed has them; each Tốt has the attendance the rule asks."""
+    held = ThematicSession.objects.of_cell(single_cell()).for_year(2020).held().order_by("start")
+    assert {session.grading_scheme for session in held} == {"hd12-2018"}
+    assert [int(session.score) for session in held] == [94, 88, 85, 82, 95, 86, 90]
+    assert [session.grade for session in held] == [
+        "good", "fair", "fair", "fair", "good", "fair", "good"
+    ]  # fmt: skip
+    for session in held:
+        rows = dict(session.criterion_scores.values_list("criterion", "points"))
+        assert set(rows) == {"preparation", "attendance", "conduct", "conclusion"}
+        assert sum(rows.values()) == session.score
+        if session.grade == "good":
+            assert session.attendance_figures().is_good()
+
+
 def test_current_year_has_recorded_and_upcoming_sessions(demo):
     sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2026)
     assert sessions.held().count() == 3

@@ -105,6 +105,7 @@ CASES = {
     "sessions:document_delete": lambda b: {"pk": b["held"].pk, "document_pk": b["document"].pk},
     "sessions:draft_sent": held_pk,
     "sessions:attendance": held_pk,
+    "sessions:grading": held_pk,
     "sessions:photos": held_pk,
     "sessions:photo_caption": lambda b: {"pk": b["held"].pk, "photo_pk": b["photo"].pk},
     "sessions:photo_delete": lambda b: {"pk": b["held"].pk, "photo_pk": b["photo"].pk},

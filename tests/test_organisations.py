@@ -26,6 +26,7 @@ from sessions.models import (
     AnnualPlan,
     Award,
     ContestTeam,
+    CriterionScore,
     Document,
     Photo,
     Postponement,
@@ -155,6 +156,7 @@ def test_every_path_reaches_the_cell_of_every_row(tree, groups, secretary):
     ContestTeam.objects.create(session=session, group=groups[0], score=10, rank=1)
     Award.objects.create(session=session, member=member, prize="Giải Nhất")
     Speech.objects.create(session=session, member=member, content="Tán thành đề dẫn.")
+    CriterionScore.objects.create(session=session, criterion="conduct", points=40)
     Reminder.objects.create(
         kind=Reminder.Kind.ATTENDANCE, session=session, user=secretary, email="a@example.org"
     )

@@ -1,12 +1,11 @@
-"""Rules on a single session: length, year, preparer, grading, schedule."""
+"""Rules on a single session: length, year, preparer, schedule (grading: test_grading.py)."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from sessions.models import Grade, ThematicSession, grade_for_score, max_score
+from sessions.models import ThematicSession
 from tests.factories import at, make_group_meeting, make_member, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -61,36 +60,6 @@ def test_session_has_one_preparer_or_an_outside_speaker(groups):
     assert "outside_speaker" in errors
     assert build(outside_speaker="Báo cáo viên").preparer_name == "Báo cáo viên"
     assert build(preparer=preparer).preparer_name == preparer.full_name
-
-
-@pytest.mark.parametrize(
-    ("score", "grade"),
-    [
-        (100, Grade.GOOD),
-        (90, Grade.GOOD),
-        (89.5, Grade.FAIR),
-        (70, Grade.FAIR),
-        (50, Grade.AVERAGE),
-        (49, Grade.POOR),
-        (0, Grade.POOR),
-    ],
-)
-def test_grade_follows_the_configured_thresholds(score, grade):
-    assert grade_for_score(Decimal(str(score))) == grade
-
-
-def test_grading_scheme_is_a_setting(settings):
-    settings.CHIBO_GRADING = {
-        "criteria": [("all", "Tổng", 10)],
-        "thresholds": [("good", 8), ("fair", 6), ("average", 4)],
-    }
-    assert max_score() == 10
-    assert grade_for_score(8) == Grade.GOOD
-    assert grade_for_score(3) == Grade.POOR
-
-
-def test_default_scheme_totals_100_points():
-    assert max_score() == 100
 
 
 def test_member_of_a_group_sees_their_group_meeting(groups):

@@ -267,6 +267,7 @@ MATRIX = {
     ),
     "sessions:draft_sent": secretary_action(kwargs=held_pk),
     "sessions:attendance": secretary_form(kwargs=held_pk),
+    "sessions:grading": secretary_form(kwargs=held_pk),
     "sessions:photos": secretary_form(kwargs=held_pk),
     "sessions:photo_caption": secretary_action(
         kwargs=lambda d: {"pk": d["held"].pk, "photo_pk": d["photo"].pk}

@@ -118,12 +118,22 @@ def attendance_form(d, **changes):
         "guest_names": "Nguyễn Văn Khách",
         "conclusion": "Chi bộ thống nhất học tập Chỉ thị 05.",
         "minutes": "",
-        "score": "92",
-        "grade": "",
     }
     for member in held.expected_members():
         data[f"status_{member.pk}"] = "present"
         data[f"reason_{member.pk}"] = ""
+    return {**data, **changes}
+
+
+def grading_form(d, **changes):
+    """Points of the 2018 scheme (the held session is of 2020): 92 in all."""
+    data = {
+        "points_preparation": "14",
+        "points_attendance": "19",
+        "points_conduct": "41",
+        "points_conclusion": "18",
+        "grade": "",
+    }
     return {**data, **changes}
 
 
@@ -515,6 +525,12 @@ MUTATIONS = {
         data=attendance_form,
         get_status=200,
         happened=lambda client, d: fresh(d["held"]).guest_count == 2,
+    ),
+    "sessions:grading": Mutation(
+        user="secretary",
+        data=grading_form,
+        get_status=200,
+        happened=lambda client, d: fresh(d["held"]).score == 92,
     ),
     "sessions:photos": Mutation(
         user="secretary",

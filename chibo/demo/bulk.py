@@ -32,6 +32,7 @@ from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, Organisation, PartyGroup, Role, single_cell
+from sessions.grading import scheme_on
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -42,7 +43,6 @@ from sessions.models import (
     Photo,
     Postponement,
     ThematicSession,
-    grade_for_score,
 )
 from sessions.reports.sending import send_report
 from sessions.sent import send_plan
@@ -599,7 +599,7 @@ class BulkLoader:
         session.status = ThematicSession.Status.HELD
         session.draft_sent_at = start - dt.timedelta(days=3)
         session.score = score
-        session.grade = grade_for_score(score)
+        session.grade = scheme_on(session.day).grade_for(score)
         session.conclusion = (
             "Chi bộ thống nhất nhận thức về nội dung chuyên đề; giao các tổ Đảng cụ thể hóa "
             "trong chương trình công tác và báo cáo kết quả ở kỳ sinh hoạt thường kỳ tới."

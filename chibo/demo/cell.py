@@ -13,6 +13,7 @@ later edits survive a second load.
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,6 +27,7 @@ from chibo.demo.siblings import SiblingLoader
 from chibo.lib.dates import add_months
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup, Role, single_cell
+from sessions.grading import scheme_on
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -37,12 +39,30 @@ from sessions.models import (
     ReportText,
     Speech,
     ThematicSession,
-    grade_for_score,
 )
 from sessions.photos import clean_photo
 from sessions.reports.sending import send_report
 from sessions.sent import send_plan
-from sessions.services import add_photos
+from sessions.services import add_photos, grade_session
+
+
+def points_for(scheme, total) -> dict:
+    """``total`` spread over the scheme's criteria in proportion to their maximum, by halves."""
+    half = Decimal("0.5")
+    points = {
+        c.key: (Decimal(total) * c.max_points / scheme.max_score / half).to_integral_value(
+            rounding=ROUND_DOWN
+        )
+        * half
+        for c in scheme.criteria
+    }
+    left = Decimal(total) - sum(points.values())
+    for c in scheme.criteria:
+        step = min(left, c.max_points - points[c.key])
+        points[c.key] += step
+        left -= step
+    return points
+
 
 DEMO_PASSWORD = "chibo-demo"  # noqa: S105 - printed for the demo, documented as demo-only
 HALL = "Hội trường Liên đoàn Lao động tỉnh"
@@ -831,9 +851,6 @@ class DemoLoader:
         # What was presented; empty, the printed minutes give the session's content.
         session.minutes = spec.content
         session.prizes_presented_by = spec.prizes_presented_by
-        if spec.score is not None:
-            session.score = spec.score
-            session.grade = grade_for_score(spec.score)
         session.save()
         absences = spec.absences or self.drawn_absences(session, index)
         rows = []
@@ -865,6 +882,9 @@ class DemoLoader:
         session.save(update_fields=["attendance_version"])
         self.created += len(rows)
         self.write_minutes(session, spec, rows)
+        if spec.score is not None:
+            scheme = scheme_on(session.day)
+            grade_session(session=session, points=points_for(scheme, spec.score))
         if spec.contest:
             for group, score in spec.contest["teams"]:
                 ContestTeam.objects.create(

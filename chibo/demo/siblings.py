@@ -25,7 +25,8 @@ from chibo.demo.bulk import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, TOPICS
 from chibo.lib.roles import COMMITTEE
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Member, Organisation, PartyGroup, Role
-from sessions.models import AnnualPlan, Attendance, ThematicSession, grade_for_score
+from sessions.grading import scheme_on
+from sessions.models import AnnualPlan, Attendance, ThematicSession
 from sessions.reports.sending import send_report
 from sessions.sent import send_plan
 
@@ -238,7 +239,7 @@ class SiblingLoader:
                 session.status = ThematicSession.Status.HELD
                 session.draft_sent_at = start - dt.timedelta(days=5)
                 session.score = score
-                session.grade = grade_for_score(score)
+                session.grade = scheme_on(session.day).grade_for(score)
                 session.conclusion = CONCLUSION
                 session.minutes = f"Chủ trì: {secretary}. Thư ký: {minute_taker}. {CONCLUSION}"
                 session.attendance_version = 1

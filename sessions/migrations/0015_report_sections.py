@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("members", "0008_temporary_stays"),
-        ("thematic", "0013_minutes_as_kept"),
+        ("thematic", "0014_grading_by_criteria"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

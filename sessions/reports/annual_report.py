@@ -488,18 +488,16 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
     formats_count = sorted(
         Counter(session.format for session in held).items(), key=lambda pair: (-pair[1], pair[0])
     )
-    grade_labels = dict(Grade.choices)
-    grade_order = list(grade_labels)
-    grades = sorted(
-        Counter(session.grade for session in held if session.grade).items(),
-        key=lambda pair: grade_order.index(pair[0]) if pair[0] in grade_order else 99,
-    )
+    # Counted from the summary's rows: a session counts as Tốt only when its
+    # attendance allows it, as in the summary's count of good sessions.
+    graded = Counter(row.grade for row in summary.sessions if row.grade)
+    grades = [(Grade(grade).label, graded[grade]) for grade in Grade.values if graded[grade]]
     return AnnualReport(
         summary=summary,
         plan=AnnualPlan.objects.of_cell(cell).filter(year=year).first(),
         sendings=list(Submission.objects.of_cell(cell).filter(year=year).listed().in_order_sent()),
         formats=[(format_labels.get(key, key), count) for key, count in formats_count],
-        grades=[(grade_labels.get(grade, grade), count) for grade, count in grades],
+        grades=grades,
         contests=_contests(year, cell),
         photos=_photos(year, cell),
         secretary=cell_secretary(cell),

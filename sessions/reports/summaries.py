@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from chibo.lib.cells import cell_filter
 from members.models import Exemption, Member, Organisation, PartyGroup
+from sessions.grading import FAIR, GOOD, scheme_by_key, scheme_on
 from sessions.models import (
     QUARTERS,
     AnnualPlan,
@@ -152,6 +153,27 @@ class SessionRow:
     def below_threshold(self) -> bool:
         return self.figures.below_good_rate
 
+    @property
+    def attendance_allows_good(self) -> bool:
+        """``AttendanceFigures.is_good`` under the rule of the session's scheme."""
+        scheme = scheme_by_key(self.session.grading_scheme) or scheme_on(self.session.day)
+        if scheme.good_attendance is None:
+            return True
+        return self.figures.is_good(scheme.good_attendance)
+
+    @property
+    def grade(self) -> str:
+        """The grade the session counts with: as recorded, but never Tốt when its
+        attendance forbids it (a grade recorded before the rule was checked)."""
+        if self.session.grade == GOOD and not self.attendance_allows_good:
+            return FAIR
+        return self.session.grade
+
+    @property
+    def is_good(self) -> bool:
+        """A good session: graded Tốt, with the attendance that allows it."""
+        return self.grade == GOOD
+
 
 @dataclass(frozen=True)
 class GroupRow:
@@ -228,6 +250,11 @@ class YearView:
     def sessions_short(self) -> list[SessionRow]:
         """Held sessions shorter than the rule asks (``ThematicSession.is_short``)."""
         return [row for row in self.sessions if row.session.is_short]
+
+    @property
+    def good_sessions(self) -> list[SessionRow]:
+        """Held sessions that count as good (``SessionRow.is_good``)."""
+        return [row for row in self.sessions if row.is_good]
 
     @property
     def flagged_members(self) -> tuple[int, int]:

@@ -97,11 +97,22 @@ def test_secretary_records_a_whole_session(login, page):
     expect(page.locator("[data-count='present']")).to_have_text(str(expected - 2))
     page.fill("#id_guest_count", "2")
     page.fill("#id_conclusion", "Chi bộ thống nhất kế hoạch làm theo Chỉ thị.")
-    page.fill("#id_score", "88")
     screenshot(page, "secretary-attendance-sheet")
     page.get_by_role("button", name="Lưu bảng điểm danh").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu bảng điểm danh")
     expect(page.locator("#attendance-figures")).to_contain_text(f"{expected - 2}/{expected}")
+
+    # Grading: every criterion at its maximum, but one unexcused absence: Khá, not Tốt.
+    page.get_by_role("link", name="Chấm điểm").click()
+    points = page.locator("#grading-form input[type=number]")
+    expect(points.first).to_be_visible()
+    for n in range(points.count()):
+        field = points.nth(n)
+        field.fill(field.get_attribute("max"))
+    expect(page.locator("#grading-good-reason")).to_contain_text("chỉ được xếp loại Tốt")
+    screenshot(page, "secretary-grading")
+    page.get_by_role("button", name="Lưu điểm").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã chấm điểm: 100 điểm, xếp loại Khá")
 
     # Two photos with captions.
     page.get_by_role("link", name="Ảnh", exact=True).click()
