@@ -68,8 +68,13 @@ DEMO_PASSWORD = "chibo-demo"  # noqa: S105 - printed for the demo, documented as
 HALL = "Hội trường Liên đoàn Lao động tỉnh"
 MEETING_ROOM = "Phòng họp tầng 2, trụ sở Liên đoàn Lao động tỉnh"
 
-# What the cell's documents print besides its name: place name, number symbol.
-PROFILE = {"place_name": "Lạng Sơn", "number_prefix": "CB"}
+# What the cell's documents print besides its name: the superior committee
+# (the heading's first line), place name, number symbol.
+PROFILE = {
+    "superior_name": "Đảng ủy Khối các cơ quan tỉnh",
+    "place_name": "Lạng Sơn",
+    "number_prefix": "CB",
+}
 
 GROUPS = [
     "Tổ 1 – Văn phòng",
