@@ -331,3 +331,32 @@ def test_another_cells_record_is_not_found(client, secretary):
     client.force_login(secretary)
     for name in ("sessions:minutes_pdf", "sessions:signing_sheet_docx"):
         assert client.get(reverse(name, args=[session.pk])).status_code == 404
+
+
+# The demo's 2020 as the seed wrote it: the same figures in the three formats.
+SEED_2020 = [
+    "Trong năm, chi bộ có 30 đảng viên, sinh hoạt ở 4 tổ Đảng.",
+    "đã tổ chức 7 kỳ sinh hoạt chuyên đề",
+    "trong đó có 1 kỳ sinh hoạt theo tổ Đảng",
+    "Chi bộ tổ chức 2 hội thi theo hình thức sân khấu hóa",
+    # Standing as of 2020: two of the members made full in 2021 were still
+    # probationary at the end of 2020, though the member list says full today.
+    "Cuối năm, 2 đồng chí là đảng viên dự bị.",
+]
+
+
+@needs_poppler
+@pytest.mark.parametrize("fmt", ["page", "docx", "pdf"])
+def test_the_demos_2020_report_states_the_seeds_figures_in_each_format(demo, tmp_path, fmt):
+    if fmt == "page":
+        page = download(demo, "sessions:annual_report", 2020).content.decode()
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", printing.printed_record(page)))
+    elif fmt == "docx":
+        text = docx_text(download(demo, "sessions:report_docx", 2020).content)
+    else:
+        text = pdf_text(download(demo, "sessions:report_pdf", 2020).content, tmp_path)
+    for sentence in SEED_2020:
+        assert sentence in text, (fmt, sentence)
+    made_full_since = Member.objects.of_cell(demo_cell()).filter(full_member_on__year=2021)
+    assert {member.standing for member in made_full_since} == {Member.Standing.FULL}
+    assert len(made_full_since) == 2
