@@ -40,6 +40,8 @@ stay inside it; anything else is read as plain text, or left out):
 - an element with a class ending in ``signature-space``: room to sign;
 - ``page-break``: the next part starts on a new page (one set of minutes
   per group);
+- ``keep-together``: kept on one page in the PDF (the minutes' closing line
+  and its signatures: a signature never stands alone on a page);
 - ``minutes-subtitle``: a centred line under the document's name;
 - ``signing-blank``: a table row left empty to be written in by hand;
   ``signing-signature``: a cell to sign in (its row is taller).
@@ -131,6 +133,7 @@ ALLOWED_CLASSES = {
     "signing-signature",
     "printed-record",
     "page-break",
+    "keep-together",
     "minutes-signatures",
     "minutes-subtitle",
     *COLUMN_CLASSES,
