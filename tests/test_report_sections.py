@@ -102,9 +102,11 @@ def test_a_year_without_sections_prints_every_heading_dotted(client, leader, yea
 
 def test_lines_the_secretary_typed_stay_paragraphs(client, secretary, year_2020):
     client.force_login(secretary)
-    client.post(edit_url(), sections(strengths="Một.\n\nHai."))
+    client.post(edit_url(), sections(strengths="Một.\n\nHai.\nBa <b>.", weaknesses="Bốn."))
     html = client.get(report_url()).text
-    assert "<p>Một.</p>" in html and "<p>Hai.</p>" in html
+    # Each line typed is a paragraph of the document, escaped; blank lines drop.
+    assert "<p>Một.</p><p>Hai.</p><p>Ba &lt;b&gt;.</p>" in html
+    assert "<p>Bốn.</p>" in html
 
 
 def test_a_leader_reads_the_report_but_does_not_edit(client, leader, year_2020):

@@ -1,5 +1,7 @@
 from django import template
 from django.utils import formats
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from chibo.lib import text
 from chibo.lib.dates import dated_line, day_in_full
@@ -40,3 +42,16 @@ def dated(value):
 def quoted(value):
     """A title in quotation marks unless it has its own (``chibo.lib.text.quoted``)."""
     return text.quoted(value)
+
+
+@register.filter(needs_autoescape=True)
+def paragraphs(value, autoescape=True):
+    """Each line of a text typed in a box as its own paragraph, blank lines dropped.
+
+    For what a secretary writes into a document (the report's assessment): a
+    line typed on its own is a paragraph of the document, indented as one,
+    where Django's ``linebreaks`` would join single lines with ``<br>``.
+    """
+    escape = conditional_escape if autoescape else str
+    lines = [line.strip() for line in str(value or "").splitlines()]
+    return mark_safe("".join(f"<p>{escape(line)}</p>" for line in lines if line))  # noqa: S308
