@@ -349,6 +349,8 @@ def session_detail(request, pk):
         )
     if request.user.has_perm(CHANGE_SESSION):
         context["can_delete"] = services.delete_reason(session) is None
+    # The sheet's button only where the sheet opens: not before the session starts.
+    context["can_take_attendance"] = services.attendance_refusal(session, timezone.now()) is None
     scheme = scheme_by_key(session.grading_scheme)
     if scheme is not None:
         points = dict(session.criterion_scores.values_list("criterion", "points"))

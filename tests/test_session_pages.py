@@ -515,3 +515,23 @@ def test_session_page_queries_do_not_grow(client, secretary, groups, plan):
         Document.objects.create(session=session, title=f"Tài liệu {n}", url="https://example.org")
         Photo.objects.create(session=session, image=f"photos/2020/{n}.jpg", caption=f"Ảnh {n}")
     assert detail_queries(client, session) == few
+
+
+@pytest.mark.parametrize(
+    ("status", "days_from_now", "offered"),
+    [
+        (ThematicSession.Status.PLANNED, 7, False),  # not started: the sheet would refuse
+        (ThematicSession.Status.PLANNED, -1, True),  # started, not recorded yet
+        (ThematicSession.Status.HELD, -1, True),  # held: the sheet can be corrected
+        (ThematicSession.Status.CANCELLED, -1, False),
+    ],
+)
+def test_the_sheets_button_shows_only_where_the_sheet_opens(
+    client, secretary, plan, now, status, days_from_now, offered
+):
+    session = make_session(plan, start=now + dt.timedelta(days=days_from_now), status=status)
+    client.force_login(secretary)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert (reverse("sessions:attendance", args=[session.pk]) in page) is offered
+    # "Hoãn" uses Chibo's dark amber, readable on white, not Bootstrap's yellow.
+    assert "btn-outline-warning" not in page
