@@ -24,12 +24,14 @@ from sessions.models import (
     Attendance,
     AttendanceFigures,
     Photo,
+    Submission,
     ThematicSession,
     year_bounds,
 )
 from sessions.reports.charts import session_chart
 from sessions.reports.summaries import year_glance
 from sessions.reports.views import committee_page
+from sessions.sent import due_date, next_plan_year
 
 UPCOMING_ON_HOME = 5
 
@@ -98,6 +100,7 @@ def secretary_home(request):
     cell_sessions = ThematicSession.objects.of_cell(cell)
     sessions = cell_sessions.for_year(year)
     attendance = Attendance.objects.for_year(year).of_cell(cell)
+    planned = sessions.not_cancelled().count()
     context = {
         "year": year,
         "plan": plan,
@@ -105,7 +108,7 @@ def secretary_home(request):
         "to_record": cell_sessions.to_record(now).select_related("plan"),
         "upcoming": cell_sessions.upcoming(now)[:3],
         "held": sessions.held().count(),
-        "planned": sessions.not_cancelled().count(),
+        "planned": planned,
         "photos": Photo.objects.filter(session__in=sessions).count(),
         "figures": AttendanceFigures.from_row(attendance.figures()),
         "probation_ending": list(
@@ -113,6 +116,13 @@ def secretary_home(request):
         ),
         "probation_notice_days": settings.CHIBO_PROBATION_NOTICE_DAYS,
     }
+    next_year = next_plan_year(timezone.localdate())
+    if next_year is not None:
+        context["next_year"] = next_year
+        context["next_plan"] = AnnualPlan.objects.of_cell(cell).filter(year=next_year).first()
+        context["next_plan_due"] = due_date(Submission.Kind.PLAN, next_year)
+        # Copying is offered only from a plan with sessions to copy.
+        context["copy_from"] = plan if plan is not None and planned else None
     return render(request, "chibo/home_secretary.html", context)
 
 

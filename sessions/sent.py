@@ -32,6 +32,21 @@ def due_date(kind: str, year: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+# How long before next year's plan is due the secretary's home starts asking for
+# it: from about the start of the last quarter (the plan is due 31/01).
+NEXT_PLAN_NOTICE = dt.timedelta(days=92)
+
+
+def next_plan_year(today: dt.date) -> int | None:
+    """The year whose plan the secretary should be preparing on ``today``, or None.
+
+    Next year's, once ``today`` is within ``NEXT_PLAN_NOTICE`` of the day it is
+    due (``due_date``); before that, None: this year's plan is the work.
+    """
+    year = today.year + 1
+    return year if due_date(Kind.PLAN, year) - today <= NEXT_PLAN_NOTICE else None
+
+
 @dataclass(frozen=True)
 class Sending:
     """One document of a cell for a year (its plan, or its report), as the committee sees it.

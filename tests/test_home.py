@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions.models import Attendance, Document
+from sessions.sent import next_plan_year
 from tests.factories import (
     at,
     make_group,
@@ -137,3 +139,38 @@ def test_home_query_count_does_not_grow_with_the_cell(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_the_next_years_plan_is_asked_for_from_the_last_quarter(
+    client, secretary, year_2020, monkeypatch
+):
+    # The plan is due 31/01: the home asks for next year's 92 days before.
+    assert next_plan_year(at(2020, 10, 30).date()) is None
+    assert next_plan_year(at(2020, 10, 31).date()) == 2021
+    assert next_plan_year(at(2020, 12, 31).date()) == 2021
+
+    client.force_login(secretary)
+    assert 'id="next-plan"' not in client.get(reverse("home")).text  # 1 June
+
+    december = at(2020, 12, 4, 9)
+    monkeypatch.setattr(timezone, "now", lambda: december)
+    client.force_login(secretary)  # six months on: a new login
+    page = client.get(reverse("home")).text
+    assert "Chi bộ chưa có kế hoạch năm 2021" in page
+    assert "trước ngày 31/01/2021" in page
+    assert reverse("sessions:plan_copy", args=[2020]) in page
+
+    make_plan(2021)
+    page = client.get(reverse("home")).text
+    assert 'id="next-plan"' not in page
+    assert "Kế hoạch năm 2021 đã lập, có 0 kỳ sinh hoạt." in page
+
+
+def test_an_empty_plan_offers_no_copy(client, secretary, groups, now):
+    empty = make_plan(2020)
+    client.force_login(secretary)
+    page = client.get(empty.get_absolute_url()).text
+    assert reverse("sessions:plan_copy", args=[2020]) not in page
+    make_session(empty, at(2020, 3, 12))
+    page = client.get(empty.get_absolute_url()).text
+    assert reverse("sessions:plan_copy", args=[2020]) in page
