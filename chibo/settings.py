@@ -325,8 +325,10 @@ CHIBO_MEDIA_ACCEL_REDIRECT = os.environ.get("CHIBO_MEDIA_ACCEL_REDIRECT", "")
 
 # At least this many thematic sessions in every quarter.
 CHIBO_MIN_SESSIONS_PER_QUARTER = env_int("CHIBO_MIN_SESSIONS_PER_QUARTER", 1)
-# Minimum length of a session, in minutes; longer when held with the regular meeting.
+# Minimum length of a thematic session, of a regular monthly meeting, and of a
+# thematic session held with the regular meeting, in minutes (the longest applies).
 CHIBO_MIN_SESSION_MINUTES = env_int("CHIBO_MIN_SESSION_MINUTES", 90)
+CHIBO_MIN_REGULAR_MEETING_MINUTES = env_int("CHIBO_MIN_REGULAR_MEETING_MINUTES", 90)
 CHIBO_MIN_COMBINED_SESSION_MINUTES = env_int("CHIBO_MIN_COMBINED_SESSION_MINUTES", 120)
 # The draft goes to members at least this many days before the session.
 CHIBO_DRAFT_LEAD_DAYS = env_int("CHIBO_DRAFT_LEAD_DAYS", 1)

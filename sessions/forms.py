@@ -177,7 +177,7 @@ class SessionForm(StartEndMixin, forms.ModelForm):
             "outside_speaker",
             "presiding",
             "minute_taker",
-            "with_regular_meeting",
+            "regular",
             "draft_approved_on",
         ]
         widgets = {
@@ -186,7 +186,10 @@ class SessionForm(StartEndMixin, forms.ModelForm):
             "draft_approved_on": DateInput,
         }
         field_classes = {"start": DateTimeField}
-        labels = {"start": _("Bắt đầu (ngày, giờ)")}
+        labels = {
+            "start": _("Bắt đầu (ngày, giờ)"),
+            "regular": _("lồng ghép với sinh hoạt thường kỳ"),
+        }
         help_texts = {
             "scope": _("Theo tổ Đảng: mỗi tổ họp riêng, ghi lịch của từng tổ ở phần dưới."),
             "outside_speaker": _("Chỉ ghi khi người trình bày không phải đảng viên của chi bộ."),
@@ -196,6 +199,8 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.init_end()
         instance = self.instance
+        # A regular meeting may go without a topic; a thematic session may not.
+        self.fields["topic"].required = instance.thematic
         queryset = member_queryset(
             instance.plan.cell_id,
             instance.preparer_id,
@@ -387,7 +392,8 @@ class PostponeForm(forms.Form):
             plan=self.session.plan,
             start=start,
             end=cleaned["end"],
-            with_regular_meeting=self.session.with_regular_meeting,
+            thematic=self.session.thematic,
+            regular=self.session.regular,
         )
         try:
             trial.clean()

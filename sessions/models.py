@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractQuarter
@@ -28,6 +28,7 @@ MAX_GUESTS = 10_000
 MAX_TEAM_SCORE = 10_000
 MAX_RANK = 100
 MAX_VOTES = 10_000
+MAX_MEETING_MINUTES = 24 * 60
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -214,38 +215,54 @@ def vote_constraint(name: str) -> models.CheckConstraint:
     )
 
 
-def min_duration_minutes(with_regular_meeting: bool) -> int:
-    """The shortest a session may be under the settings."""
-    if with_regular_meeting:
-        return settings.CHIBO_MIN_COMBINED_SESSION_MINUTES
-    return settings.CHIBO_MIN_SESSION_MINUTES
+def min_duration_minutes(*, thematic: bool = True, regular: bool = False) -> int:
+    """The shortest a meeting of these natures may be under the settings.
+
+    A thematic session, a regular meeting and a thematic session held with
+    the regular meeting each have their own minimum; a meeting of both
+    natures takes the longest of the three.
+    """
+    minimums = []
+    if thematic:
+        minimums.append(settings.CHIBO_MIN_SESSION_MINUTES)
+    if regular:
+        minimums.append(settings.CHIBO_MIN_REGULAR_MEETING_MINUTES)
+    if thematic and regular:
+        minimums.append(settings.CHIBO_MIN_COMBINED_SESSION_MINUTES)
+    return max(minimums, default=settings.CHIBO_MIN_SESSION_MINUTES)
 
 
-def shorter_than_rule(start, end, with_regular_meeting: bool) -> bool:
+def shorter_than_rule(start, end, *, thematic: bool = True, regular: bool = False) -> bool:
     """Whether a time slot (end after start) lasts less than ``min_duration_minutes``."""
     if not (start and end) or end <= start:
         return False
-    return (end - start).total_seconds() // 60 < min_duration_minutes(with_regular_meeting)
+    minimum = min_duration_minutes(thematic=thematic, regular=regular)
+    return (end - start).total_seconds() // 60 < minimum
 
 
-def schedule_errors(*, start, end, year, with_regular_meeting, held=False) -> dict:
-    """What is wrong with a time slot of a session, by field ("start", "end").
+def schedule_errors(*, start, end, year, thematic=True, regular=False, held=False) -> dict:
+    """What is wrong with a time slot of a meeting, by field ("start", "end").
 
     The end must come after the start, the length must reach the minimum of
-    the settings, and the date must fall in the plan's ``year``. Shared by a
-    session and by each group's own meeting of a session held group by group.
+    the settings for the meeting's natures (thematic, regular or both), and
+    the date must fall in the plan's ``year``. Shared by a meeting and by
+    each group's own meeting of one held group by group.
 
-    The minimum length is a rule for planning: a session ``held`` is recorded
+    The minimum length is a rule for planning: a meeting ``held`` is recorded
     as it happened, however long it lasted, and flagged (``is_short``).
     """
     errors = {}
+    natures = {"thematic": thematic, "regular": regular}
     if start and end:
         if end <= start:
             errors["end"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
-        elif not held and shorter_than_rule(start, end, with_regular_meeting):
-            errors["end"] = _("Buổi sinh hoạt chuyên đề phải kéo dài ít nhất %(minutes)s phút.") % {
-                "minutes": min_duration_minutes(with_regular_meeting)
-            }
+        elif not held and shorter_than_rule(start, end, **natures):
+            minutes = {"minutes": min_duration_minutes(**natures)}
+            if thematic:
+                message = _("Buổi sinh hoạt chuyên đề phải kéo dài ít nhất %(minutes)s phút.")
+            else:
+                message = _("Buổi sinh hoạt chi bộ định kỳ phải kéo dài ít nhất %(minutes)s phút.")
+            errors["end"] = message % minutes
     if start and year is not None and timezone.localtime(start).year != year:
         errors["start"] = _("Ngày sinh hoạt phải nằm trong năm %(year)s của kế hoạch.") % {
             "year": year
@@ -279,6 +296,23 @@ class AnnualPlan(models.Model):
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status, default=Status.DRAFT)
     approved_on = models.DateField(_("ngày thông qua"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
+    # The rule of the regular monthly meetings (lịch sinh hoạt chi bộ định kỳ),
+    # set once for the year: "the 5th of each month at 14:00, in the meeting
+    # room". A day past a month's end falls on its last day.
+    regular_day = models.PositiveSmallIntegerField(
+        _("ngày sinh hoạt định kỳ hằng tháng"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    regular_time = models.TimeField(_("giờ bắt đầu"), null=True, blank=True)
+    regular_minutes = models.PositiveSmallIntegerField(
+        _("thời lượng (phút)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_MEETING_MINUTES)],
+    )
+    regular_location = models.CharField(_("địa điểm sinh hoạt định kỳ"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -304,6 +338,14 @@ class AnnualPlan(models.Model):
                 condition=~Q(status="approved") | Q(approved_on__isnull=False),
                 name="approved_plan_has_date",
                 violation_error_message=_("Kế hoạch đã thông qua cần có ngày thông qua."),
+            ),
+            models.CheckConstraint(
+                condition=Q(regular_day__isnull=True)
+                | Q(regular_day__gte=1, regular_day__lte=31, regular_time__isnull=False),
+                name="regular_rule_whole",
+                violation_error_message=_(
+                    "Lịch sinh hoạt định kỳ cần ngày trong tháng (1–31) và giờ bắt đầu."
+                ),
             ),
         ]
 
@@ -337,12 +379,12 @@ class AnnualPlan(models.Model):
             )
 
     def sessions_by_quarter(self):
-        """The plan's sessions in quarters 1–4, each list in date order (one query).
+        """The plan's thematic sessions in quarters 1–4, each list in date order (one query).
 
         Each session's ``plan`` is this plan (the related manager sets it): no join.
         """
         quarters = {quarter: [] for quarter in QUARTERS}
-        for session in self.sessions.order_by("start", "pk"):
+        for session in self.sessions.thematic().order_by("start", "pk"):
             quarters[quarter_of(session.start)].append(session)
         return quarters
 
@@ -362,7 +404,8 @@ class AnnualPlan(models.Model):
                 if sum(s.status != cancelled for s in by_quarter.get(quarter, ())) < minimum
             ]
         counts = dict(
-            self.sessions.exclude(status=ThematicSession.Status.CANCELLED)
+            self.sessions.thematic()
+            .exclude(status=ThematicSession.Status.CANCELLED)
             .annotate(quarter=ExtractQuarter("start"))
             .values_list("quarter")
             .annotate(n=Count("pk"))
@@ -378,6 +421,14 @@ class ThematicSessionQuerySet(CellQuerySet):
 
     def not_cancelled(self):
         return self.exclude(status=ThematicSession.Status.CANCELLED)
+
+    def thematic(self):
+        """Meetings that are thematic sessions, held alone or with the regular meeting."""
+        return self.filter(thematic=True)
+
+    def regular(self):
+        """Meetings that are the cell's regular monthly meeting, with a thematic session or not."""
+        return self.filter(regular=True)
 
     def held(self):
         return self.filter(status=ThematicSession.Status.HELD)
@@ -410,9 +461,16 @@ class ThematicSessionQuerySet(CellQuerySet):
 
 
 class ThematicSession(models.Model):
-    """One thematic session (kỳ sinh hoạt chuyên đề) of the annual plan.
+    """One meeting of the cell (kỳ sinh hoạt) in the year's plan.
 
-    A session held group by group (theo tổ) is still one session: each group
+    A meeting has two natures, either or both: a thematic session (sinh hoạt
+    chuyên đề, ``thematic``) and the cell's regular monthly meeting (sinh hoạt
+    chi bộ định kỳ, ``regular``). A thematic session held with the regular
+    meeting is one meeting of both natures, with one roll call. The class
+    keeps its first name, from when every meeting was a thematic session:
+    permissions, history and addresses rest on it (docs/development.md).
+
+    A meeting held group by group (theo tổ) is still one meeting: each group
     meets separately on the same topic, described by a GroupMeeting.
     """
 
@@ -439,7 +497,9 @@ class ThematicSession(models.Model):
     plan = models.ForeignKey(
         AnnualPlan, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="sessions"
     )
-    topic = models.CharField(_("chuyên đề"), max_length=255)
+    thematic = models.BooleanField(_("sinh hoạt chuyên đề"), default=True)
+    # Blank only for a regular meeting that is not a thematic session.
+    topic = models.CharField(_("chuyên đề"), max_length=255, blank=True)
     description = models.TextField(_("nội dung"), blank=True)
     scope = models.CharField(_("phạm vi"), max_length=20, choices=Scope, default=Scope.CELL)
     format = models.CharField(
@@ -473,9 +533,7 @@ class ThematicSession(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    with_regular_meeting = models.BooleanField(
-        _("lồng ghép với sinh hoạt thường kỳ"), default=False
-    )
+    regular = models.BooleanField(_("sinh hoạt chi bộ định kỳ"), default=False)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status, default=Status.PLANNED
     )
@@ -517,8 +575,8 @@ class ThematicSession(models.Model):
 
     class Meta:
         ordering = ["start", "pk"]
-        verbose_name = _("kỳ sinh hoạt chuyên đề")
-        verbose_name_plural = _("kỳ sinh hoạt chuyên đề")
+        verbose_name = _("kỳ sinh hoạt")
+        verbose_name_plural = _("kỳ sinh hoạt")
         permissions = [("view_summary", _("Xem tổng hợp, báo cáo sinh hoạt chuyên đề"))]
         indexes = [models.Index(fields=["status", "start"])]
         constraints = [
@@ -541,13 +599,50 @@ class ThematicSession(models.Model):
                 violation_error_message=_("Điểm chất lượng không được âm."),
             ),
             vote_constraint("session_vote_whole"),
+            models.CheckConstraint(
+                condition=Q(thematic=True) | Q(regular=True),
+                name="meeting_has_a_nature",
+                violation_error_message=_(
+                    "Kỳ sinh hoạt phải là sinh hoạt chuyên đề, sinh hoạt định kỳ, hoặc cả hai."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(thematic=False) | ~Q(topic=""),
+                name="thematic_session_has_topic",
+                violation_error_message=_("Sinh hoạt chuyên đề cần có tên chuyên đề."),
+            ),
         ]
 
     def __str__(self):
-        return self.topic
+        if self.topic:
+            return self.topic
+        return self.regular_title
 
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.pk])
+
+    @property
+    def regular_title(self) -> str:
+        """The regular meeting's name in the minutes: "Sinh hoạt chi bộ định kỳ tháng 5/2020"."""
+        day = self.day
+        return _("Sinh hoạt chi bộ định kỳ tháng %(month)s/%(year)s") % {
+            "month": day.month,
+            "year": day.year,
+        }
+
+    @property
+    def natures(self) -> dict:
+        """``thematic`` and ``regular``, as the rules on length take them."""
+        return {"thematic": self.thematic, "regular": self.regular}
+
+    @property
+    def kind_label(self) -> str:
+        """What kind of meeting it is, as lists and the calendar mark it."""
+        if self.thematic and self.regular:
+            return _("Định kỳ và chuyên đề")
+        if self.regular:
+            return _("Sinh hoạt định kỳ")
+        return _("Sinh hoạt chuyên đề")
 
     @property
     def quarter(self) -> int:
@@ -573,7 +668,7 @@ class ThematicSession(models.Model):
     @property
     def min_minutes(self) -> int:
         """The shortest the session (or each group's meeting) should last, by the rule."""
-        return min_duration_minutes(self.with_regular_meeting)
+        return min_duration_minutes(**self.natures)
 
     @property
     def short_meetings(self) -> list["GroupMeeting"]:
@@ -583,7 +678,7 @@ class ThematicSession(models.Model):
         return [
             meeting
             for meeting in self.group_meetings.all()
-            if shorter_than_rule(meeting.start, meeting.end, self.with_regular_meeting)
+            if shorter_than_rule(meeting.start, meeting.end, **self.natures)
         ]
 
     @property
@@ -591,7 +686,7 @@ class ThematicSession(models.Model):
         """Shorter than the rule asks: the session, or one group's meeting if held by group."""
         if self.is_by_group:
             return bool(self.short_meetings)
-        return shorter_than_rule(self.start, self.end, self.with_regular_meeting)
+        return shorter_than_rule(self.start, self.end, **self.natures)
 
     def clean(self):
         plan_year = self.plan.year if self.plan_id else None
@@ -599,7 +694,7 @@ class ThematicSession(models.Model):
             start=self.start,
             end=self.end,
             year=plan_year,
-            with_regular_meeting=self.with_regular_meeting,
+            **self.natures,
             held=self.is_held,
         )
         if self.preparer_id and self.outside_speaker:
@@ -782,7 +877,7 @@ class GroupMeeting(models.Model):
             start=self.start,
             end=self.end,
             year=session.plan.year if session is not None and session.plan_id else None,
-            with_regular_meeting=session is not None and session.with_regular_meeting,
+            **(session.natures if session is not None else {}),
             held=session is not None and session.is_held,
         )
         if errors:
@@ -1494,3 +1589,131 @@ class ReportText(models.Model):
 
     def __str__(self):
         return _("Đánh giá, phương hướng năm %(year)s") % {"year": self.year}
+
+
+class ResolutionTaskQuerySet(CellQuerySet):
+    def open_before(self, moment: dt.datetime):
+        """Tasks decided before ``moment`` and not reviewed as done by a meeting before it.
+
+        The tasks the next meeting reviews: a task carries over, meeting after
+        meeting, until a review closes it.
+        """
+        closed = TaskReview.objects.filter(
+            task=OuterRef("pk"),
+            outcome=TaskReview.Outcome.DONE,
+            session__start__lt=moment,
+        )
+        return (
+            self.filter(session__start__lt=moment)
+            .exclude(session__status=ThematicSession.Status.CANCELLED)
+            .exclude(Exists(closed))
+        )
+
+    def open(self):
+        """Tasks no review has closed yet."""
+        closed = TaskReview.objects.filter(task=OuterRef("pk"), outcome=TaskReview.Outcome.DONE)
+        return self.exclude(session__status=ThematicSession.Status.CANCELLED).exclude(
+            Exists(closed)
+        )
+
+
+class ResolutionTask(models.Model):
+    """One task of a meeting's resolution (nghị quyết tháng): what, who, by when.
+
+    Decided by one meeting, usually the regular monthly one; each later
+    meeting reviews it (``TaskReview``) until one finds it done.
+    """
+
+    CELL_PATH = "session__plan__cell"
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt ra nghị quyết"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    content = models.TextField(_("nhiệm vụ"))
+    responsible = models.ForeignKey(
+        Member,
+        verbose_name=_("đảng viên phụ trách"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    # A task given to a group, the cell's committee or someone outside the
+    # member list: the minutes name them as written.
+    responsible_name = models.CharField(_("hoặc bộ phận phụ trách"), max_length=200, blank=True)
+    due_on = models.DateField(_("thời hạn"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResolutionTaskQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "order", "pk"]
+        verbose_name = _("nhiệm vụ trong nghị quyết")
+        verbose_name_plural = _("nhiệm vụ trong nghị quyết")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(responsible__isnull=False) & Q(responsible_name=""))
+                | (Q(responsible__isnull=True) & ~Q(responsible_name="")),
+                name="task_one_responsible",
+                violation_error_message=_(
+                    "Chọn một đảng viên phụ trách hoặc ghi bộ phận phụ trách, không chọn cả hai."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.content
+
+    @property
+    def responsible_label(self) -> str:
+        return str(self.responsible) if self.responsible_id else self.responsible_name
+
+
+class TaskReview(models.Model):
+    """A meeting's review of a task of an earlier resolution: done, late or not done."""
+
+    CELL_PATH = "session__plan__cell"
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Đã hoàn thành")
+        LATE = "late", _("Chậm tiến độ")
+        NOT_DONE = "not_done", _("Chưa thực hiện")
+
+    task = models.ForeignKey(
+        ResolutionTask,
+        verbose_name=_("nhiệm vụ"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt kiểm điểm"),
+        on_delete=models.PROTECT,
+        related_name="task_reviews",
+    )
+    outcome = models.CharField(_("kết quả"), max_length=20, choices=Outcome)
+    note = models.TextField(_("ghi chú"), blank=True)
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    objects = CellQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "task__order", "task"]
+        verbose_name = _("kiểm điểm nhiệm vụ")
+        verbose_name_plural = _("kiểm điểm nhiệm vụ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "session"],
+                name="one_review_per_task_and_meeting",
+                violation_error_message=_("Nhiệm vụ này đã được kiểm điểm ở kỳ sinh hoạt này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} — {self.get_outcome_display()}"

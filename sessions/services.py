@@ -109,7 +109,7 @@ def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
                 outside_speaker=old.outside_speaker,
                 presiding_id=still_here(old.presiding_id),
                 minute_taker_id=still_here(old.minute_taker_id),
-                with_regular_meeting=old.with_regular_meeting,
+                regular=old.regular,
             )
             meetings = [
                 GroupMeeting(

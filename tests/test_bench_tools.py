@@ -16,7 +16,7 @@ PAGE = """
 <form method="post" enctype="multipart/form-data">
   <input type="hidden" name="csrfmiddlewaretoken" value="abc">
   <input type="text" name="topic" value="Chuyên đề &amp; thảo luận">
-  <input type="checkbox" name="with_regular_meeting" checked>
+  <input type="checkbox" name="regular" checked>
   <input type="checkbox" name="unticked" value="1">
   <input type="radio" name="status" value="present">
   <input type="radio" name="status" value="excused" checked>
@@ -39,7 +39,7 @@ def test_the_form_is_read_as_a_browser_would_send_it():
     assert form_fields(PAGE, "/sessions/1/") == [
         ("csrfmiddlewaretoken", "abc"),
         ("topic", "Chuyên đề & thảo luận"),
-        ("with_regular_meeting", "on"),
+        ("regular", "on"),
         ("status", "excused"),
         ("scope", "groups"),
         ("format", "presentation"),

@@ -126,7 +126,7 @@ def test_a_sessions_page_groups_each_save_of_the_sheet(client, secretary, sessio
     ]
     assert "Xem từng dòng" in response.text
     # The session itself: created, then marked held by the first save.
-    held = next(e for e in found if e.kind == "kỳ sinh hoạt chuyên đề" and e.action == "~")
+    held = next(e for e in found if e.kind == "kỳ sinh hoạt" and e.action == "~")
     assert ("trạng thái", "Theo kế hoạch", "Đã tổ chức") in [
         (c.label, c.old, c.new) for c in held.changes
     ]

@@ -241,6 +241,6 @@ def test_a_deleted_sessions_history_stays_with_its_cell(groups, cells):
     session.delete()
     entries, _cursor = recent_changes(cells["a"])
     deleted = [entry for entry in entries if entry.action == "-"]
-    assert {entry.kind for entry in deleted} == {"kỳ sinh hoạt chuyên đề", "buổi sinh hoạt của tổ"}
+    assert {entry.kind for entry in deleted} == {"kỳ sinh hoạt", "buổi sinh hoạt của tổ"}
     entries_b, _cursor = recent_changes(cells["b"])
     assert not [entry for entry in entries_b if entry.action == "-"]

@@ -32,8 +32,10 @@ from sessions.models import (
     Postponement,
     Reminder,
     ReportText,
+    ResolutionTask,
     Speech,
     Submission,
+    TaskReview,
 )
 from tests.factories import (
     make_exemption,
@@ -168,6 +170,10 @@ def test_every_path_reaches_the_cell_of_every_row(tree, groups, secretary):
         typed_by_hand=True,
     )
     ReportText.objects.create(cell=single_cell(), year=2020, strengths="Đủ kỳ theo kế hoạch.")
+    task = ResolutionTask.objects.create(
+        session=session, content="Nộp đảng phí", responsible=member, due_on=dt.date(2020, 4, 30)
+    )
+    TaskReview.objects.create(task=task, session=session, outcome=TaskReview.Outcome.DONE)
     for model, base in cell_models():
         rows = model._default_manager.all()
         assert rows.exists(), model.__name__

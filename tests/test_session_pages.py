@@ -66,7 +66,7 @@ def test_secretary_creates_a_session_with_every_field(client, secretary, leader,
             preparer=member.member.pk,
             presiding=secretary.member.pk,
             minute_taker=leader.member.pk,
-            with_regular_meeting="on",
+            regular="on",
             end="10:30",
             draft_approved_on="2020-07-01",
             format="seminar",
@@ -81,7 +81,7 @@ def test_secretary_creates_a_session_with_every_field(client, secretary, leader,
         secretary.member,
         leader.member,
     )
-    assert session.with_regular_meeting and session.format == "seminar"
+    assert session.regular and session.format == "seminar"
     assert session.status == "planned"
     page = client.get(session.get_absolute_url())
     assert "Học tập Chỉ thị 05-CT/TW" in page.text
@@ -94,7 +94,7 @@ def test_secretary_creates_a_session_with_every_field(client, secretary, leader,
         ({"end": "07:30"}, "end", "Giờ kết thúc phải sau giờ bắt đầu."),
         ({"end": "09:00"}, "end", "Buổi sinh hoạt chuyên đề phải kéo dài ít nhất 90 phút."),
         (
-            {"end": "09:45", "with_regular_meeting": "on"},
+            {"end": "09:45", "regular": "on"},
             "end",
             "Buổi sinh hoạt chuyên đề phải kéo dài ít nhất 120 phút.",
         ),

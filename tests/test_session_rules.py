@@ -44,9 +44,9 @@ def test_session_shorter_than_the_minimum_is_refused(settings):
 
 def test_session_with_the_regular_meeting_needs_longer(settings):
     settings.CHIBO_MIN_COMBINED_SESSION_MINUTES = 120
-    errors = errors_of(build(minutes=100, with_regular_meeting=True))
+    errors = errors_of(build(minutes=100, regular=True))
     assert "ít nhất 120 phút" in errors["end"][0]
-    build(minutes=120, with_regular_meeting=True).full_clean()
+    build(minutes=120, regular=True).full_clean()
 
 
 def test_session_outside_the_plan_year_is_refused():

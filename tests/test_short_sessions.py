@@ -54,12 +54,17 @@ def plan(groups, now):
 def test_the_rule_in_one_place(settings):
     settings.CHIBO_MIN_SESSION_MINUTES = 90
     settings.CHIBO_MIN_COMBINED_SESSION_MINUTES = 120
+    settings.CHIBO_MIN_REGULAR_MEETING_MINUTES = 60
     start = at(2020, 3, 12, 8)
-    assert shorter_than_rule(start, at(2020, 3, 12, 9, 29), False)
-    assert not shorter_than_rule(start, at(2020, 3, 12, 9, 30), False)
-    assert shorter_than_rule(start, at(2020, 3, 12, 9, 59), True)
-    assert not shorter_than_rule(start, at(2020, 3, 12, 10), True)
-    assert not shorter_than_rule(start, start, False)  # not a length: the end's own error
+    assert shorter_than_rule(start, at(2020, 3, 12, 9, 29))
+    assert not shorter_than_rule(start, at(2020, 3, 12, 9, 30))
+    # Held with the regular meeting: the longest minimum of the natures.
+    assert shorter_than_rule(start, at(2020, 3, 12, 9, 59), regular=True)
+    assert not shorter_than_rule(start, at(2020, 3, 12, 10), regular=True)
+    # A regular meeting alone: its own minimum.
+    assert shorter_than_rule(start, at(2020, 3, 12, 8, 59), thematic=False, regular=True)
+    assert not shorter_than_rule(start, at(2020, 3, 12, 9), thematic=False, regular=True)
+    assert not shorter_than_rule(start, start)  # not a length: the end's own error
 
 
 def test_a_held_session_is_saved_with_its_real_length(client, secretary, plan):
@@ -111,7 +116,7 @@ def test_a_long_enough_session_is_not_flagged(client, secretary, plan):
 
 
 def test_with_the_regular_meeting_the_longer_rule_applies(client, secretary, plan):
-    session = make_session(plan, at(2020, 3, 12, 8), minutes=100, with_regular_meeting=True)
+    session = make_session(plan, at(2020, 3, 12, 8), minutes=100, regular=True)
     record(session)
     client.force_login(secretary)
     assert "Ngắn hơn 120 phút theo quy định." in text_of(client.get(session.get_absolute_url()))
@@ -173,7 +178,7 @@ def test_the_report_writes_how_many_were_short(client, leader, groups, plan):
     make_group_meeting(by_group, groups[0], at(2020, 5, 10, 8), minutes=70)
     make_group_meeting(by_group, groups[1], at(2020, 5, 11, 8))
     record(by_group)
-    record(make_session(plan, at(2020, 5, 20, 8), minutes=100, with_regular_meeting=True))
+    record(make_session(plan, at(2020, 5, 20, 8), minutes=100, regular=True))
     record(make_session(plan, at(2020, 5, 25, 8)))
     client.force_login(leader)
     page = text_of(client.get(reverse("sessions:annual_report", args=[2020])))

@@ -562,7 +562,7 @@ class BulkLoader:
             outside_speaker="Báo cáo viên Ban Tuyên giáo Tỉnh ủy" if outside else "",
             presiding=secretary,
             minute_taker=rng.choice(in_cell).obj,
-            with_regular_meeting=with_regular,
+            regular=with_regular,
             draft_approved_on=(start - dt.timedelta(days=10)).date(),
         )
         if end >= self.now:

@@ -199,7 +199,7 @@ class DemoSession:
     presiding: str = "Nông Thị Hương"
     minute_taker: str = "Hà Thị Ngọc Lan"
     location: str = MEETING_ROOM
-    with_regular_meeting: bool = False
+    regular: bool = False
     guests: tuple = (0, "")
     absences: dict = field(default_factory=dict)  # name -> reason ("" = unexcused)
     score: int | None = None
@@ -452,7 +452,7 @@ SESSIONS_2020 = [
         "một bài tham luận.",
         preparer="Nông Thị Hương",
         presiding="Hoàng Văn Thắng",
-        with_regular_meeting=True,
+        regular=True,
         absences={"Hà Thị Ngọc Lan": "Nghỉ ốm", "Đinh Văn Sơn": "Đi công tác"},
         minute_taker="Vi Thị Thu Hà",
         score=90,
@@ -573,7 +573,7 @@ CURRENT_YEAR_SESSIONS = [
         F.PRESENTATION,
         "Sinh hoạt chuyên đề lồng ghép với sinh hoạt chi bộ thường kỳ tháng 9.",
         preparer="Đinh Văn Sơn",
-        with_regular_meeting=True,
+        regular=True,
         score=84,
         conclusion="Giao Văn phòng xây dựng kế hoạch số hóa hồ sơ đoàn viên.",
     ),
@@ -602,7 +602,7 @@ CURRENT_YEAR_SESSIONS = [
         F.SEMINAR,
         "Lồng ghép với sinh hoạt chi bộ thường kỳ tháng 12.",
         preparer="Nông Thị Hương",
-        with_regular_meeting=True,
+        regular=True,
     ),
 ]
 
@@ -801,7 +801,7 @@ class DemoLoader:
             outside_speaker=spec.outside_speaker,
             presiding=self.members[spec.presiding],
             minute_taker=self.members[spec.minute_taker],
-            with_regular_meeting=spec.with_regular_meeting,
+            regular=spec.regular,
             draft_approved_on=(start - dt.timedelta(days=10)).date(),
             draft_sent_at=start - dt.timedelta(days=7) if is_past else None,
             guest_count=spec.guests[0] if is_past else 0,
