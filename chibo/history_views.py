@@ -67,7 +67,7 @@ def session_history_page(request, pk):
     sessions = ThematicSession.objects.of_cell(cell_of(request.user))
     session = get_object_or_404(sessions.select_related("plan"), pk=pk)
     context = {
-        "title": _("Lịch sử thay đổi: %(topic)s") % {"topic": session.topic},
+        "title": _("Lịch sử thay đổi: %(topic)s") % {"topic": session},
         "session": session,
         "entries": session_history(session),
     }

@@ -100,7 +100,7 @@ def account_of(user) -> dict | None:
 
 
 def session_name(session) -> dict:
-    return {_("Kỳ sinh hoạt"): session.topic, _("Ngày"): day(timezone.localdate(session.start))}
+    return {_("Kỳ sinh hoạt"): str(session), _("Ngày"): day(timezone.localdate(session.start))}
 
 
 def roles_of(member: Member) -> list[dict]:

@@ -58,8 +58,30 @@ def _description(item: AgendaItem, url: str) -> str:
     return "\n".join(lines).strip()
 
 
+def kinds(session) -> list[str]:
+    """The event's categories: each nature of the meeting, so a calendar can colour them."""
+    categories = []
+    if session.regular:
+        categories.append(_("Sinh hoạt định kỳ"))
+    if session.thematic:
+        categories.append(_("Sinh hoạt chuyên đề"))
+    return categories
+
+
+def file_name(session, day) -> str:
+    """The name of a meeting's .ics file: its kind and its day."""
+    kind = "sinh-hoat-chuyen-de" if session.thematic else "sinh-hoat-chi-bo"
+    return f"{kind}-{day:%Y-%m-%d}.ics"
+
+
 def _summary(item: AgendaItem) -> str:
-    summary = _("Sinh hoạt chuyên đề: %(topic)s") % {"topic": item.session.topic}
+    session = item.session
+    if session.thematic and session.regular:
+        summary = _("Sinh hoạt định kỳ và chuyên đề: %(topic)s") % {"topic": session.topic}
+    elif session.thematic:
+        summary = _("Sinh hoạt chuyên đề: %(topic)s") % {"topic": session.topic}
+    else:
+        summary = str(session)
     if item.session.status == Status.CANCELLED:
         return _("[Đã hủy] %(summary)s") % {"summary": summary}
     if item.date_unknown:
@@ -89,7 +111,7 @@ def session_event(item: AgendaItem, *, url: str, host: str) -> Event:
         sequence=item.sequence,
         stamp=session.updated_at,
         last_modified=session.updated_at,
-        categories=[_("Sinh hoạt chuyên đề")],
+        categories=kinds(session),
     )
     return event
 
@@ -154,6 +176,6 @@ def single(item: AgendaItem, *, url: str, host: str) -> bytes:
     """One session as a file to open in a calendar."""
     event = session_event(item, url=url, host=host)
     calendar = calendar_for(
-        [event], name=item.session.topic, uid=f"chibo-session-{item.session.pk}-file@{host}"
+        [event], name=str(item.session), uid=f"chibo-session-{item.session.pk}-file@{host}"
     )
     return calendar.to_ical()

@@ -157,6 +157,39 @@ class ReportTextForm(CellModelForm):
         }
 
 
+class RegularRuleForm(forms.ModelForm):
+    """The rule of the year's regular meetings: a day of each month, a time, a place."""
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["regular_day", "regular_time", "regular_minutes", "regular_location"]
+        widgets = {"regular_time": TimeInput}
+        help_texts = {
+            "regular_day": _(
+                "Ví dụ 5: ngày 5 hằng tháng. Tháng không có ngày này (31, 30, 29) thì họp ngày "
+                "cuối tháng."
+            ),
+            "regular_minutes": _("Để trống thì lấy thời lượng tối thiểu (%(minutes)s phút).")
+            % {"minutes": settings.CHIBO_MIN_REGULAR_MEETING_MINUTES},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regular_day"].required = True
+        self.fields["regular_time"].required = True
+        self.fields["regular_day"].widget.attrs.update({"min": 1, "max": 31})
+
+    def clean_regular_minutes(self):
+        minutes = self.cleaned_data["regular_minutes"]
+        shortest = settings.CHIBO_MIN_REGULAR_MEETING_MINUTES
+        if minutes is not None and minutes < shortest:
+            raise ValidationError(
+                _("Buổi sinh hoạt chi bộ định kỳ phải kéo dài ít nhất %(minutes)s phút.")
+                % {"minutes": shortest}
+            )
+        return minutes
+
+
 # --- Sessions ------------------------------------------------------------------
 
 
@@ -177,6 +210,7 @@ class SessionForm(StartEndMixin, forms.ModelForm):
             "outside_speaker",
             "presiding",
             "minute_taker",
+            "thematic",
             "regular",
             "draft_approved_on",
         ]
@@ -188,7 +222,8 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         field_classes = {"start": DateTimeField}
         labels = {
             "start": _("Bắt đầu (ngày, giờ)"),
-            "regular": _("lồng ghép với sinh hoạt thường kỳ"),
+            "thematic": _("Là kỳ sinh hoạt chuyên đề"),
+            "regular": _("Là kỳ sinh hoạt chi bộ định kỳ của tháng"),
         }
         help_texts = {
             "scope": _("Theo tổ Đảng: mỗi tổ họp riêng, ghi lịch của từng tổ ở phần dưới."),
@@ -199,8 +234,15 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.init_end()
         instance = self.instance
+        # The nature a meeting can gain: a thematic session can also be the
+        # month's regular meeting, a regular meeting also a thematic session.
         # A regular meeting may go without a topic; a thematic session may not.
         self.fields["topic"].required = instance.thematic
+        if instance.thematic:
+            del self.fields["thematic"]
+        else:
+            del self.fields["regular"]
+            self.fields["topic"].label = _("Nội dung chính")
         queryset = member_queryset(
             instance.plan.cell_id,
             instance.preparer_id,
@@ -214,7 +256,11 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         share_choices(pickers)
 
     def clean(self):
-        return self.combine_end(super().clean())
+        cleaned = self.combine_end(super().clean())
+        thematic = cleaned.get("thematic", self.instance.thematic)
+        if thematic and not cleaned.get("topic") and "topic" not in self.errors:
+            self.add_error("topic", _("Sinh hoạt chuyên đề cần có tên chuyên đề."))
+        return cleaned
 
 
 class MeetingForm(StartEndMixin, forms.ModelForm):

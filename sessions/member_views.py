@@ -114,4 +114,4 @@ def session_ics(request, pk):
         host=request.get_host(),
     )
     day = timezone.localtime(item.schedule.start)
-    return _ics_response(body, f"sinh-hoat-chuyen-de-{day:%Y-%m-%d}.ics", attachment=True)
+    return _ics_response(body, calendar.file_name(session, day), attachment=True)

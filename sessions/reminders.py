@@ -145,8 +145,12 @@ def _session_message(member: Member, item: AgendaItem, address: str) -> EmailMes
             for document in session.documents.all()
         ],
     }
-    subject = _("Nhắc lịch sinh hoạt chuyên đề: %(topic)s – %(when)s") % {
-        "topic": session.topic,
+    if session.thematic:
+        subject = _("Nhắc lịch sinh hoạt chuyên đề: %(topic)s – %(when)s")
+    else:
+        subject = _("Nhắc lịch sinh hoạt chi bộ: %(topic)s – %(when)s")
+    subject = subject % {
+        "topic": str(session),
         "when": timezone.localtime(item.schedule.start).strftime("%d/%m/%Y %H:%M"),
     }
     message = EmailMessage(
@@ -156,7 +160,7 @@ def _session_message(member: Member, item: AgendaItem, address: str) -> EmailMes
     )
     host = urlsplit(settings.CHIBO_SITE_URL).netloc or "chibo"
     message.attach(
-        f"sinh-hoat-chuyen-de-{timezone.localtime(item.schedule.start):%Y-%m-%d}.ics",
+        calendar.file_name(session, timezone.localtime(item.schedule.start)),
         calendar.single(item, url=url, host=host),
         "text/calendar",
     )
@@ -203,7 +207,7 @@ def send_session_reminders(
             outcome.without_email.add(member.full_name)
             continue
         if dry_run:
-            outcome.planned.append(f"{address}: {item.session.topic}")
+            outcome.planned.append(f"{address}: {item.session}")
             continue
         claim = _claim(
             kind=Reminder.Kind.SESSION,
@@ -267,7 +271,7 @@ def send_attendance_reminders(now: dt.datetime, connection, outcome: Outcome, *,
             outcome.without_email.add(user.get_full_name() or user.get_username())
             continue
         if dry_run:
-            outcome.planned += [f"{address}: {session.topic}" for session in pending]
+            outcome.planned += [f"{address}: {session}" for session in pending]
             continue
         claims = [
             claim

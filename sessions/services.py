@@ -130,6 +130,48 @@ def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
 # --- Sending to the superior committee ----------------------------------------
 
 
+def regular_meeting_day(year: int, month: int, day: int) -> dt.date:
+    """The rule's ``day`` of a month; past the month's end, its last day (31 → 29/2)."""
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def lay_out_regular_meetings(*, plan: AnnualPlan) -> list[ThematicSession]:
+    """The year's regular meetings on the plan's rule, one for each month without one.
+
+    A month that has a regular meeting already (laid out before, added by
+    hand, or a thematic session held with the regular meeting) is left as it
+    is, so laying out twice adds nothing, and a meeting moved by hand stays
+    where it was moved. Returns the meetings created.
+    """
+    if plan.regular_day is None or plan.regular_time is None:
+        raise ServiceError(_("Chưa đặt lịch sinh hoạt định kỳ của năm."))
+    minutes = plan.regular_minutes or settings.CHIBO_MIN_REGULAR_MEETING_MINUTES
+    tz = timezone.get_default_timezone()
+    with transaction.atomic():
+        taken = {
+            timezone.localtime(start).month
+            for start in plan.sessions.regular().values_list("start", flat=True)
+        }
+        created = []
+        for month in range(1, 13):
+            if month in taken:
+                continue
+            day = regular_meeting_day(plan.year, month, plan.regular_day)
+            start = dt.datetime.combine(day, plan.regular_time, tzinfo=tz)
+            created.append(
+                ThematicSession.objects.create(
+                    plan=plan,
+                    thematic=False,
+                    regular=True,
+                    topic="",
+                    start=start,
+                    end=start + dt.timedelta(minutes=minutes),
+                    location=plan.regular_location,
+                )
+            )
+    return created
+
+
 def send_refusal(*, cell: Organisation, kind: str, year: int, today: dt.date) -> str | None:
     """Why ``cell`` cannot send ``kind``'s document of ``year`` today, or None.
 

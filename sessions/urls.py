@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/<id:year>/", views.plan_detail, name="plan"),
     path("plans/<id:year>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<id:year>/copy/", views.plan_copy, name="plan_copy"),
+    path("plans/<id:year>/regular/", views.plan_regular, name="plan_regular"),
     path("plans/<id:year>/send/", views.plan_send, name="plan_send"),
     path("plans/<id:year>/plan.docx", views.plan_file, {"fmt": "docx"}, name="plan_docx"),
     path("plans/<id:year>/plan.pdf", views.plan_file, {"fmt": "pdf"}, name="plan_pdf"),

@@ -3,11 +3,13 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chibo.lib import printing
@@ -44,6 +46,7 @@ from sessions.forms import (
     PlanEditForm,
     PlanForm,
     PostponeForm,
+    RegularRuleForm,
     SessionForm,
     meeting_formset,
     team_formset,
@@ -148,10 +151,48 @@ def plan_detail(request, year):
     context = {
         "plan": plan,
         "quarters": quarters,
+        "regular_meetings": plan.sessions.regular().order_by("start", "pk"),
         "next_plan": cell_plans(request).filter(year=year + 1).first(),
         **sendings_context(request, plan.cell, Submission.Kind.PLAN, year),
     }
     return render(request, "sessions/plan_detail.html", context)
+
+
+@permission_required(CHANGE_PLAN, raise_exception=True)
+@permission_required(ADD_SESSION, raise_exception=True)
+def plan_regular(request, year):
+    """The rule of the year's regular meetings, and the twelve laid out on it."""
+    plan = plan_or_404(request, year)
+    form = RegularRuleForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            created = services.lay_out_regular_meetings(plan=plan)
+        if created:
+            messages.success(
+                request,
+                ngettext(
+                    "Đã lập lịch %(count)s kỳ sinh hoạt chi bộ định kỳ.",
+                    "Đã lập lịch %(count)s kỳ sinh hoạt chi bộ định kỳ.",
+                    len(created),
+                )
+                % {"count": len(created)},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Đã lưu lịch. Tháng nào cũng đã có kỳ sinh hoạt định kỳ: không lập thêm. "
+                    "Kỳ đã lập thì sửa, dời từng kỳ."
+                ),
+            )
+        return redirect(plan)
+    context = {
+        "plan": plan,
+        "form": form,
+        "laid_out": plan.sessions.regular().count(),
+    }
+    return render(request, "sessions/plan_regular.html", context)
 
 
 @permission_required(VIEW_PLAN, raise_exception=True)
@@ -390,13 +431,17 @@ def session_form_page(request, session, *, title):
 
 
 def saved_session(request, session):
-    messages.success(request, _("Đã lưu kỳ sinh hoạt “%(topic)s”.") % {"topic": session.topic})
+    messages.success(request, _("Đã lưu kỳ sinh hoạt “%(topic)s”.") % {"topic": session})
     return redirect(session)
 
 
 @permission_required(ADD_SESSION, raise_exception=True)
 def session_create(request, year):
     plan = plan_or_404(request, year)
+    if request.GET.get("kind") == "regular":
+        session = ThematicSession(plan=plan, thematic=False, regular=True)
+        session.location = plan.regular_location
+        return session_form_page(request, session, title=_("Thêm kỳ sinh hoạt chi bộ định kỳ"))
     session = ThematicSession(plan=plan)
     return session_form_page(request, session, title=_("Thêm kỳ sinh hoạt chuyên đề"))
 
@@ -404,6 +449,8 @@ def session_create(request, year):
 @permission_required(CHANGE_SESSION, raise_exception=True)
 def session_edit(request, pk):
     session = session_or_404(request, pk)
+    if not session.thematic:
+        return session_form_page(request, session, title=_("Sửa kỳ sinh hoạt chi bộ định kỳ"))
     return session_form_page(request, session, title=_("Sửa kỳ sinh hoạt chuyên đề"))
 
 
@@ -750,7 +797,7 @@ def signing_sheet_file(request, pk, fmt):
     stem = f"danh-sach-ky-ten-{timezone.localtime(session.start):%Y-%m-%d}"
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Danh sách ký tên")
-    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session.topic}")
+    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session}")
 
 
 @permission_required(VIEW_ATTENDANCE, raise_exception=True)
@@ -761,7 +808,7 @@ def minutes_file(request, pk, fmt):
     stem = f"bien-ban-{timezone.localtime(session.start):%Y-%m-%d}"
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Biên bản")
-    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session.topic}")
+    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session}")
 
 
 @permission_required(CHANGE_SESSION, raise_exception=True)

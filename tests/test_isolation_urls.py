@@ -91,6 +91,7 @@ CASES = {
     "sessions:plan_pdf": year,
     "sessions:plan_edit": year,
     "sessions:plan_copy": year,
+    "sessions:plan_regular": year,
     "sessions:plan_send": year,
     "sessions:sent": lambda b: {"pk": b["sent"].pk},
     "sessions:sent_docx": lambda b: {"pk": b["sent"].pk},

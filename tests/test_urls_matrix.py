@@ -246,6 +246,7 @@ MATRIX = {
     "sessions:plan_pdf": leaders(kwargs=plan_year),
     "sessions:plan_edit": secretary_form(kwargs=plan_year),
     "sessions:plan_copy": secretary_form(kwargs=plan_year),
+    "sessions:plan_regular": secretary_form(kwargs=plan_year),
     # Sending to the superior committee: the secretary's; what was sent, as
     # it was sent, is read by leaders and the secretary (never by members).
     "sessions:plan_send": secretary_form(kwargs=plan_year),

@@ -438,6 +438,17 @@ MUTATIONS = {
         get_status=200,
         happened=lambda client, d: AnnualPlan.objects.filter(year=2021).exists(),
     ),
+    "sessions:plan_regular": Mutation(
+        user="secretary",
+        data=lambda d: {
+            "regular_day": "5",
+            "regular_time": "14:00",
+            "regular_minutes": "",
+            "regular_location": "Phòng họp",
+        },
+        get_status=200,
+        happened=lambda client, d: d["plan"].sessions.regular().count() >= 12,
+    ),
     # Sending: the sample plan was sent once already; sending again adds a sending.
     "sessions:plan_send": Mutation(
         user="secretary",

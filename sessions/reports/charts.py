@@ -122,7 +122,7 @@ def session_chart(rows: list[SessionRow]) -> Chart | None:
                 value_x=_n(x + bar_w / 2),
                 value_y=_n(y_of(rate) - 5),
                 title=(
-                    f"{day:%d/%m/%Y} – {row.session.topic}: {figures.present}/{figures.expected}"
+                    f"{day:%d/%m/%Y} – {row.session}: {figures.present}/{figures.expected}"
                     f" ({_rate_text(figures.rate)})"
                 ),
                 is_low=row.below_threshold,

@@ -127,7 +127,7 @@ def attendance_csv(year: int, *, cell) -> bytes:
             [
                 number,
                 f"{_day(row.session.start):%d/%m/%Y}",
-                row.session.topic,
+                str(row.session),
                 row.session.get_scope_display(),
                 str(row.group) if row.group_id else "",
                 row.member.full_name,
@@ -212,7 +212,7 @@ def _matrix_sheet(sheet: _Sheet, summary: YearSummary, marks: dict):
     line = sheet.header(header + totals)
     sheet.sheet.row_dimensions[line].height = 32
     for column, session in enumerate(sessions, start=4):
-        sheet.sheet.cell(row=line, column=column).comment = Comment(session.topic, "Chibo")
+        sheet.sheet.cell(row=line, column=column).comment = Comment(str(session), "Chibo")
     first_total = 4 + len(sessions)
     rate_column = first_total + 4
     sheet.sheet.freeze_panes = sheet.sheet.cell(row=line + 1, column=4)
@@ -322,7 +322,7 @@ def _summary_sheet(sheet: _Sheet, summary: YearSummary):
             [
                 number,
                 _day(session.start),
-                session.topic,
+                str(session),
                 figures.present,
                 figures.expected,
                 figures.excused,
@@ -408,7 +408,7 @@ def _absences_sheet(sheet: _Sheet, year: int, rows):
         sheet.row(
             [
                 _day(row.session.start),
-                row.session.topic,
+                str(row.session),
                 row.member.full_name,
                 str(row.group) if row.group_id else None,
                 row.get_status_display(),
