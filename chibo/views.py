@@ -24,6 +24,7 @@ from sessions.models import (
     Attendance,
     AttendanceFigures,
     Photo,
+    ResolutionTask,
     Submission,
     ThematicSession,
     year_bounds,
@@ -76,11 +77,27 @@ def member_home(request):
                 member=member, session__start__gte=start, session__start__lt=end
             )
             .select_related("session")
-            .only("status", "reason", "temporary", "session__topic", "session__start")
+            .only(
+                "status",
+                "reason",
+                "temporary",
+                "session__topic",
+                "session__start",
+                "session__thematic",
+                "session__regular",
+            )
             .order_by("session__start")
         )
         context["records"] = records
         context["figures"] = AttendanceFigures.from_records(records)
+        context["tasks"] = (
+            ResolutionTask.objects.of_cell(member.cell_id)
+            .open()
+            .filter(responsible=member)
+            .select_related("session")
+            .order_by("due_on", "pk")
+        )
+        context["today"] = timezone.localdate()
     return render(request, "chibo/home_member.html", context)
 
 

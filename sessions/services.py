@@ -37,8 +37,10 @@ from sessions.models import (
     GroupMeeting,
     Photo,
     Postponement,
+    ResolutionTask,
     Speech,
     Submission,
+    TaskReview,
     ThematicSession,
 )
 from sessions.photos import CleanPhoto
@@ -903,3 +905,43 @@ def cap_grade(*, session: ThematicSession) -> None:
     if good_attendance_reason(scheme=scheme, figures=session.attendance_figures()):
         session.grade = grading.FAIR
         session.save(update_fields=["grade", "updated_at"])
+
+
+def save_resolution(
+    *,
+    session: ThematicSession,
+    reviews: dict[ResolutionTask, tuple[str, str]],
+    tasks: list[ResolutionTask],
+    removed_tasks: list[ResolutionTask] = (),
+) -> None:
+    """Save a meeting's review of earlier tasks and its own resolution's tasks, together.
+
+    ``reviews`` maps each task the meeting reviews to its outcome and note;
+    a blank outcome removes the meeting's review of it. A task already
+    reviewed at a later meeting cannot be removed: its history would lose it.
+    """
+    with transaction.atomic():
+        for task, (outcome, note) in reviews.items():
+            existing = TaskReview.objects.filter(task=task, session=session).first()
+            if not outcome:
+                if existing is not None:
+                    existing.delete()
+                continue
+            review = existing or TaskReview(task=task, session=session)
+            if existing is None or (review.outcome, review.note) != (outcome, note):
+                review.outcome, review.note = outcome, note
+                review.save()
+        for task in removed_tasks:
+            if task.pk is None:
+                continue
+            if task.reviews.exists():
+                raise ServiceError(
+                    _("Nhiệm vụ “%(task)s” đã được kiểm điểm ở kỳ sau: không xóa được.")
+                    % {"task": task}
+                )
+            task.delete()
+        for order, task in enumerate(tasks):
+            task.session = session
+            if not task.order:
+                task.order = order + 1
+            task.save()

@@ -41,6 +41,10 @@ urlpatterns = [
     path("<id:pk>/minutes.docx", views.minutes_file, {"fmt": "docx"}, name="minutes_docx"),
     path("<id:pk>/minutes.pdf", views.minutes_file, {"fmt": "pdf"}, name="minutes_pdf"),
     path("<id:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
+    path("<id:pk>/resolution/", views.resolution, name="resolution"),
+    path("<id:pk>/resolution/edit/", views.resolution_edit, name="resolution_edit"),
+    path("<id:pk>/resolution.docx", views.resolution_file, {"fmt": "docx"}, name="resolution_docx"),
+    path("<id:pk>/resolution.pdf", views.resolution_file, {"fmt": "pdf"}, name="resolution_pdf"),
     path("<id:pk>/signing-sheet/", views.signing_sheet, name="signing_sheet"),
     path(
         "<id:pk>/signing-sheet.docx",

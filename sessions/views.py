@@ -66,7 +66,8 @@ from sessions.models import (
     Submission,
     ThematicSession,
 )
-from sessions.sent import Sending, document_heading, plan_content
+from sessions.resolution import ResolutionPage, meeting_tasks, review_lines
+from sessions.sent import Sending, cell_secretary, document_heading, plan_content
 from sessions.sheet import AttendanceSheetForm
 
 
@@ -785,6 +786,8 @@ def session_minutes(request, pk):
         "cell": session.plan.cell,
         "sets": minutes_sets(session),
         "is_contest": session.format == ThematicSession.Format.CONTEST,
+        "review": review_lines(session),
+        "tasks": meeting_tasks(session),
     }
     return render(request, "sessions/session_minutes.html", context)
 
@@ -844,3 +847,60 @@ def minutes_edit(request, pk):
             return redirect("sessions:minutes", pk=session.pk)
     context = {"session": session, "page": page, "conflict": conflict}
     return render(request, "sessions/minutes_form.html", context, status=status)
+
+
+# --- The monthly resolution ----------------------------------------------------
+
+
+@permission_required(CHANGE_SESSION, raise_exception=True)
+def resolution_edit(request, pk):
+    """The secretary records the review of earlier tasks and the meeting's resolution.
+
+    Both parts are saved in one transaction (``services.save_resolution``).
+    """
+    session = session_or_404(request, pk, "plan__cell")
+    refusal = services.minutes_refusal(session)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    page = ResolutionPage(request.POST or None, session=session)
+    if request.method == "POST" and page.is_valid():
+        try:
+            services.save_resolution(
+                session=session,
+                reviews=page.review_data(),
+                tasks=page.tasks.save(commit=False),
+                removed_tasks=page.tasks.deleted_objects,
+            )
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã lưu nghị quyết và kiểm điểm nhiệm vụ."))
+            return redirect("sessions:resolution", pk=session.pk)
+    return render(request, "sessions/resolution_form.html", {"session": session, "page": page})
+
+
+@permission_required(VIEW_SESSION, raise_exception=True)
+def resolution(request, pk):
+    """The meeting's resolution (nghị quyết) as the cell keeps it: its tasks, who, by when."""
+    session = get_object_or_404(cell_sessions(request).select_related("plan__cell"), pk=pk)
+    if session.status != ThematicSession.Status.HELD:
+        raise Http404
+    context = {
+        "session": session,
+        "cell": session.plan.cell,
+        "tasks": meeting_tasks(session),
+        "secretary": cell_secretary(session.plan.cell),
+    }
+    return render(request, "sessions/resolution.html", context)
+
+
+@permission_required(VIEW_SESSION, raise_exception=True)
+def resolution_file(request, pk, fmt):
+    """The resolution as a file (.docx or PDF): the page's printed record."""
+    session = session_or_404(request, pk)
+    fragment = page_record(resolution, request, pk)
+    stem = f"nghi-quyet-{timezone.localtime(session.start):%Y-%m-%d}"
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Nghị quyết")
+    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session}")

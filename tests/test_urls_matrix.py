@@ -283,6 +283,10 @@ MATRIX = {
     "sessions:minutes_pdf": leaders(kwargs=held_pk),
     # Writing the minutes: the secretary's, for a held session.
     "sessions:minutes_edit": secretary_form(kwargs=held_pk),
+    "sessions:resolution": row(committee=403, kwargs=held_pk),
+    "sessions:resolution_docx": row(committee=403, kwargs=held_pk),
+    "sessions:resolution_pdf": row(committee=403, kwargs=held_pk),
+    "sessions:resolution_edit": secretary_form(kwargs=held_pk),
     # The signing sheet names every expected member: leaders and the secretary.
     "sessions:signing_sheet": leaders(kwargs=held_pk),
     "sessions:signing_sheet_docx": leaders(kwargs=held_pk),

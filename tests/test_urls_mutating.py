@@ -12,6 +12,7 @@ The URLs and the sample cell are those of the URL × role table
 (tests/test_fuzz_forms.py).
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -574,6 +575,18 @@ MUTATIONS = {
         data=minutes_form,
         get_status=200,
         happened=lambda client, d: fresh(d["held"]).prizes_presented_by != "",
+    ),
+    "sessions:resolution_edit": Mutation(
+        user="secretary",
+        data=lambda d: {
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-content": "Hoàn thành báo cáo quý",
+            "tasks-0-responsible_name": "Chi ủy",
+            "tasks-0-due_on": (d["held"].start + dt.timedelta(days=30)).strftime("%d/%m/%Y"),
+        },
+        get_status=200,
+        happened=lambda client, d: d["held"].tasks.exists(),
     ),
     "sessions:calendar_renew": Mutation(
         user="member",
