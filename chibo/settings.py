@@ -364,6 +364,15 @@ CHIBO_GRADING_SCHEMES = [
     if part.strip()
 ]
 
+# Removal from the rolls (xóa tên): which rule of sessions/removal.py applies
+# from which day (its wording and its threshold of months are data there).
+# Read only by sessions.removal.rule_on. In the environment: "2011-01-19=dieu-le-2011".
+CHIBO_REMOVAL_RULES = [
+    tuple(part.strip().split("=", 1))
+    for part in os.environ.get("CHIBO_REMOVAL_RULES", "2011-01-19=dieu-le-2011").split(",")
+    if part.strip()
+]
+
 # The cell's name, as written on its documents: read ONLY where the database's
 # one cell is made, by the migration members/0005 (and members.models.single_cell,
 # which makes it again in a database emptied since). From then on the name is

@@ -115,8 +115,9 @@ def secretary_home(request):
             (quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()
         ]
     cell_sessions = ThematicSession.objects.of_cell(cell)
-    sessions = cell_sessions.for_year(year)
-    attendance = Attendance.objects.for_year(year).of_cell(cell)
+    # The year's figures are those of its thematic sessions, as its plan's quarters.
+    sessions = cell_sessions.for_year(year).thematic()
+    attendance = Attendance.objects.for_year(year, thematic=True).of_cell(cell)
     planned = sessions.not_cancelled().count()
     context = {
         "year": year,

@@ -988,14 +988,17 @@ class AttendanceQuerySet(CellQuerySet):
         """Rows that count in a rate: not members attending temporarily."""
         return self.filter(temporary=False)
 
-    def for_year(self, year: int):
-        """Rows of the sessions of ``year``.
+    def for_year(self, year: int, *, thematic: bool = False):
+        """Rows of the meetings of ``year``; of its thematic sessions only if ``thematic``.
 
         Through a subquery on the year's sessions, so that the database finds
         the rows by the session index instead of reading the attendance of
         every year (SQLite did, through a join on the session's date).
         """
-        return self.filter(session__in=ThematicSession.objects.for_year(year).values("pk"))
+        sessions = ThematicSession.objects.for_year(year)
+        if thematic:
+            sessions = sessions.thematic()
+        return self.filter(session__in=sessions.values("pk"))
 
     def figures(self) -> dict:
         """The counts of ``figure_counts()`` over these rows, in one query."""

@@ -297,6 +297,24 @@ class AnnualReport:
             "unexcused": figures.unexcused,
         }
 
+    def regular_sentence(self) -> str:
+        """The regular monthly meetings: how many held, and who came (sinh hoạt định kỳ)."""
+        regular = self.summary.kinds[0] if self.summary.kinds else None
+        if regular is None or not regular.planned:
+            return ""
+        return _(
+            "Chi bộ tổ chức %(held)s/%(planned)s kỳ sinh hoạt chi bộ định kỳ; tỷ lệ đảng viên "
+            "dự đạt %(rate)s (%(present)s/%(expected)s lượt), %(unexcused)s lượt vắng không có "
+            "lý do."
+        ) % {
+            "held": regular.held,
+            "planned": regular.planned,
+            "rate": rate_text(regular.figures.rate),
+            "present": regular.figures.present,
+            "expected": regular.figures.expected,
+            "unexcused": regular.figures.unexcused,
+        }
+
     def guests_sentence(self) -> str:
         totals, parts = self.summary.totals, []
         if totals.guests:
@@ -345,6 +363,16 @@ class AnnualReport:
             sentences.append(
                 _("Vắng quá %(count)s kỳ liên tiếp: %(names)s.")
                 % {"count": in_a_row, "names": _names(summary.members_in_a_row, "run")}
+            )
+        if summary.members_removal:
+            rule = summary.members_removal[0].removal_rule
+            names = join_words([row.member.full_name for row in summary.members_removal])
+            sentences.append(
+                _(
+                    "Vắng sinh hoạt không có lý do trong %(months)s tháng của năm trở lên, "
+                    "chi bộ xem xét theo quy định về xóa tên (%(source)s): %(names)s."
+                )
+                % {"months": rule.months, "source": rule.source, "names": names}
             )
         if summary.sessions_below:
             dates = join_words(
@@ -446,7 +474,7 @@ def _names(rows: list[MemberRow], what: str) -> str:
 
 def _contests(year: int, cell) -> list[Contest]:
     """Three queries: the teams, the awards, and the groups' names that year."""
-    held = ThematicSession.objects.for_year(year).of_cell(cell).held()
+    held = ThematicSession.objects.for_year(year).thematic().of_cell(cell).held()
     contests: dict[int, Contest] = {}
     groups = groups_of_year(year, cell=cell)
     teams = ContestTeam.objects.filter(session__in=held).select_related("session")
@@ -461,7 +489,7 @@ def _contests(year: int, cell) -> list[Contest]:
 
 def _photos(year: int, cell) -> list[Photo]:
     """One query: the first photos of each held session of the year."""
-    held = ThematicSession.objects.for_year(year).of_cell(cell).held()
+    held = ThematicSession.objects.for_year(year).thematic().of_cell(cell).held()
     return list(
         Photo.objects.filter(session__in=held)
         .annotate(
@@ -481,7 +509,7 @@ def annual_report(year: int, cell, today=None) -> AnnualReport:
     As of ``today`` (by default today): a quarter not over by then is under way.
     """
     summary = year_summary(year, today, cell=cell)
-    sessions = ThematicSession.objects.for_year(year).of_cell(cell)
+    sessions = ThematicSession.objects.for_year(year).thematic().of_cell(cell)
     # Counted from the held sessions the summary has read, not by two more queries.
     held = [row.session for row in summary.sessions]
     format_labels = dict(Format.choices)

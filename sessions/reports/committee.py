@@ -136,16 +136,18 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
     today = today or timezone.localdate()
     cells = cells_under(node)
     ids = [cell.pk for cell in cells]
-    sessions = ThematicSession.objects.for_year(year).filter(**{f"{CELL}__in": ids})
+    sessions = ThematicSession.objects.for_year(year).thematic().filter(**{f"{CELL}__in": ids})
     by_quarter = {
         (row[CELL], row["quarter"]): row
         for row in _session_counts(
             sessions.annotate(quarter=ExtractQuarter("start")), group_by=(CELL, "quarter")
         )
     }
-    rows = Attendance.objects.for_year(year).filter(**{f"{ROW_CELL}__in": ids})
+    rows = Attendance.objects.for_year(year, thematic=True).filter(**{f"{ROW_CELL}__in": ids})
     figures = {row[ROW_CELL]: AttendanceFigures.from_row(row) for row in rows.figures_by(ROW_CELL)}
-    previous_rows = Attendance.objects.for_year(year - 1).filter(**{f"{ROW_CELL}__in": ids})
+    previous_rows = Attendance.objects.for_year(year - 1, thematic=True).filter(
+        **{f"{ROW_CELL}__in": ids}
+    )
     previous = {
         row[ROW_CELL]: AttendanceFigures.from_row(row) for row in previous_rows.figures_by(ROW_CELL)
     }

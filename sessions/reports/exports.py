@@ -90,7 +90,7 @@ def attendance_rows(year: int, *, cell) -> list[Attendance]:
     """
     groups = groups_of_year(year, cell=cell)
     rows = list(
-        Attendance.objects.for_year(year)
+        Attendance.objects.for_year(year, thematic=True)
         .of_cell(cell)
         .select_related("session", "member")
         .order_by("session__start", "session_id", "temporary", "member__sort_name", "member_id")

@@ -14,6 +14,7 @@ from sessions.models import (
     ThematicSession,
     longest_run,
 )
+from sessions.reports.summaries import KIND_LABELS, figures_by_kind
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class MemberRecord:
     lines: list[RecordLine]
     figures: AttendanceFigures
     years: list[YearLine]
+    # Regular meetings and thematic sessions apart, and all meetings (summaries.figures_by_kind).
+    kinds: list[tuple[str, AttendanceFigures]] = ()
 
     @property
     def standing_label(self) -> str:
@@ -111,6 +114,12 @@ def member_record(member: Member, year: int) -> MemberRecord:
     )
     lines = [RecordLine.of(session, member) for session in sessions]
     figures = AttendanceFigures.from_row(own.for_year(year).figures())
+    by_kind = figures_by_kind(own.for_year(year))
     return MemberRecord(
-        member=member, year=year, lines=lines, figures=figures, years=member_years(member)
+        member=member,
+        year=year,
+        lines=lines,
+        figures=figures,
+        years=member_years(member),
+        kinds=[(label, by_kind[key]) for key, label in KIND_LABELS.items()],
     )

@@ -41,9 +41,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from chibo.lib.cells import cell_filter
 from members.models import Exemption, Member, Organisation, PartyGroup
+from sessions import removal
 from sessions.grading import FAIR, GOOD, scheme_by_key, scheme_on
 from sessions.models import (
     QUARTERS,
@@ -52,10 +54,12 @@ from sessions.models import (
     AttendanceFigures,
     Postponement,
     ThematicSession,
+    figure_counts,
     longest_run,
     too_many_in_a_row,
     year_bounds,
 )
+from sessions.removal import RemovalRule
 
 Status = ThematicSession.Status
 
@@ -103,8 +107,8 @@ class YearTotals:
     @classmethod
     def of(cls, year: int, *, cell) -> "YearTotals":
         """Two queries: one over ``cell``'s sessions of the year, one over their attendance."""
-        sessions = _session_counts(ThematicSession.objects.for_year(year).of_cell(cell))
-        attendance = Attendance.objects.for_year(year).of_cell(cell).figures()
+        sessions = _session_counts(ThematicSession.objects.for_year(year).thematic().of_cell(cell))
+        attendance = Attendance.objects.for_year(year, thematic=True).of_cell(cell).figures()
         return cls(
             year=year,
             temporary=attendance["temporary"],
@@ -115,6 +119,68 @@ class YearTotals:
     @property
     def has_data(self) -> bool:
         return bool(self.total or self.figures.expected)
+
+
+@dataclass(frozen=True)
+class KindRow:
+    """A year's meetings of one kind (regular, thematic) or of both together.
+
+    A thematic session held with the regular meeting counts in each kind
+    apart and once in the total: it is one meeting, with one roll call.
+    """
+
+    label: str
+    held: int
+    planned: int
+    figures: AttendanceFigures
+
+
+KINDS = (
+    ("regular", Q(regular=True)),
+    ("thematic", Q(thematic=True)),
+)
+
+
+KIND_LABELS = {
+    "regular": _lazy("Sinh hoạt chi bộ định kỳ"),
+    "thematic": _lazy("Sinh hoạt chuyên đề"),
+    "all": _lazy("Cả hai (mỗi buổi một lần)"),
+}
+
+
+def figures_by_kind(attendance) -> dict[str, AttendanceFigures]:
+    """The figures of ``attendance`` rows at regular meetings, at thematic sessions, and
+    at all meetings (a combined meeting's rows in each kind, once in all): one query."""
+    counts = {}
+    for key, nature in (*KINDS, ("all", Q())):
+        prefixed = Q(**{f"session__{name}": value for name, value in nature.children})
+        for name, aggregate in figure_counts().items():
+            counts[f"{key}_{name}"] = Count("pk", filter=aggregate.filter & prefixed)
+    row = attendance.aggregate(**counts)
+    return {
+        key: AttendanceFigures.from_row({name: row[f"{key}_{name}"] for name in figure_counts()})
+        for key in KIND_LABELS
+    }
+
+
+def kind_rows(year: int, *, cell) -> list[KindRow]:
+    """Regular meetings, thematic sessions, and all meetings of ``cell``'s year (two queries)."""
+    sessions = ThematicSession.objects.for_year(year).of_cell(cell).not_cancelled()
+    counts = {}
+    for key, nature in (*KINDS, ("all", Q())):
+        counts[f"{key}_held"] = Count("pk", filter=nature & Q(status=Status.HELD))
+        counts[f"{key}_planned"] = Count("pk", filter=nature)
+    counts = sessions.aggregate(**counts)
+    figures = figures_by_kind(Attendance.objects.for_year(year).of_cell(cell))
+    return [
+        KindRow(
+            label=label,
+            held=counts[f"{key}_held"],
+            planned=counts[f"{key}_planned"],
+            figures=figures[key],
+        )
+        for key, label in KIND_LABELS.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -190,6 +256,9 @@ class MemberRow:
     exemptions: tuple = ()
     # The standing in the summary's year (Member.standing_in_year), not today's.
     standing: str = Member.Standing.FULL
+    # Months of the year with an unexcused absence, at any meeting (sessions.removal).
+    months_unexcused: int = 0
+    removal_rule: RemovalRule = field(default_factory=lambda: removal.DIEU_LE_2011)
 
     @property
     def is_probationary(self) -> bool:
@@ -204,8 +273,12 @@ class MemberRow:
         return too_many_in_a_row(self.longest_absence_run)
 
     @property
+    def to_consider_removal(self) -> bool:
+        return removal.reaches(self.months_unexcused, self.removal_rule)
+
+    @property
     def is_flagged(self) -> bool:
-        return self.too_many_unexcused or self.too_many_in_a_row
+        return self.too_many_unexcused or self.too_many_in_a_row or self.to_consider_removal
 
 
 @dataclass(frozen=True)
@@ -257,8 +330,9 @@ class YearView:
         return [row for row in self.sessions if row.is_good]
 
     @property
-    def flagged_members(self) -> tuple[int, int]:
-        """How many members have too many unexcused absences, and too many in a row."""
+    def flagged_members(self) -> tuple[int, int, int]:
+        """How many members have too many unexcused absences, too many in a row, and
+        reach the removal rule."""
         raise NotImplementedError
 
     @property
@@ -276,6 +350,7 @@ class YearSummary(YearView):
     previous: YearTotals
     members: list[MemberRow]
     temporary: list[TemporaryRow]
+    kinds: list[KindRow] = field(default_factory=list)
 
     @property
     def members_unexcused(self) -> list[MemberRow]:
@@ -286,8 +361,12 @@ class YearSummary(YearView):
         return [row for row in self.members if row.too_many_in_a_row]
 
     @property
-    def flagged_members(self) -> tuple[int, int]:
-        return len(self.members_unexcused), len(self.members_in_a_row)
+    def members_removal(self) -> list[MemberRow]:
+        return [row for row in self.members if row.to_consider_removal]
+
+    @property
+    def flagged_members(self) -> tuple[int, int, int]:
+        return len(self.members_unexcused), len(self.members_in_a_row), len(self.members_removal)
 
     @property
     def rate_change(self) -> Decimal | None:
@@ -304,7 +383,7 @@ class YearSummary(YearView):
 
 def quarter_rows(year: int, today: dt.date, *, cell) -> list[QuarterRow]:
     """One query: the year's sessions counted by quarter of their (current) date."""
-    sessions = ThematicSession.objects.for_year(year).of_cell(cell)
+    sessions = ThematicSession.objects.for_year(year).thematic().of_cell(cell)
     rows = {
         row["quarter"]: row
         for row in _session_counts(
@@ -339,6 +418,7 @@ def session_rows(year: int, *, cell) -> list[SessionRow]:
     """
     sessions = (
         ThematicSession.objects.for_year(year)
+        .thematic()
         .of_cell(cell)
         .held()
         .select_related("preparer")
@@ -347,7 +427,9 @@ def session_rows(year: int, *, cell) -> list[SessionRow]:
     )
     counts = {
         row["session"]: row
-        for row in Attendance.objects.for_year(year).of_cell(cell).figures_by("session")
+        for row in Attendance.objects.for_year(year, thematic=True)
+        .of_cell(cell)
+        .figures_by("session")
     }
     empty = {"expected": 0, "present": 0, "excused": 0, "unexcused": 0, "temporary": 0}
     rows = []
@@ -359,7 +441,9 @@ def session_rows(year: int, *, cell) -> list[SessionRow]:
 
 def group_rows(year: int, groups: dict, *, cell) -> list[GroupRow]:
     """One query: counts by the group each member was in at the session."""
-    rows = Attendance.objects.for_year(year).of_cell(cell).counted().figures_by("group")
+    rows = (
+        Attendance.objects.for_year(year, thematic=True).of_cell(cell).counted().figures_by("group")
+    )
     result = [GroupRow(groups.get(row["group"]), AttendanceFigures.from_row(row)) for row in rows]
     result.sort(key=lambda row: (row.group is None, *_group_key(row.group)))
     return result
@@ -398,7 +482,7 @@ def members_of_year(year: int, *, cell):
     Annotated with ``history_group_id``: the group their record had at the end
     of the year (see ``year_group_ids`` for the group each is counted in).
     """
-    rows = Attendance.objects.for_year(year).of_cell(cell).counted()
+    rows = Attendance.objects.for_year(year, thematic=True).of_cell(cell).counted()
     group_then = (
         Member.history.filter(id=OuterRef("pk"), history_date__lt=year_bounds(year)[1])
         .order_by("-history_date", "-history_id")
@@ -448,7 +532,7 @@ def longest_absence_runs(year: int, *, cell) -> dict[int, int]:
     neither break nor extend a run.
     """
     pairs = (
-        Attendance.objects.for_year(year)
+        Attendance.objects.for_year(year, thematic=True)
         .of_cell(cell)
         .counted()
         .order_by("member_id", "session__start", "session_id")
@@ -471,10 +555,14 @@ def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
     )
     figures = {
         row["member"]: AttendanceFigures.from_row(row)
-        for row in Attendance.objects.for_year(year).of_cell(cell).figures_by("member")
+        for row in Attendance.objects.for_year(year, thematic=True)
+        .of_cell(cell)
+        .figures_by("member")
     }
     runs = longest_absence_runs(year, cell=cell)
     last_groups = last_row_groups(year, cell=cell)
+    months = removal.months_unexcused(Attendance.objects.for_year(year).of_cell(cell))
+    rule = removal.rule_of_year(year)
     result = [
         MemberRow(
             member=member,
@@ -483,6 +571,8 @@ def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
             longest_absence_run=runs.get(member.pk, 0),
             exemptions=tuple(member.year_exemptions),
             standing=member.standing_in_year(year),
+            months_unexcused=months.get(member.pk, 0),
+            removal_rule=rule,
         )
         for member in members
     ]
@@ -493,7 +583,7 @@ def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
 def temporary_rows(year: int, *, cell) -> list[TemporaryRow]:
     """One query: members attending temporarily, with the sessions they came to."""
     rows = (
-        Attendance.objects.for_year(year)
+        Attendance.objects.for_year(year, thematic=True)
         .of_cell(cell)
         .filter(temporary=True)
         .values("member", "member__full_name", "member__home_cell", "member__sort_name")
@@ -530,6 +620,7 @@ def year_summary(year: int, today: dt.date | None = None, *, cell) -> YearSummar
         groups=group_rows(year, groups, cell=cell),
         members=member_rows(year, groups, cell=cell),
         temporary=temporary_rows(year, cell=cell),
+        kinds=kind_rows(year, cell=cell),
     )
 
 
@@ -543,10 +634,11 @@ class YearGlance(YearView):
 
     members_unexcused: int = 0
     members_in_a_row: int = 0
+    members_removal: int = 0
 
     @property
-    def flagged_members(self) -> tuple[int, int]:
-        return self.members_unexcused, self.members_in_a_row
+    def flagged_members(self) -> tuple[int, int, int]:
+        return self.members_unexcused, self.members_in_a_row, self.members_removal
 
 
 def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
@@ -559,10 +651,14 @@ def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
     today = today or timezone.localdate()
     unexcused = sum(
         AttendanceFigures.from_row(row).too_many_unexcused
-        for row in Attendance.objects.for_year(year).of_cell(cell).figures_by("member")
+        for row in Attendance.objects.for_year(year, thematic=True)
+        .of_cell(cell)
+        .figures_by("member")
     )
     runs = longest_absence_runs(year, cell=cell)
     in_a_row = sum(too_many_in_a_row(run) for run in runs.values())
+    rule = removal.rule_of_year(year)
+    months = removal.months_unexcused(Attendance.objects.for_year(year).of_cell(cell))
     return YearGlance(
         year=year,
         cell=cell,
@@ -572,6 +668,7 @@ def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
         groups=group_rows(year, groups_of_year(year, cell=cell), cell=cell),
         members_unexcused=unexcused,
         members_in_a_row=in_a_row,
+        members_removal=sum(removal.reaches(n, rule) for n in months.values()),
     )
 
 

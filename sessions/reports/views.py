@@ -32,6 +32,7 @@ from chibo.lib.roles import (
 from members import services
 from members.models import Member
 from members.workplace import cell_of, member_of, role_in, workplace_of
+from sessions import removal
 from sessions.forms import ReportTextForm
 from sessions.member_views import own_member
 from sessions.models import (
@@ -69,6 +70,7 @@ def charts_for(summary) -> dict:
             "in_a_row": settings.CHIBO_MAX_ABSENCES_IN_A_ROW,
             "good": settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
             "per_quarter": settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
+            "removal": removal.rule_of_year(summary.year),
         },
     }
 
@@ -172,6 +174,7 @@ def report_send(request, year):
     to_come = (
         ThematicSession.objects.of_cell(cell)
         .for_year(year)
+        .thematic()
         .filter(status__in=[ThematicSession.Status.PLANNED, ThematicSession.Status.POSTPONED])
         .count()
     )
