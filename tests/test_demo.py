@@ -22,9 +22,12 @@ from sessions.models import (
     Award,
     ContestTeam,
     Photo,
+    ResolutionTask,
     Submission,
+    TaskReview,
     ThematicSession,
 )
+from sessions.reports.summaries import year_summary
 from sessions.sent import sent_for
 from tests.factories import at
 
@@ -79,11 +82,11 @@ def test_one_member_exempt_and_one_who_left_after_2020(demo):
     assert Exemption.objects.count() == 1
     leaver = Member.objects.of_cell(single_cell()).get(left_cell_on__isnull=False)
     assert leaver.left_cell_on.year > 2020
-    assert leaver.attendances.filter(session__start__year=2020).count() == 7
+    assert leaver.attendances.filter(session__start__year=2020).count() == 7 + 9
 
 
 def test_2020_plan_has_seven_sessions_one_by_group_two_contests(demo):
-    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2020)
+    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2020).thematic()
     assert sessions.held().count() == 7
     assert sessions.filter(scope="groups").count() == 1
     assert sessions.get(scope="groups").group_meetings.count() == 4
@@ -119,7 +122,13 @@ def test_2020_attendance_is_fairly_complete(demo):
 
 def test_2020_sessions_are_graded_by_criteria_under_the_2018_scheme(demo):
     """Scores and grades as the seed has them; each Tốt has the attendance the rule asks."""
-    held = ThematicSession.objects.of_cell(single_cell()).for_year(2020).held().order_by("start")
+    held = (
+        ThematicSession.objects.of_cell(single_cell())
+        .for_year(2020)
+        .thematic()
+        .held()
+        .order_by("start")
+    )
     assert {session.grading_scheme for session in held} == {"hd12-2018"}
     assert [int(session.score) for session in held] == [94, 88, 85, 82, 95, 86, 90]
     assert [session.grade for session in held] == [
@@ -134,12 +143,48 @@ def test_2020_sessions_are_graded_by_criteria_under_the_2018_scheme(demo):
 
 
 def test_current_year_has_recorded_and_upcoming_sessions(demo):
-    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2026)
+    sessions = ThematicSession.objects.of_cell(single_cell()).for_year(2026).thematic()
     assert sessions.held().count() == 3
     assert all(s.attendances.exists() for s in sessions.held())
     assert sessions.upcoming(TODAY).count() == 2
     assert sessions.filter(status="postponed", postponements__isnull=False).exists()
     assert AnnualPlan.objects.of_cell(single_cell()).get(year=2026).quarters_without_session() == []
+
+
+def test_2020_has_twelve_regular_meetings_three_with_a_thematic_session(demo):
+    meetings = ThematicSession.objects.of_cell(single_cell()).for_year(2020).regular()
+    assert meetings.held().count() == 12
+    assert sorted({m.start.month for m in meetings}) == list(range(1, 13))
+    combined = meetings.filter(thematic=True)
+    assert combined.count() == 3
+    assert combined.get(scope="groups").start.month == 5
+    rows = Attendance.objects.filter(session__in=meetings)
+    figures = AttendanceFigures.from_row(rows.figures())
+    assert figures.rate > 90 and figures.unexcused >= 1
+
+
+def test_regular_meetings_carry_resolutions_followed_up(demo):
+    tasks = ResolutionTask.objects.of_cell(single_cell())
+    # Two at each of 2020's meetings but December's, whose year ends with its report.
+    assert tasks.filter(session__start__year=2020).count() == 22
+    assert not tasks.filter(session__start__year=2020).open().exists()
+    reviews = TaskReview.objects.of_cell(single_cell())
+    assert set(reviews.values_list("outcome", flat=True)) == {"done", "late", "not_done"}
+    # A late task carries over to the next meeting, which finds it done.
+    late = reviews.filter(outcome="late").first()
+    assert late.task.reviews.filter(outcome="done").exists()
+    # The current year to date: meetings held up to today, the rest planned.
+    meetings = ThematicSession.objects.of_cell(single_cell()).for_year(2026).regular()
+    assert meetings.count() == 12
+    assert meetings.held().count() == 11 and meetings.upcoming(TODAY).count() == 1
+    assert tasks.open().filter(responsible__isnull=False).exists()
+
+
+def test_a_sibling_member_reaches_the_removal_rule(demo):
+    flagged = []
+    for cell in Organisation.objects.filter(kind="cell").exclude(pk=single_cell().pk):
+        flagged += year_summary(2020, cell=cell).members_removal
+    assert flagged
 
 
 def test_the_year_end_review_names_its_year(demo):

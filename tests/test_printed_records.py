@@ -59,7 +59,7 @@ def demo_cell():
 def held(by_group=False):
     scope = ThematicSession.Scope.GROUPS if by_group else ThematicSession.Scope.CELL
     sessions = ThematicSession.objects.of_cell(demo_cell()).filter(
-        status=ThematicSession.Status.HELD, scope=scope
+        status=ThematicSession.Status.HELD, scope=scope, thematic=True
     )
     return sessions.order_by("start").first()
 

@@ -37,7 +37,9 @@ from sessions.models import (
     GroupMeeting,
     Postponement,
     ReportText,
+    ResolutionTask,
     Speech,
+    TaskReview,
     ThematicSession,
 )
 from sessions.photos import clean_photo
@@ -199,6 +201,7 @@ class DemoSession:
     presiding: str = "Nông Thị Hương"
     minute_taker: str = "Hà Thị Ngọc Lan"
     location: str = MEETING_ROOM
+    thematic: bool = True
     regular: bool = False
     guests: tuple = (0, "")
     absences: dict = field(default_factory=dict)  # name -> reason ("" = unexcused)
@@ -330,11 +333,12 @@ SESSIONS_2020 = [
         "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh – kỷ niệm 130 năm "
         "Ngày sinh Chủ tịch Hồ Chí Minh",
         (5, 14, 14, 0),
-        90,
+        120,
         F.PRESENTATION,
         "Do dịch Covid-19, chi bộ tổ chức sinh hoạt theo từng tổ Đảng, mỗi tổ một buổi riêng, "
-        "bảo đảm giãn cách theo quy định.",
+        "bảo đảm giãn cách theo quy định; lồng ghép với sinh hoạt chi bộ thường kỳ tháng 5.",
         by_group=True,
+        regular=True,
         preparer="Phùng Thị Hoa",
         absences={"Lâm Văn Cường": "Cách ly y tế theo quy định", "Mã Thị Yến": "Con ốm"},
         score=85,
@@ -415,8 +419,10 @@ SESSIONS_2020 = [
         120,
         F.PRESENTATION,
         "Quán triệt những nội dung cơ bản của Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII, "
-        "nhiệm kỳ 2020–2025; xây dựng chương trình hành động của chi bộ.",
+        "nhiệm kỳ 2020–2025; xây dựng chương trình hành động của chi bộ. Lồng ghép với "
+        "sinh hoạt chi bộ thường kỳ tháng 10.",
         outside_speaker="Báo cáo viên Ban Tuyên giáo Tỉnh ủy",
+        regular=True,
         location=HALL,
         guests=(3, "Cán bộ công đoàn cơ quan"),
         absences={"Hoàng Minh Đức": "Đi công tác huyện Đình Lập", "Nông Văn Phúc": ""},
@@ -606,6 +612,45 @@ CURRENT_YEAR_SESSIONS = [
     ),
 ]
 
+# The regular monthly meetings (sinh hoạt chi bộ định kỳ): the rule of the
+# plan, and what each month's meeting dealt with; a month whose thematic
+# session is held with the regular meeting has none of its own.
+REGULAR_RULE = {"regular_day": 5, "regular_time": dt.time(14, 0), "regular_minutes": 90}
+REGULAR_AGENDA = {
+    1: "Kiểm điểm công tác tháng 12, triển khai nhiệm vụ tháng 1; chuẩn bị Tết Nguyên đán.",
+    2: "Kiểm điểm công tác tháng 1; thu đảng phí quý I; phòng, chống dịch Covid-19 tại cơ quan.",
+    3: "Kiểm điểm công tác tháng 2; chuẩn bị Đại hội Chi bộ nhiệm kỳ mới.",
+    4: "Kiểm điểm công tác tháng 3; làm việc từ xa trong thời gian giãn cách.",
+    5: "Kiểm điểm công tác tháng 4; chuẩn bị sinh hoạt chuyên đề theo tổ.",
+    6: "Kiểm điểm công tác tháng 5; hỗ trợ người lao động mất việc do dịch.",
+    7: "Kiểm điểm công tác 6 tháng đầu năm, phương hướng 6 tháng cuối năm.",
+    8: "Kiểm điểm công tác tháng 7; thu đảng phí quý III; chuẩn bị hội thi.",
+    9: "Kiểm điểm công tác tháng 8; học tập Nghị quyết Đại hội Đảng bộ cấp trên.",
+    10: "Kiểm điểm công tác tháng 9; chuẩn bị Đại hội Công đoàn tỉnh.",
+    11: "Kiểm điểm công tác tháng 10; đánh giá, xếp loại đảng viên cuối năm.",
+    12: "Kiểm điểm công tác tháng 11; tổng kết năm, phương hướng năm tới.",
+}
+REGULAR_ABSENCES_2020 = {
+    1: {"La Văn Quý": "Nghỉ ốm"},
+    2: {"Triệu Văn Dũng": "Đi công tác huyện Cao Lộc", "Bùi Thị Phương": ""},
+    3: {"Mã Thị Yến": "Con ốm"},
+    4: {"Lâm Văn Cường": "Cách ly y tế theo quy định"},
+    6: {"Hoàng Minh Đức": "Đi công tác huyện Đình Lập"},
+    7: {"Vi Thị Thu Hà": "Nghỉ phép"},
+    8: {"Nông Văn Phúc": "", "Đinh Văn Sơn": "Đi học lớp bồi dưỡng"},
+    9: {"Hà Thị Ngọc Lan": "Nghỉ phép"},
+    11: {"Triệu Văn Dũng": "Việc gia đình"},
+}
+# Each meeting's resolution: what, who (a member, or a body in words), days to do it.
+TASKS = [
+    ("Thu, nộp đảng phí đầy đủ, đúng hạn", "Hà Thị Ngọc Lan", 20),
+    ("Hoàn thành báo cáo công tác tháng gửi Đảng ủy Khối", "Chi ủy", 15),
+    ("Vận động đoàn viên công đoàn tham gia phong trào thi đua của ngành", "Lương Văn Tuấn", 25),
+    ("Rà soát, cập nhật hồ sơ đảng viên", "Tổ Đảng số 1", 30),
+    ("Chuẩn bị nội dung sinh hoạt chuyên đề kỳ tới", "Phùng Thị Hoa", 35),
+]
+
+
 DIRECTIVE_URL = "https://tulieuvankien.dangcongsan.vn/"
 
 
@@ -633,6 +678,27 @@ REPORT_2020 = {
         "phấn đấu tỷ lệ đảng viên dự sinh hoạt trên 95 %, không có đảng viên vắng không có lý do."
     ),
 }
+
+
+def regular_specs(year, specs) -> list[DemoSession]:
+    """The year's regular meetings on the rule, for the months whose thematic session
+    is not held with the regular meeting."""
+    combined = {spec.when[0] for spec in specs if spec.regular}
+    return [
+        DemoSession(
+            "",
+            (month, REGULAR_RULE["regular_day"], 14, 0),
+            REGULAR_RULE["regular_minutes"],
+            description=REGULAR_AGENDA[month],
+            thematic=False,
+            regular=True,
+            absences=REGULAR_ABSENCES_2020.get(month, {}) if year == 2020 else {},
+            content=REGULAR_AGENDA[month],
+            conclusion=f"Chi bộ thống nhất nhiệm vụ trọng tâm tháng {month % 12 + 1}.",
+        )
+        for month in range(1, 13)
+        if month not in combined
+    ]
 
 
 def at(year, month, day, hour, minute=0):
@@ -775,13 +841,55 @@ class DemoLoader:
                 "status": AnnualPlan.Status.APPROVED,
                 "approved_on": approved_on,
                 "notes": "Chuyên đề gắn với nhiệm vụ chính trị của cơ quan, mỗi quý một kỳ.",
+                "regular_location": MEETING_ROOM,
+                **REGULAR_RULE,
             },
         )
         if not created:
             return None  # a plan already there is the secretary's: leave it alone
         for index, spec in enumerate(specs):
             self.load_session(plan, spec, index)
+        for index, spec in enumerate(regular_specs(year, specs), start=len(specs) + 10):
+            self.load_session(plan, spec, index)
+        self.load_resolutions(plan)
         return plan
+
+    def load_resolutions(self, plan):
+        """Each held regular meeting's resolution, and its review of the open tasks.
+
+        Most tasks are found done at the next meeting; some are late and carry
+        over a month, one now and then is not done. The same on every load.
+        """
+        meetings = list(plan.sessions.regular().held().order_by("start"))
+        tasks = ResolutionTask.objects.of_cell(self.cell)
+        for number, meeting in enumerate(meetings):
+            # A year that is over ends with its report: its last meeting
+            # leaves no task for a January the demo does not have.
+            last_of_past_year = number == len(meetings) - 1 and plan.year < self.today.year
+            rng = random.Random(f"tasks-{plan.year}-{number}")
+            for task in tasks.open_before(meeting.start).order_by("pk"):
+                if task.reviews.exists():
+                    outcome, note = TaskReview.Outcome.DONE, "Đã hoàn thành trong tháng."
+                else:
+                    outcome = rng.choice(["done", "done", "done", "late", "not_done"])
+                    note = {
+                        "done": "",
+                        "late": "Chưa xong, chuyển sang tháng sau.",
+                        "not_done": "Chưa triển khai; chi ủy nhắc nhở.",
+                    }[outcome]
+                TaskReview.objects.create(task=task, session=meeting, outcome=outcome, note=note)
+                self.created += 1
+            for order in () if last_of_past_year else (1, 2):
+                content, who, days = TASKS[(2 * number + order - 1) % len(TASKS)]
+                ResolutionTask.objects.create(
+                    session=meeting,
+                    content=content,
+                    responsible=self.members.get(who),
+                    responsible_name="" if who in self.members else who,
+                    due_on=meeting.day + dt.timedelta(days=days),
+                    order=order,
+                )
+                self.created += 1
 
     def load_session(self, plan, spec, index):
         month, day, hour, minute = spec.when
@@ -801,6 +909,7 @@ class DemoLoader:
             outside_speaker=spec.outside_speaker,
             presiding=self.members[spec.presiding],
             minute_taker=self.members[spec.minute_taker],
+            thematic=spec.thematic,
             regular=spec.regular,
             draft_approved_on=(start - dt.timedelta(days=10)).date(),
             draft_sent_at=start - dt.timedelta(days=7) if is_past else None,

@@ -41,7 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from chibo.lib.cells import cell_filter
 from members.models import Exemption, Member, Organisation, PartyGroup
@@ -142,9 +142,9 @@ KINDS = (
 
 
 KIND_LABELS = {
-    "regular": _lazy("Sinh hoạt chi bộ định kỳ"),
-    "thematic": _lazy("Sinh hoạt chuyên đề"),
-    "all": _lazy("Cả hai (mỗi buổi một lần)"),
+    "regular": gettext_lazy("Sinh hoạt chi bộ định kỳ"),
+    "thematic": gettext_lazy("Sinh hoạt chuyên đề"),
+    "all": gettext_lazy("Cả hai (mỗi buổi một lần)"),
 }
 
 
