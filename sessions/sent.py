@@ -170,7 +170,10 @@ def plan_content(plan: AnnualPlan):
 
     def content(submission: Submission) -> tuple[str, dict]:
         sessions = list(
-            plan.sessions.not_cancelled().select_related("preparer").order_by("start", "pk")
+            plan.sessions.thematic()
+            .not_cancelled()
+            .select_related("preparer")
+            .order_by("start", "pk")
         )
         by_quarter = {quarter: [] for quarter in QUARTERS}
         for session in sessions:

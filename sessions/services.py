@@ -72,8 +72,10 @@ def one_year_later(moment: dt.datetime) -> dt.datetime:
 def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
     """Start ``year``'s plan from the topics of ``source``.
 
-    Every session that was not cancelled is copied with its dates moved one
-    year on, its group meetings too, as a planned session: no attendance,
+    Every thematic session that was not cancelled is copied with its dates
+    moved one year on, its group meetings too, as a planned session (with
+    the regular meeting if it was held with it), and the rule of the regular
+    meetings, not the regular meetings themselves: no attendance,
     result, grade, postponement or document is copied, and members who have
     left the cell are not kept as preparer, presiding member or minute-taker.
     The target plan is created as a draft, or filled if it exists and is empty.
@@ -96,7 +98,15 @@ def copy_plan(*, source: AnnualPlan, year: int, user=None) -> AnnualPlan:
         def still_here(member_id):
             return member_id if member_id in current else None
 
-        sources = list(source.sessions.not_cancelled().prefetch_related("group_meetings__group"))
+        # The regular meetings are not copied: the rule of the year is, and
+        # the secretary lays them out on the new year's calendar from it.
+        if plan.regular_day is None:
+            for name in ("regular_day", "regular_time", "regular_minutes", "regular_location"):
+                setattr(plan, name, getattr(source, name))
+            plan.save()
+        sources = list(
+            source.sessions.thematic().not_cancelled().prefetch_related("group_meetings__group")
+        )
         for old in sources:
             new = ThematicSession.objects.create(
                 plan=plan,

@@ -237,7 +237,7 @@ def plan_edit(request, year):
 def plan_copy(request, year):
     """Start next year's plan from this year's topics (confirm, then POST)."""
     plan = plan_or_404(request, year)
-    sessions = plan.sessions.not_cancelled().order_by("start", "pk")
+    sessions = plan.sessions.thematic().not_cancelled().order_by("start", "pk")
     if request.method == "POST":
         try:
             target = services.copy_plan(source=plan, year=year + 1, user=request.user)

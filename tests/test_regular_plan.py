@@ -138,3 +138,18 @@ def test_a_regular_meeting_added_by_hand_and_made_thematic(client, secretary, gr
     meeting.refresh_from_db()
     assert (meeting.thematic, meeting.regular, meeting.topic) == (True, True, "Nghị quyết")
     assert ThematicSession.objects.filter(thematic=True, regular=True).count() == 1
+
+
+def test_copying_a_plan_copies_the_rule_and_the_thematic_sessions_only():
+    plan = rule(make_plan(2020))
+    services.lay_out_regular_meetings(plan=plan)
+    make_session(plan, at(2020, 3, 12, 8), topic="Chuyên đề quý I", regular=True)
+    new = services.copy_plan(source=plan, year=2021)
+    assert (new.regular_day, new.regular_time, new.regular_location) == (
+        5,
+        dt.time(14, 0),
+        "Phòng họp tầng 2",
+    )
+    copied = new.sessions.get()
+    assert (copied.topic, copied.thematic, copied.regular) == ("Chuyên đề quý I", True, True)
+    assert len(services.lay_out_regular_meetings(plan=new)) == 11
