@@ -75,14 +75,18 @@ def months_unexcused(attendance) -> dict[int, int]:
     One query. Rows of members attending temporarily do not count: they are
     expected at their own cell's meetings.
     """
-    rows = (
+    return {row["member"]: row["months"] for row in months_by(attendance, "member")}
+
+
+def months_by(attendance, *fields):
+    """The months with an unexcused absence per value of ``fields`` (one query)."""
+    return (
         attendance.counted()
         .filter(status="unexcused")
-        .values("member")
-        .order_by("member")
+        .values(*fields)
+        .order_by(*fields)
         .annotate(months=Count(TruncMonth("session__start"), distinct=True))
     )
-    return {row["member"]: row["months"] for row in rows}
 
 
 def reaches(months: int, rule: RemovalRule) -> bool:

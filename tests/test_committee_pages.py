@@ -200,8 +200,9 @@ def test_the_queries_do_not_grow_with_the_cells(client, committee, now, django_a
 
 # The session, the user, their roles, their permissions; the tree (two levels
 # below the root and the cells); sessions by quarter; this year's and last
-# year's figures; figures by session and by member; what the cells sent.
-QUERIES = 13
+# year's figures; figures by session and by member; every meeting's figures by
+# kind and the months of unexcused absence (the removal rule); what the cells sent.
+QUERIES = 15
 
 
 def test_the_matrix_shows_what_each_cell_sent_and_what_is_late(client, committee, now):
@@ -241,3 +242,19 @@ def test_the_officer_opens_what_a_cell_sent_as_it_was_sent(client, committee, no
     copy = client.get(response.url)
     assert copy.status_code == 200
     assert sent.reference in copy.text
+
+
+def test_each_cell_gives_every_meeting_apart_and_the_removal_flag(committee):
+    strong_plan = AnnualPlan.objects.get(cell=committee.strong, year=2019)
+    meeting = make_session(
+        strong_plan, start=at(2019, 6, 5, 14), topic="", thematic=False, regular=True
+    )
+    record(meeting)
+    rows = rows_by_cell(committee_year(committee.root, 2019, TODAY))
+    # The weak cell's first member missed three sessions without a reason,
+    # in three months: the removal rule, counted over every meeting.
+    assert rows[committee.weak].members_removal == 1
+    assert rows[committee.strong].members_removal == 0
+    strong = rows[committee.strong]
+    assert (strong.regular.expected, strong.regular.present) == (5, 5)
+    assert strong.all_meetings.expected == strong.figures.expected + 5

@@ -97,3 +97,21 @@ def test_the_member_record_gives_each_kind(client, member, groups):
     assert "0/1" in text and "1/1" in text  # regular: absent; thematic: present
     assert "1/2" in text
     assert dt.date(2020, 2, 5).strftime("%d/%m/%Y") in text
+
+
+def test_the_export_gives_each_kind(client, leader, groups):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    tuan = make_member(groups[0], "Lương Văn Tuấn")
+    record(regular(2), {tuan: U})
+    record(thematic(3, regular=True))
+    client.force_login(leader)
+    response = client.get(reverse("sessions:export_xlsx", args=[2020]))
+    sheet = load_workbook(BytesIO(response.content))["Tổng hợp"]
+    rows = {row[0]: row[1:8] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    # Two members (the leader and Tuấn) at each meeting; the combined one counted once.
+    assert rows["Sinh hoạt chi bộ định kỳ"][:6] == (2, 2, 4, 3, 0, 1)
+    assert rows["Sinh hoạt chuyên đề"][:4] == (1, 1, 2, 2)
+    assert rows["Cả hai (mỗi buổi một lần)"][:4] == (2, 2, 4, 3)

@@ -22,9 +22,16 @@ from django.utils.translation import ngettext
 
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Organisation
+from sessions import removal
 from sessions.models import QUARTERS, Attendance, AttendanceFigures, ThematicSession
 from sessions.reports.annual_report import rate_text
-from sessions.reports.summaries import QuarterRow, _session_counts, quarter_row
+from sessions.reports.summaries import (
+    QuarterRow,
+    _session_counts,
+    kind_counts,
+    kinds_of,
+    quarter_row,
+)
 from sessions.sent import CellSendings, sent_for
 
 CELL = "plan__cell"  # a session's path to its cell (ThematicSession.CELL_PATH)
@@ -42,6 +49,11 @@ class CellYear:
     previous: AttendanceFigures = field(default_factory=AttendanceFigures)
     sessions_below: int = 0
     members_unexcused: int = 0
+    # Every meeting of the year: the regular ones, and all (sessions.reports.summaries.kinds_of).
+    regular: AttendanceFigures = field(default_factory=AttendanceFigures)
+    all_meetings: AttendanceFigures = field(default_factory=AttendanceFigures)
+    # Members who reach the removal rule (sessions.removal), at any meeting.
+    members_removal: int = 0
     # What the cell sent its committee for the year: its plan and report.
     sending: CellSendings | None = None
 
@@ -94,6 +106,18 @@ class CommitteeYear:
     @property
     def members_unexcused(self) -> int:
         return sum(row.members_unexcused for row in self.cells)
+
+    @property
+    def members_removal(self) -> int:
+        return sum(row.members_removal for row in self.cells)
+
+    @property
+    def regular(self) -> AttendanceFigures:
+        return _total(row.regular for row in self.cells)
+
+    @property
+    def all_meetings(self) -> AttendanceFigures:
+        return _total(row.all_meetings for row in self.cells)
 
     @property
     def late(self) -> list[CellYear]:
@@ -158,6 +182,15 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
     for row in rows.figures_by(ROW_CELL, "member"):
         if AttendanceFigures.from_row(row).too_many_unexcused:
             unexcused[row[ROW_CELL]] = unexcused.get(row[ROW_CELL], 0) + 1
+    every = Attendance.objects.for_year(year).filter(**{f"{ROW_CELL}__in": ids})
+    kinds = {
+        row[ROW_CELL]: kinds_of(row)
+        for row in every.values(ROW_CELL).order_by(ROW_CELL).annotate(**kind_counts())
+    }
+    rule, removal_counts = removal.rule_of_year(year), {}
+    for row in removal.months_by(every, ROW_CELL, "member"):
+        if removal.reaches(row["months"], rule):
+            removal_counts[row[ROW_CELL]] = removal_counts.get(row[ROW_CELL], 0) + 1
     sendings = {row.cell.pk: row for row in sent_for(cells, year, today=today)}
     lines = []
     for cell in cells:
@@ -174,6 +207,9 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
                 previous=previous.get(cell.pk, AttendanceFigures()),
                 sessions_below=below.get(cell.pk, 0),
                 members_unexcused=unexcused.get(cell.pk, 0),
+                regular=kinds.get(cell.pk, {}).get("regular", AttendanceFigures()),
+                all_meetings=kinds.get(cell.pk, {}).get("all", AttendanceFigures()),
+                members_removal=removal_counts.get(cell.pk, 0),
                 sending=sendings[cell.pk],
             )
         )

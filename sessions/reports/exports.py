@@ -277,6 +277,37 @@ def _summary_sheet(sheet: _Sheet, summary: YearSummary):
         )
 
     sheet.skip()
+    sheet.title(_("Theo loại sinh hoạt"), font=BOLD)
+    sheet.header(
+        [
+            _("Loại sinh hoạt"),
+            _("Đã tổ chức"),
+            _("Trong kế hoạch"),
+            _("Lượt đảng viên phải dự"),
+            _("Lượt có mặt"),
+            _("Lượt vắng có lý do"),
+            _("Lượt vắng không có lý do"),
+            _("Tỷ lệ dự sinh hoạt"),
+        ]
+    )
+    for row in summary.kinds:
+        kind = row.figures
+        sheet.row(
+            [
+                str(row.label),
+                row.held,
+                row.planned,
+                kind.expected,
+                kind.present,
+                kind.excused,
+                kind.unexcused,
+                _fraction(kind.rate),
+            ],
+            box=True,
+            formats={8: PERCENT},
+        )
+
+    sheet.skip()
     sheet.title(_("Theo quý"), font=BOLD)
     sheet.header(
         [

@@ -148,19 +148,28 @@ KIND_LABELS = {
 }
 
 
-def figures_by_kind(attendance) -> dict[str, AttendanceFigures]:
-    """The figures of ``attendance`` rows at regular meetings, at thematic sessions, and
-    at all meetings (a combined meeting's rows in each kind, once in all): one query."""
+def kind_counts() -> dict:
+    """``figure_counts()`` for each kind of meeting and for all, as ``{kind}_{figure}``."""
     counts = {}
     for key, nature in (*KINDS, ("all", Q())):
         prefixed = Q(**{f"session__{name}": value for name, value in nature.children})
         for name, aggregate in figure_counts().items():
             counts[f"{key}_{name}"] = Count("pk", filter=aggregate.filter & prefixed)
-    row = attendance.aggregate(**counts)
+    return counts
+
+
+def kinds_of(row: dict) -> dict[str, AttendanceFigures]:
+    """A row of ``kind_counts()`` as figures by kind: ``regular``, ``thematic``, ``all``."""
     return {
         key: AttendanceFigures.from_row({name: row[f"{key}_{name}"] for name in figure_counts()})
         for key in KIND_LABELS
     }
+
+
+def figures_by_kind(attendance) -> dict[str, AttendanceFigures]:
+    """The figures of ``attendance`` rows at regular meetings, at thematic sessions, and
+    at all meetings (a combined meeting's rows in each kind, once in all): one query."""
+    return kinds_of(attendance.aggregate(**kind_counts()))
 
 
 def kind_rows(year: int, *, cell) -> list[KindRow]:
