@@ -869,7 +869,7 @@ class DemoLoader:
             rng = random.Random(f"tasks-{plan.year}-{number}")
             for task in tasks.open_before(meeting.start).order_by("pk"):
                 if task.reviews.exists():
-                    outcome, note = TaskReview.Outcome.DONE, "Đã hoàn thành trong tháng."
+                    outcome, note = TaskReview.Outcome.DONE, "Xong sau khi chuyển từ kỳ trước."
                 else:
                     outcome = rng.choice(["done", "done", "done", "late", "not_done"])
                     note = {
