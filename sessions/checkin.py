@@ -2,8 +2,8 @@
 
 The secretary's check-in page shows a QR code of a URL carrying a signed code
 of the session and the current minute; it changes every minute, and a code
-from this minute or the one before is accepted (a phone may scan just as the
-minute turns). A CheckIn row is only a hint for the attendance sheet: the
+from this minute or the two before is accepted (a phone may scan just as the
+minute turns, or log in first). A CheckIn row is only a hint for the attendance sheet: the
 sheet's save stays the one record.
 """
 
@@ -19,8 +19,9 @@ from members.models import Member
 from sessions.models import CheckIn, ReadConfirmation, ThematicSession
 
 SALT = "chibo.check-in"
-# How many minutes a code stays good: the one it was made in and the next.
-CODE_MINUTES = 2
+# How many minutes a code stays good: the one it was made in and the next two
+# (time to log in on the phone first).
+CODE_MINUTES = 3
 
 
 class CheckInRefused(Exception):
@@ -80,14 +81,17 @@ def page_refusal(session: ThematicSession, now: dt.datetime) -> str | None:
     return None
 
 
-def check_in(*, session: ThematicSession, member: Member, now: dt.datetime) -> CheckIn:
-    """Mark ``member`` checked in at ``session``, or raise CheckInRefused."""
+def check_in_refusal(*, session: ThematicSession, member: Member, now: dt.datetime):
+    """Raise CheckInRefused if ``member`` may not check in at ``session`` now."""
     if session.status == ThematicSession.Status.CANCELLED:
         raise CheckInRefused(_("Kỳ sinh hoạt đã bị hủy: không điểm danh."))
     if not session.expected_members().filter(pk=member.pk).exists():
         raise CheckInRefused(
             _("Đồng chí không có trong danh sách phải dự kỳ sinh hoạt này: hãy báo bí thư chi bộ.")
         )
+    earlier = CheckIn.objects.filter(session=session, member=member).first()
+    if earlier is not None:
+        raise _already(earlier)
     meeting = session.meeting_for(member.group_id) if session.is_by_group else None
     if session.is_by_group and meeting is None:
         raise CheckInRefused(
@@ -103,15 +107,24 @@ def check_in(*, session: ThematicSession, member: Member, now: dt.datetime) -> C
         raise CheckInRefused(
             _("Buổi sinh hoạt của đồng chí đã kết thúc từ lâu: không tự điểm danh được.")
         )
+    return meeting
+
+
+def _already(earlier: CheckIn) -> CheckInRefused:
+    return CheckInRefused(
+        _("Đồng chí đã tự điểm danh lúc %(time)s rồi.")
+        % {"time": timezone.localtime(earlier.at).strftime("%H:%M %d/%m/%Y")}
+    )
+
+
+def check_in(*, session: ThematicSession, member: Member, now: dt.datetime) -> CheckIn:
+    """Mark ``member`` checked in at ``session``, or raise CheckInRefused."""
+    meeting = check_in_refusal(session=session, member=member, now=now)
     try:
         with transaction.atomic():
             return CheckIn.objects.create(session=session, member=member, meeting=meeting, at=now)
     except IntegrityError:
-        earlier = CheckIn.objects.get(session=session, member=member)
-        raise CheckInRefused(
-            _("Đồng chí đã tự điểm danh lúc %(time)s rồi.")
-            % {"time": timezone.localtime(earlier.at).strftime("%H:%M %d/%m/%Y")}
-        ) from None
+        raise _already(CheckIn.objects.get(session=session, member=member)) from None
 
 
 def confirm_read(*, session: ThematicSession, member: Member, now: dt.datetime) -> bool:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.lib.roles import CHANGE_ATTENDANCE, CHANGE_SESSION, VIEW_SESSION
 from members.workplace import member_of
@@ -35,7 +35,6 @@ def _scan_url(request, session):
 
 
 @permission_required(CHANGE_ATTENDANCE, raise_exception=True)
-@require_safe
 def check_in_page(request, pk):
     """The secretary's screen: a QR code members scan to check themselves in."""
     session = _session(request, pk)
@@ -52,7 +51,6 @@ def check_in_page(request, pk):
 
 
 @permission_required(CHANGE_ATTENDANCE, raise_exception=True)
-@require_safe
 @never_cache
 def check_in_qr(request, pk):
     """This minute's QR code, as SVG (the page's script reloads it)."""
@@ -64,7 +62,6 @@ def check_in_qr(request, pk):
 
 
 @permission_required(CHANGE_ATTENDANCE, raise_exception=True)
-@require_safe
 @never_cache
 def check_in_code(request, pk):
     """This minute's address, for the link under the QR code."""
@@ -76,7 +73,6 @@ def check_in_code(request, pk):
 
 
 @permission_required(CHANGE_ATTENDANCE, raise_exception=True)
-@require_safe
 @never_cache
 def check_ins_json(request, pk):
     """Who checked in, for the attendance sheet to mark as it is open."""
@@ -88,16 +84,16 @@ def check_ins_json(request, pk):
     return JsonResponse({"check_ins": rows})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def check_in_scan(request, code):
-    """Where a member's phone lands after scanning: checked in, or told why not.
+    """Where a member's phone lands after scanning: one tap checks them in.
 
-    A GET writes: the camera opens a link, nothing more. The signed code,
-    good for a minute or two, stands in for a form's CSRF token, and a
-    second scan changes nothing (one row per member, a constraint).
+    GET only says what a tap would do (or why it cannot), and writes nothing:
+    a link opened by a preview or twice must not check anyone in. The POST
+    checks the code again, then writes one row (a constraint keeps it one).
     """
     now = timezone.now()
-    context, status = {}, 200
+    context, status = {"code": code}, 200
     try:
         pk = checkin.read_code(code, now)
         session = _session(request, pk)
@@ -105,7 +101,15 @@ def check_in_scan(request, code):
         member = member_of(request.user)
         if member is None:
             raise checkin.CheckInRefused(_("Tài khoản chưa được gắn với đảng viên nào."))
-        context["check_in"] = checkin.check_in(session=session, member=member, now=now)
+        if request.method == "POST":
+            row = checkin.check_in(session=session, member=member, now=now)
+            done = _("Đã điểm danh: đồng chí có mặt lúc %(time)s.") % {
+                "time": timezone.localtime(row.at).strftime("%H:%M")
+            }
+            messages.success(request, done + " " + _("Bí thư sẽ xác nhận trên bảng điểm danh."))
+            return redirect(session)
+        else:
+            checkin.check_in_refusal(session=session, member=member, now=now)
     except checkin.CheckInRefused as refusal:
         context["refusal"], status = str(refusal), 400
     return render(request, "sessions/check_in_scan.html", context, status=status)
