@@ -1,5 +1,7 @@
 """Self check-in by QR code and "Đã đọc tài liệu" (see sessions/checkin.py)."""
 
+import io
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -57,8 +59,9 @@ def check_in_qr(request, pk):
     session = _session(request, pk)
     if checkin.page_refusal(session, timezone.now()):
         return HttpResponse(status=410)
-    svg = segno.make(_scan_url(request, session), error="m").svg_inline(scale=8, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()
+    segno.make(_scan_url(request, session), error="m").save(svg, kind="svg", scale=8, border=2)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @permission_required(CHANGE_ATTENDANCE, raise_exception=True)
