@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from members.workplace import member_of
 from sessions.models import AnnualPlan, ThematicSession
 from tests.builders import DEMO_TODAY
-from tests.e2e.conftest import PASSWORD, screenshot
+from tests.e2e.conftest import PASSWORD, SCREENSHOTS, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +70,9 @@ def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
     assert secretary.evaluate("document.getElementById('check-in-qr').naturalWidth") > 0
     assert secretary.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(secretary, "check-in-qr-390")
+    secretary.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(secretary, "check-in-qr-1280")
+    secretary.set_viewport_size(PHONE)
     # What the QR code encodes, for members whose camera fails.
     scan_url = secretary.locator("#check-in-link").get_attribute("href")
 
@@ -92,6 +95,7 @@ def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
     expect(row.locator(".check-in-badge")).to_contain_text("đã tự điểm danh 09:00")
     expect(row.locator('input[value="present"]')).to_be_checked()
     screenshot(secretary, "check-in-sheet-390")
+    row.screenshot(path=SCREENSHOTS / "check-in-row-390.png")
 
     # A second scan is refused, with the time of the first.
     phone_page.goto(scan_url)
