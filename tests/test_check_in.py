@@ -238,3 +238,27 @@ def test_the_sheet_shows_the_badge_of_who_checked_in(client, secretary, member, 
     html = page(client.get(reverse("sessions:attendance", args=[session.pk])))
     assert html.count("đã tự điểm danh") >= 1
     assert html.count('check-in-badge">') == 1  # the others' badges are hidden
+
+
+def test_the_code_endpoint_gives_this_minutes_link(client, secretary, session, now):
+    client.force_login(secretary)
+    data = client.get(reverse("sessions:check_in_code", args=[session.pk])).json()
+    assert data["url"].endswith(scan_url(session, now))
+
+
+def test_the_check_in_page_closes_when_the_session_is_long_over(client, secretary, groups, now):
+    ended = make_session(start=at(2020, 6, 1, 6, 0), minutes=90)  # ended 7:30, closed 8:30
+    client.force_login(secretary)
+    response = client.get(reverse("sessions:check_in", args=[ended.pk]), follow=True)
+    assert "Kỳ sinh hoạt đã kết thúc từ lâu: không còn tự điểm danh được." in page(response)
+    response = client.get(reverse("sessions:check_in_code", args=[ended.pk]))
+    assert response.status_code == 410
+    assert "kết thúc từ lâu" in response.json()["error"]
+
+
+def test_group_by_group_the_page_opens_from_the_first_groups_start(client, secretary, groups, now):
+    session = make_session(start=at(2020, 6, 1, 14, 0), scope=ThematicSession.Scope.GROUPS)
+    make_group_meeting(session, groups[0], at(2020, 6, 1, 9, 30))
+    make_group_meeting(session, groups[1], at(2020, 6, 1, 14, 0))
+    client.force_login(secretary)
+    assert client.get(reverse("sessions:check_in", args=[session.pk])).status_code == 200
