@@ -86,6 +86,8 @@ def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
     phone_page.fill("#id_username", "member")
     phone_page.fill("#id_password", PASSWORD)
     phone_page.locator("form[action='/accounts/login/'] button[type=submit]").click()
+    expect(phone_page.get_by_role("button", name="Tôi có mặt")).to_be_visible()
+    screenshot(phone_page, "check-in-scan-390")
     phone_page.get_by_role("button", name="Tôi có mặt").click()
     expect(phone_page.locator("main")).to_contain_text("Đã điểm danh: đồng chí có mặt lúc 09:00")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -102,6 +104,7 @@ def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
     expect(phone_page.locator("#check-in-refused")).to_contain_text(
         "Đồng chí đã tự điểm danh lúc 09:00 24/11/2026 rồi."
     )
+    screenshot(phone_page, "check-in-again-390")
 
 
 def test_a_member_confirms_reading_and_the_secretary_sees_it(browser, demo_site):
