@@ -28,9 +28,11 @@ from members.workplace import member_of
 from sessions.models import (
     Attendance,
     Award,
+    CheckIn,
     Document,
     GroupMeeting,
     Photo,
+    ReadConfirmation,
     Reminder,
     ThematicSession,
 )
@@ -189,6 +191,18 @@ def personal_data(member: Member) -> dict:
                 _("Ghi lúc"): moment(row.recorded_at),
             }
             for row in attendance.order_by("session__start")
+        ],
+        _("Tự điểm danh bằng mã QR"): [
+            {**session_name(row.session), _("Lúc"): moment(row.at)}
+            for row in CheckIn.objects.across_cells()
+            .filter(member=member)
+            .select_related("session")
+        ],
+        _("Xác nhận đã đọc tài liệu"): [
+            {**session_name(row.session), _("Lúc"): moment(row.at)}
+            for row in ReadConfirmation.objects.across_cells()
+            .filter(member=member)
+            .select_related("session")
         ],
         _("Giải thưởng"): [
             {**session_name(award.session), _("Giải"): award.prize}

@@ -406,3 +406,7 @@ CHIBO_REMINDER_DAYS_AHEAD = env_int("CHIBO_REMINDER_DAYS_AHEAD", 3)
 # names the committee from it ("Đảng bộ" when empty) and puts it in the cell's
 # profile. From then on the secretary edits it there.
 CHIBO_SUPERIOR_COMMITTEE = os.environ.get("CHIBO_SUPERIOR_COMMITTEE", "")
+
+# Self check-in by QR (sessions/checkin.py): a meeting is "long over", and
+# scanning refused, this many minutes after its end.
+CHIBO_CHECK_IN_CLOSES_AFTER_MINUTES = env_int("CHIBO_CHECK_IN_CLOSES_AFTER_MINUTES", 60)

@@ -1720,3 +1720,83 @@ class TaskReview(models.Model):
 
     def __str__(self):
         return f"{self.task} — {self.get_outcome_display()}"
+
+
+class CheckIn(models.Model):
+    """A member who checked themselves in at a session by scanning its QR code.
+
+    Only a hint for the secretary's attendance sheet, which stays the record:
+    Attendance rows are written by the sheet's save alone.
+    """
+
+    CELL_PATH = "session__plan__cell"
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        GroupMeeting,
+        verbose_name=_("buổi sinh hoạt của tổ"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"))
+
+    objects = CellQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("tự điểm danh")
+        verbose_name_plural = _("tự điểm danh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"],
+                name="one_check_in_per_member",
+                violation_error_message=_("Đồng chí đã tự điểm danh kỳ sinh hoạt này."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} @ {self.session}"
+
+
+class ReadConfirmation(models.Model):
+    """A member's word that they read the session's draft and documents."""
+
+    CELL_PATH = "session__plan__cell"
+
+    session = models.ForeignKey(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="read_confirmations",
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("lúc"))
+
+    objects = CellQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("xác nhận đã đọc tài liệu")
+        verbose_name_plural = _("xác nhận đã đọc tài liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "member"],
+                name="one_read_confirmation_per_member",
+                violation_error_message=_("Đồng chí đã xác nhận đọc tài liệu."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} ✓ {self.session}"

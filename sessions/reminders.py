@@ -325,3 +325,30 @@ def send_reminders(*, now=None, days=None, dry_run=False) -> Outcome:
             with contextlib.suppress(*SEND_ERRORS):
                 connection.close()
     return outcome
+
+
+def remind_unread(session: ThematicSession, members) -> Outcome:
+    """Send ``members`` (who have not confirmed reading) the session's reminder now.
+
+    The secretary asks for it on the session page; the mail is the usual
+    session reminder, sent through the same path, and not claimed: asking
+    twice sends twice, as the secretary chose.
+    """
+    outcome = Outcome()
+    with translation.override(settings.LANGUAGE_CODE):
+        connection = get_connection()
+        try:
+            for member in members:
+                address = address_of(member)
+                if not address:
+                    outcome.without_email.add(member.full_name)
+                    continue
+                item = AgendaItem(session, session.schedule_for(member))
+                if _send(_session_message(member, item, address), [], connection, outcome):
+                    outcome.session_reminders += 1
+        except MailServerDown as error:
+            outcome.stopped = str(error)
+        finally:
+            with contextlib.suppress(*SEND_ERRORS):
+                connection.close()
+    return outcome

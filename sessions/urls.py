@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import member_views, views
+from sessions import checkin_views, member_views, views
 from sessions.reports import urls as reports
 
 app_name = "sessions"
@@ -32,6 +32,13 @@ urlpatterns = [
     ),
     path("<id:pk>/draft-sent/", views.session_draft_sent, name="draft_sent"),
     path("<id:pk>/attendance/", views.session_attendance, name="attendance"),
+    path("<id:pk>/check-in/", checkin_views.check_in_page, name="check_in"),
+    path("<id:pk>/check-in/qr.svg", checkin_views.check_in_qr, name="check_in_qr"),
+    path("<id:pk>/check-in/code/", checkin_views.check_in_code, name="check_in_code"),
+    path("<id:pk>/check-ins/", checkin_views.check_ins_json, name="check_ins"),
+    path("check-in/<str:code>/", checkin_views.check_in_scan, name="check_in_scan"),
+    path("<id:pk>/read/", checkin_views.confirm_read, name="confirm_read"),
+    path("<id:pk>/read/remind/", checkin_views.remind_unread, name="remind_unread"),
     path("<id:pk>/grading/", views.session_grading, name="grading"),
     path("<id:pk>/photos/", views.session_photos, name="photos"),
     path("<id:pk>/photos/<id:photo_pk>/caption/", views.photo_caption, name="photo_caption"),

@@ -35,7 +35,7 @@ from chibo.lib.roles import (
 )
 from members.models import PartyGroup
 from members.workplace import cell_of, member_of
-from sessions import services
+from sessions import checkin, services
 from sessions.forms import (
     AwardFormSet,
     CancelForm,
@@ -392,7 +392,19 @@ def session_detail(request, pk):
     if request.user.has_perm(CHANGE_SESSION):
         context["can_delete"] = services.delete_reason(session) is None
     # The sheet's button only where the sheet opens: not before the session starts.
-    context["can_take_attendance"] = services.attendance_refusal(session, timezone.now()) is None
+    now = timezone.now()
+    context["can_take_attendance"] = services.attendance_refusal(session, now) is None
+    context["can_check_in"] = checkin.page_refusal(session, now) is None
+    if member is not None:
+        context["own_read"] = session.read_confirmations.filter(member=member).first()
+        context["can_confirm_read"] = session.status not in (
+            ThematicSession.Status.HELD,
+            ThematicSession.Status.CANCELLED,
+        )
+    cancelled = session.status == ThematicSession.Status.CANCELLED
+    if request.user.has_perm(VIEW_ATTENDANCE) and not cancelled:
+        context["readers"] = checkin.readers(session)
+        context["readers_total"] = len(context["readers"][0]) + len(context["readers"][1])
     scheme = scheme_by_key(session.grading_scheme)
     if scheme is not None:
         points = dict(session.criterion_scores.values_list("criterion", "points"))
@@ -687,7 +699,12 @@ def session_attendance(request, pk):
         else:
             messages.success(request, _("Đã lưu bảng điểm danh."))
             return redirect(session)
-    context = {"session": session, "form": form, "conflict": conflict}
+    context = {
+        "session": session,
+        "form": form,
+        "conflict": conflict,
+        "checked_in": dict(session.check_ins.values_list("member", "at")),
+    }
     return render(request, "sessions/attendance_sheet.html", context, status=status)
 
 

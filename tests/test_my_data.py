@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sessions.models import Attendance, Award, Reminder
+from sessions.models import Attendance, Award, CheckIn, ReadConfirmation, Reminder
 from tests.factories import at, make_exemption, make_member, make_plan, make_session, record
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +38,9 @@ def cell(secretary, member, other_member, groups):
     Award.objects.create(session=held, prize="Giải ba cá nhân", member=hoa)
     held.presiding = tuan
     held.save()
+    CheckIn.objects.create(session=held, member=tuan, at=at(2020, 3, 12, 8, 5))
+    CheckIn.objects.create(session=held, member=hoa, at=at(2020, 3, 12, 8, 6))
+    ReadConfirmation.objects.create(session=held, member=tuan, at=at(2020, 3, 11, 20, 0))
     Reminder.objects.create(
         kind="session", session=held, member=tuan, starts_at=held.start, email="tuan@example.org"
     )
@@ -86,6 +89,10 @@ def test_a_member_gets_everything_chibo_holds_about_them(client, member, cell):
         {"Kỳ sinh hoạt": "Học tập Chỉ thị 05", "Ngày": "12/03/2020", "Giải": "Giải nhất cá nhân"}
     ]
     assert data["Vai trò ở các kỳ sinh hoạt"][0]["Vai trò"] == "Chủ trì"
+    [check_in] = data["Tự điểm danh bằng mã QR"]
+    assert (check_in["Kỳ sinh hoạt"], check_in["Lúc"]) == ("Học tập Chỉ thị 05", "12/03/2020 08:05")
+    [read] = data["Xác nhận đã đọc tài liệu"]
+    assert read["Lúc"] == "11/03/2020 20:00"
     assert data["Thư nhắc đã gửi"][0]["Gửi tới"] == "tuan@example.org"
     assert data["Lần đăng nhập"][0]["Địa chỉ IP"] == "192.0.2.10"
     # The history of their record, exemption, attendance and prize, with who made each change.

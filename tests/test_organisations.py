@@ -25,11 +25,13 @@ from sessions.forms import PlanForm
 from sessions.models import (
     AnnualPlan,
     Award,
+    CheckIn,
     ContestTeam,
     CriterionScore,
     Document,
     Photo,
     Postponement,
+    ReadConfirmation,
     Reminder,
     ReportText,
     ResolutionTask,
@@ -174,6 +176,8 @@ def test_every_path_reaches_the_cell_of_every_row(tree, groups, secretary):
         session=session, content="Nộp đảng phí", responsible=member, due_on=dt.date(2020, 4, 30)
     )
     TaskReview.objects.create(task=task, session=session, outcome=TaskReview.Outcome.DONE)
+    CheckIn.objects.create(session=session, member=member, at=session.start)
+    ReadConfirmation.objects.create(session=session, member=member, at=session.start)
     for model, base in cell_models():
         rows = model._default_manager.all()
         assert rows.exists(), model.__name__

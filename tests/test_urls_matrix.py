@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chibo.lib.roles import COMMITTEE
 from members.models import Organisation, Role, single_cell
+from sessions.checkin import make_code
 from tests.factories import make_member, make_user
 from tests.pagechecks import assert_security_headers, inline_code
 from tests.urlwalk import admin_kwargs, all_routes, build_dataset, media_path
@@ -180,6 +181,15 @@ def planned_pk(d):
     return {"pk": d["planned"].pk}
 
 
+def scan_code(d):
+    return {"code": make_code(d["held"], timezone.now())}
+
+
+SESSION_PAGE = Redirect(
+    lambda d, user: reverse("sessions:detail", args=[d["held"].pk]), "the session page"
+)
+
+
 def plan_year(d):
     return {"year": d["plan"].year}
 
@@ -269,6 +279,21 @@ MATRIX = {
     "sessions:draft_sent": secretary_action(kwargs=held_pk),
     "sessions:attendance": secretary_form(kwargs=held_pk),
     "sessions:grading": secretary_form(kwargs=held_pk),
+    # Self check-in: the sample's held session (2020) is long over, so the
+    # secretary's page sends back to the session and its code answers 410.
+    "sessions:check_in": secretary_page(secretary=SESSION_PAGE, kwargs=held_pk),
+    "sessions:check_in_qr": secretary_page(secretary=410, kwargs=held_pk),
+    "sessions:check_in_code": secretary_page(secretary=410, kwargs=held_pk),
+    "sessions:check_ins": secretary_page(kwargs=held_pk),
+    # Where a member's camera lands (one tap then checks in); a 2020 session
+    # is long over, so everyone in the cell is told so on the page (400).
+    "sessions:check_in_scan": row(
+        member=400, leader=400, secretary=400, committee=404, kwargs=scan_code, mutating=True
+    ),
+    "sessions:confirm_read": row(
+        member=405, leader=405, secretary=405, committee=403, kwargs=planned_pk, mutating=True
+    ),
+    "sessions:remind_unread": secretary_action(kwargs=planned_pk),
     "sessions:photos": secretary_form(kwargs=held_pk),
     "sessions:photo_caption": secretary_action(
         kwargs=lambda d: {"pk": d["held"].pk, "photo_pk": d["photo"].pk}

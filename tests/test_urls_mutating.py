@@ -20,22 +20,27 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core import signing
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Member, Organisation, PartyGroup
 from members.views import IMPORT_SALT, LINK_SESSION_KEY
 from members.workplace import SESSION_KEY as WORKPLACE_KEY
+from sessions.checkin import make_code
 from sessions.models import (
     AnnualPlan,
+    CheckIn,
     ContestTeam,
     Document,
     Photo,
+    ReadConfirmation,
     ReportText,
     Submission,
     ThematicSession,
 )
+from tests.factories import make_session
 from tests.images import image_bytes, upload
 from tests.test_urls_matrix import MATRIX
 from tests.urlwalk import all_routes, build_dataset
@@ -596,6 +601,47 @@ MUTATIONS = {
         page=lambda d: reverse("sessions:calendar"),
     ),
 }
+
+
+def scan_url_now(d):
+    """The check-in URL of a session going on now (the sample's are of 2020)."""
+    now = timezone.now()
+    session = make_session(d["plan"], start=now - dt.timedelta(minutes=10))
+    return reverse("sessions:check_in_scan", args=[make_code(session, now)])
+
+
+def remind_url(d):
+    """The reminder button's URL, once the member has an address to be reminded at."""
+    Member.objects.filter(pk=d["member"].pk).update(email="member@example.org")
+    return reverse("sessions:remind_unread", args=[d["planned"].pk])
+
+
+MUTATIONS.update(
+    {
+        "sessions:check_in_scan": Mutation(
+            user="member",
+            data=lambda d: {},
+            get_status=200,
+            happened=lambda client, d: CheckIn.objects.exists(),
+            url=scan_url_now,
+        ),
+        "sessions:confirm_read": Mutation(
+            user="member",
+            data=lambda d: {},
+            get_status=405,
+            happened=lambda client, d: ReadConfirmation.objects.exists(),
+            page=lambda d: reverse("sessions:detail", args=[d["planned"].pk]),
+        ),
+        "sessions:remind_unread": Mutation(
+            user="secretary",
+            data=lambda d: {},
+            get_status=405,
+            happened=lambda client, d: len(mail.outbox) > 0,
+            url=remind_url,
+            page=lambda d: reverse("sessions:detail", args=[d["planned"].pk]),
+        ),
+    }
+)
 
 
 def test_every_mutating_url_is_in_the_table():
