@@ -59,7 +59,8 @@ def _description(item: AgendaItem, url: str) -> str:
 
 
 def _summary(item: AgendaItem) -> str:
-    summary = _("Sinh hoạt chuyên đề: %(topic)s") % {"topic": item.session.topic}
+    session = item.session
+    summary = _("%(kind)s: %(title)s") % {"kind": session.kind_label, "title": session}
     if item.session.status == Status.CANCELLED:
         return _("[Đã hủy] %(summary)s") % {"summary": summary}
     if item.date_unknown:
@@ -89,7 +90,7 @@ def session_event(item: AgendaItem, *, url: str, host: str) -> Event:
         sequence=item.sequence,
         stamp=session.updated_at,
         last_modified=session.updated_at,
-        categories=[_("Sinh hoạt chuyên đề")],
+        categories=[item.session.kind_label],
     )
     return event
 
@@ -144,7 +145,7 @@ def feed(items: list[AgendaItem], *, member, build_url, host: str) -> bytes:
         ]
         calendar = calendar_for(
             events,
-            name=_("Sinh hoạt chuyên đề – %(name)s") % {"name": member.full_name},
+            name=_("Lịch sinh hoạt chi bộ – %(name)s") % {"name": member.full_name},
             uid=f"chibo-member-{member.pk}@{host}",
         )
         return calendar.to_ical()
@@ -154,6 +155,6 @@ def single(item: AgendaItem, *, url: str, host: str) -> bytes:
     """One session as a file to open in a calendar."""
     event = session_event(item, url=url, host=host)
     calendar = calendar_for(
-        [event], name=item.session.topic, uid=f"chibo-session-{item.session.pk}-file@{host}"
+        [event], name=str(item.session), uid=f"chibo-session-{item.session.pk}-file@{host}"
     )
     return calendar.to_ical()

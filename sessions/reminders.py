@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from chibo.lib.roles import CHANGE_SESSION
 from members.models import Member, Role
-from sessions import calendar
+from sessions import calendar, wording
 from sessions.agenda import AgendaItem
 from sessions.models import GroupMeeting, Reminder, ThematicSession
 
@@ -145,8 +145,9 @@ def _session_message(member: Member, item: AgendaItem, address: str) -> EmailMes
             for document in session.documents.all()
         ],
     }
-    subject = _("Nhắc lịch sinh hoạt chuyên đề: %(topic)s – %(when)s") % {
-        "topic": session.topic,
+    subject = _("Nhắc lịch %(kind)s: %(title)s – %(when)s") % {
+        "kind": wording.kind_phrase(session),
+        "title": session,
         "when": timezone.localtime(item.schedule.start).strftime("%d/%m/%Y %H:%M"),
     }
     message = EmailMessage(
@@ -156,7 +157,7 @@ def _session_message(member: Member, item: AgendaItem, address: str) -> EmailMes
     )
     host = urlsplit(settings.CHIBO_SITE_URL).netloc or "chibo"
     message.attach(
-        f"sinh-hoat-chuyen-de-{timezone.localtime(item.schedule.start):%Y-%m-%d}.ics",
+        f"{wording.kind_slug(session)}-{timezone.localtime(item.schedule.start):%Y-%m-%d}.ics",
         calendar.single(item, url=url, host=host),
         "text/calendar",
     )
@@ -203,7 +204,7 @@ def send_session_reminders(
             outcome.without_email.add(member.full_name)
             continue
         if dry_run:
-            outcome.planned.append(f"{address}: {item.session.topic}")
+            outcome.planned.append(f"{address}: {item.session}")
             continue
         claim = _claim(
             kind=Reminder.Kind.SESSION,
@@ -267,7 +268,7 @@ def send_attendance_reminders(now: dt.datetime, connection, outcome: Outcome, *,
             outcome.without_email.add(user.get_full_name() or user.get_username())
             continue
         if dry_run:
-            outcome.planned += [f"{address}: {session.topic}" for session in pending]
+            outcome.planned += [f"{address}: {session}" for session in pending]
             continue
         claims = [
             claim
