@@ -750,7 +750,7 @@ def signing_sheet_file(request, pk, fmt):
     stem = f"danh-sach-ky-ten-{timezone.localtime(session.start):%Y-%m-%d}"
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Danh sách ký tên")
-    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session.topic}")
+    return record_file(fragment, fmt=fmt, stem=stem, title=f"{title} · {session}")
 
 
 @permission_required(VIEW_ATTENDANCE, raise_exception=True)

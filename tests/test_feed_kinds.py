@@ -155,3 +155,14 @@ def test_group_by_group_regular_meeting_gives_the_member_their_groups_time(
     [event] = feed.walk("VEVENT")
     assert str(event["LOCATION"]) == "Phòng Văn phòng"
     assert event.decoded("DTSTART").day == 3
+
+
+def test_signing_sheet_of_a_regular_meeting_names_it_right(client, secretary, both):
+    regular, _ = both
+    client.force_login(secretary)
+    response = client.get(reverse("sessions:signing_sheet", args=[regular.pk]))
+    assert response.status_code == 200
+    assert "Danh sách đảng viên dự sinh hoạt chi bộ định kỳ" in response.text
+    assert f'<p class="text-center fw-bold">{REGULAR}</p>' in response.text
+    sheet = response.text.split("minutes-sheet", 1)[1].split("</article>", 1)[0]
+    assert "chuyên đề" not in sheet
