@@ -166,3 +166,12 @@ def test_signing_sheet_of_a_regular_meeting_names_it_right(client, secretary, bo
     assert f'<p class="text-center fw-bold">{REGULAR}</p>' in response.text
     sheet = response.text.split("minutes-sheet", 1)[1].split("</article>", 1)[0]
     assert "chuyên đề" not in sheet
+
+
+def test_a_regular_meetings_pages_name_it_without_a_topic(client, secretary, member, both):
+    regular, _ = both
+    client.force_login(secretary)
+    response = client.get(reverse("sessions:documents", args=[regular.pk]))
+    assert response.status_code == 200
+    assert f"Tài liệu · {REGULAR}" in response.text
+    assert f">{REGULAR}</a></li>" in response.text  # the breadcrumb
