@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
+from sessions import wording
 from sessions.agenda import AgendaItem
 from sessions.models import ThematicSession
 
@@ -58,30 +59,14 @@ def _description(item: AgendaItem, url: str) -> str:
     return "\n".join(lines).strip()
 
 
-def kinds(session) -> list[str]:
-    """The event's categories: each nature of the meeting, so a calendar can colour them."""
-    categories = []
-    if session.regular:
-        categories.append(_("Sinh hoạt định kỳ"))
-    if session.thematic:
-        categories.append(_("Sinh hoạt chuyên đề"))
-    return categories
-
-
 def file_name(session, day) -> str:
     """The name of a meeting's .ics file: its kind and its day."""
-    kind = "sinh-hoat-chuyen-de" if session.thematic else "sinh-hoat-chi-bo"
-    return f"{kind}-{day:%Y-%m-%d}.ics"
+    return f"{wording.kind_slug(session)}-{day:%Y-%m-%d}.ics"
 
 
 def _summary(item: AgendaItem) -> str:
     session = item.session
-    if session.thematic and session.regular:
-        summary = _("Sinh hoạt định kỳ và chuyên đề: %(topic)s") % {"topic": session.topic}
-    elif session.thematic:
-        summary = _("Sinh hoạt chuyên đề: %(topic)s") % {"topic": session.topic}
-    else:
-        summary = str(session)
+    summary = _("%(kind)s: %(title)s") % {"kind": session.kind_label, "title": session}
     if item.session.status == Status.CANCELLED:
         return _("[Đã hủy] %(summary)s") % {"summary": summary}
     if item.date_unknown:
@@ -111,7 +96,7 @@ def session_event(item: AgendaItem, *, url: str, host: str) -> Event:
         sequence=item.sequence,
         stamp=session.updated_at,
         last_modified=session.updated_at,
-        categories=kinds(session),
+        categories=[item.session.kind_label],
     )
     return event
 
@@ -166,7 +151,7 @@ def feed(items: list[AgendaItem], *, member, build_url, host: str) -> bytes:
         ]
         calendar = calendar_for(
             events,
-            name=_("Sinh hoạt chuyên đề – %(name)s") % {"name": member.full_name},
+            name=_("Lịch sinh hoạt chi bộ – %(name)s") % {"name": member.full_name},
             uid=f"chibo-member-{member.pk}@{host}",
         )
         return calendar.to_ical()

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from chibo.lib.roles import CHANGE_SESSION
 from members.models import Member, Role
-from sessions import calendar
+from sessions import calendar, wording
 from sessions.agenda import AgendaItem
 from sessions.models import GroupMeeting, Reminder, ThematicSession
 
@@ -145,12 +145,9 @@ def _session_message(member: Member, item: AgendaItem, address: str) -> EmailMes
             for document in session.documents.all()
         ],
     }
-    if session.thematic:
-        subject = _("Nhắc lịch sinh hoạt chuyên đề: %(topic)s – %(when)s")
-    else:
-        subject = _("Nhắc lịch sinh hoạt chi bộ: %(topic)s – %(when)s")
-    subject = subject % {
-        "topic": str(session),
+    subject = _("Nhắc lịch %(kind)s: %(title)s – %(when)s") % {
+        "kind": wording.kind_phrase(session),
+        "title": session,
         "when": timezone.localtime(item.schedule.start).strftime("%d/%m/%Y %H:%M"),
     }
     message = EmailMessage(

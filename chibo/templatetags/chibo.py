@@ -5,8 +5,15 @@ from django.utils.safestring import mark_safe
 
 from chibo.lib import text
 from chibo.lib.dates import dated_line, day_in_full
+from sessions import wording
 
 register = template.Library()
+
+
+@register.filter
+def kind_phrase(session):
+    """A meeting's kind inside a sentence: "sinh hoạt chi bộ định kỳ", "sinh hoạt chuyên đề"."""
+    return wording.kind_phrase(session)
 
 
 @register.filter
