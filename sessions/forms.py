@@ -234,6 +234,14 @@ class SessionForm(StartEndMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.init_end()
         instance = self.instance
+        # Held group by group, each group's meeting has its own time: the
+        # meeting's own start and end come from theirs when left blank.
+        if self.data.get(self.add_prefix("scope")) == ThematicSession.Scope.GROUPS:
+            self.fields["start"].required = False
+            self.fields["end"].required = False
+            self.fields["start"].help_text = _(
+                "Sinh hoạt theo tổ: để trống thì lấy từ lịch sớm nhất và muộn nhất của các tổ."
+            )
         # The nature a meeting can gain: a thematic session can also be the
         # month's regular meeting, a regular meeting also a thematic session.
         # A regular meeting may go without a topic; a thematic session may not.

@@ -624,6 +624,8 @@ class ThematicSession(models.Model):
     @property
     def regular_title(self) -> str:
         """The regular meeting's name in the minutes: "Sinh hoạt chi bộ định kỳ tháng 5/2020"."""
+        if self.start is None:  # a new meeting whose form is shown again
+            return _("Sinh hoạt chi bộ định kỳ")
         day = self.day
         return _("Sinh hoạt chi bộ định kỳ tháng %(month)s/%(year)s") % {
             "month": day.month,

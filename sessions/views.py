@@ -431,6 +431,7 @@ def session_form_page(request, session, *, title):
                 return saved_session(request, form.instance)
             if meetings.is_valid():
                 changed = meetings.save(commit=False)
+                span_of_meetings(form.instance, meetings)
                 services.save_session(
                     session=form.instance,
                     meetings=changed,
@@ -441,6 +442,21 @@ def session_form_page(request, session, *, title):
             messages.error(request, str(error))
     context = {"form": form, "meetings": meetings, "session": session, "title": title}
     return render(request, "sessions/session_form.html", context)
+
+
+def span_of_meetings(session, meetings) -> None:
+    """A meeting held group by group and typed without its own time: from the
+    earliest group's start to the latest group's end."""
+    if session.start and session.end:
+        return
+    kept = [
+        form.cleaned_data
+        for form in meetings.forms
+        if form.cleaned_data.get("start") and not form.cleaned_data.get("DELETE")
+    ]
+    if kept:
+        session.start = min(row["start"] for row in kept)
+        session.end = max(row["end"] for row in kept)
 
 
 def saved_session(request, session):

@@ -139,6 +139,32 @@ def meeting(group, start, end, location="", presiding=""):
     return {"start": start, "end": end, "location": location, "presiding": presiding}
 
 
+def test_group_by_group_the_whole_cells_time_may_be_left_to_the_groups(
+    client, secretary, groups, plan
+):
+    """Every group's time is given: the session spans them, no "required" on its own time."""
+    client.force_login(secretary)
+    data = session_data(
+        scope="groups",
+        meetings=[
+            meeting(groups[0], "2020-07-13T14:00", "16:00"),
+            meeting(groups[1], "2020-07-14T08:00", "10:00"),
+        ],
+    )
+    data.update(start="", end="")
+    response = client.post(create_url(plan), data)
+    assert response.status_code == 302, response.context["form"].errors
+    session = ThematicSession.objects.get()
+    assert timezone.localtime(session.start) == at(2020, 7, 13, 14)
+    assert timezone.localtime(session.end) == at(2020, 7, 14, 10)
+    # A whole-cell session still needs its own time.
+    data.update(scope="cell", topic="Kỳ khác")
+    response = client.post(create_url(plan), data)
+    assert "Trường này là bắt buộc." in response.text
+    # Said at the top of the long form too, not only at the fields.
+    assert "Chưa lưu được: sửa các ô được đánh dấu đỏ bên dưới rồi lưu lại." in response.text
+
+
 def test_a_session_held_group_by_group_saves_each_groups_meeting(
     client, secretary, other_member, groups, plan
 ):
