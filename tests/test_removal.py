@@ -115,3 +115,16 @@ def test_the_export_gives_each_kind(client, leader, groups):
     assert rows["Sinh hoạt chi bộ định kỳ"][:6] == (2, 2, 4, 3, 0, 1)
     assert rows["Sinh hoạt chuyên đề"][:4] == (1, 1, 2, 2)
     assert rows["Cả hai (mỗi buổi một lần)"][:4] == (2, 2, 4, 3)
+
+
+def test_a_run_of_absences_across_new_year_is_one_run(groups):
+    tuan = make_member(groups[0], "Lương Văn Tuấn")
+    for month, year in ((10, 2019), (11, 2019), (12, 2019), (1, 2020), (2, 2020)):
+        session = make_session(make_plan(year), at(year, month, 20, 8))
+        record(session, {tuan: E} if (month, year) != (10, 2019) else {})
+    rows_2019 = {r.member: r for r in year_summary(2019, cell=single_cell()).members}
+    rows_2020 = {r.member: r for r in year_summary(2020, cell=single_cell()).members}
+    assert rows_2019[tuan].longest_absence_run == 2
+    # November to February: four in a row, flagged in the year the run reaches.
+    assert rows_2020[tuan].longest_absence_run == 4
+    assert rows_2020[tuan].too_many_in_a_row

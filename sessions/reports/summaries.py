@@ -48,6 +48,7 @@ from members.models import Exemption, Member, Organisation, PartyGroup
 from sessions import removal
 from sessions.grading import FAIR, GOOD, scheme_by_key, scheme_on
 from sessions.models import (
+    ABSENT,
     QUARTERS,
     AnnualPlan,
     Attendance,
@@ -55,7 +56,6 @@ from sessions.models import (
     Postponement,
     ThematicSession,
     figure_counts,
-    longest_run,
     too_many_in_a_row,
     year_bounds,
 )
@@ -534,23 +534,36 @@ def year_group_id(member, last_groups: dict) -> int | None:
 
 
 def longest_absence_runs(year: int, *, cell) -> dict[int, int]:
-    """The most sessions in a row each member missed (excused or not) in ``year``.
+    """The most sessions in a row each member missed (excused or not), runs ending in ``year``.
 
-    One query of (member, status) pairs in session order. Sessions at which a
+    One query of (member, status, start) over this year's and last year's
+    sessions, in session order: a run that began in December and goes on in
+    January is one run, counted in the year it reaches. Sessions at which a
     member was not expected (exempt, not yet in the cell) have no row: they
     neither break nor extend a run.
     """
-    pairs = (
-        Attendance.objects.for_year(year, thematic=True)
+    this_year = ThematicSession.objects.for_year(year).thematic().values("pk")
+    last_year = ThematicSession.objects.for_year(year - 1).thematic().values("pk")
+    rows = (
+        Attendance.objects.filter(Q(session__in=this_year) | Q(session__in=last_year))
         .of_cell(cell)
         .counted()
         .order_by("member_id", "session__start", "session_id")
-        .values_list("member_id", "status")
+        .values_list("member_id", "status", "session__start")
     )
-    return {
-        member_id: longest_run(status for _member, status in rows)
-        for member_id, rows in groupby(pairs.iterator(chunk_size=5000), key=itemgetter(0))
-    }
+    first_day = year_bounds(year)[0]
+    runs = {}
+    for member_id, member_rows in groupby(rows.iterator(chunk_size=5000), key=itemgetter(0)):
+        longest = run = 0
+        counted = False
+        for _member, status, start in member_rows:
+            run = run + 1 if status in ABSENT else 0
+            if start >= first_day:
+                counted = True
+                longest = max(longest, run)
+        if counted:
+            runs[member_id] = longest
+    return runs
 
 
 def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
