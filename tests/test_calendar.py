@@ -197,6 +197,8 @@ def test_calendar_page_shows_the_members_own_addresses(client, member, other_mem
     token = member.member.calendar_token
     assert f"webcal://testserver/sessions/calendar/feed/{token}.ics" in response.text
     assert f"http://testserver/sessions/calendar/feed/{token}.ics" in response.text
+    # The address is a link too, not only a box to copy from.
+    assert f'href="http://testserver/sessions/calendar/feed/{token}.ics"' in response.text
     assert other_member.member.calendar_token not in response.text
     assert "iPhone" in response.text and "Android" in response.text
 

@@ -9,7 +9,8 @@ from chibo.lib.roles import ROLE_GROUPS
 class Command(BaseCommand):
     help = (
         "Nạp chi bộ mẫu: 30 đảng viên trong 4 tổ Đảng, kế hoạch năm 2020 với 7 kỳ sinh hoạt "
-        "chuyên đề và kế hoạch năm nay; cùng năm chi bộ khác trong cùng đảng bộ và tài khoản "
+        "chuyên đề và 12 kỳ sinh hoạt định kỳ (có nghị quyết, kiểm điểm nhiệm vụ), kế hoạch "
+        "năm nay; cùng năm chi bộ khác trong cùng đảng bộ và tài khoản "
         "cán bộ đảng bộ (committee). Chạy lại không thay đổi gì."
     )
 
