@@ -215,6 +215,17 @@ def vote_constraint(name: str) -> models.CheckConstraint:
     )
 
 
+def member_or_name(member: str, written: str) -> Q:
+    """Exactly one of a member of the cell (``member``) or a name written out (``written``).
+
+    A speaker, a prize winner, the one responsible for a task: someone on the
+    member list, or a guest or body named in words, never both nor neither.
+    """
+    return (Q(**{f"{member}__isnull": False}) & Q(**{written: ""})) | (
+        Q(**{f"{member}__isnull": True}) & ~Q(**{written: ""})
+    )
+
+
 def min_duration_minutes(*, thematic: bool = True, regular: bool = False) -> int:
     """The shortest a meeting of these natures may be under the settings.
 
@@ -931,8 +942,7 @@ class Speech(models.Model):
         verbose_name_plural = _("ý kiến phát biểu")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(member__isnull=False) & Q(speaker_name=""))
-                | (Q(member__isnull=True) & ~Q(speaker_name="")),
+                condition=member_or_name("member", "speaker_name"),
                 name="speech_by_member_or_named_guest",
                 violation_error_message=_(
                     "Người phát biểu là một đảng viên hoặc một khách mời có tên."
@@ -1321,8 +1331,7 @@ class Award(models.Model):
         verbose_name_plural = _("giải thưởng")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(member__isnull=False) & Q(guest_name=""))
-                | (Q(member__isnull=True) & ~Q(guest_name="")),
+                condition=member_or_name("member", "guest_name"),
                 name="award_to_member_or_guest",
                 violation_error_message=_(
                     "Giải thưởng trao cho một đảng viên hoặc một khách mời có tên."
@@ -1662,8 +1671,7 @@ class ResolutionTask(models.Model):
         verbose_name_plural = _("nhiệm vụ trong nghị quyết")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(responsible__isnull=False) & Q(responsible_name=""))
-                | (Q(responsible__isnull=True) & ~Q(responsible_name="")),
+                condition=member_or_name("responsible", "responsible_name"),
                 name="task_one_responsible",
                 violation_error_message=_(
                     "Chọn một đảng viên phụ trách hoặc ghi bộ phận phụ trách, không chọn cả hai."
