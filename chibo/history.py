@@ -36,6 +36,7 @@ from sessions.models import (
     ContestTeam,
     GroupMeeting,
     ThematicSession,
+    regular_meeting_title,
 )
 
 # Fields that change with every save or are bookkeeping, not what a person changed.
@@ -126,8 +127,13 @@ def tracked_fields(model, *, labelled=False) -> list[models.Field]:
 # --- Labels of the objects a field points to ------------------------------------
 
 
+def _meeting_name(topic, start) -> str:
+    """A meeting's name: its topic; a regular meeting of its own has none, only its month."""
+    return topic or regular_meeting_title(timezone.localtime(start).date())
+
+
 def _session_label(pk, topic, start):
-    return f"{topic} ({date_format(timezone.localtime(start), 'd/m/Y')})"
+    return f"{_meeting_name(topic, start)} ({date_format(timezone.localtime(start), 'd/m/Y')})"
 
 
 LABELS = {
@@ -221,7 +227,7 @@ def subject(model, row, labels: Labels, page: str) -> str:
     if model is AnnualPlan:
         return row.title or str(row.year)
     if model is ThematicSession:
-        return row.topic
+        return _meeting_name(row.topic, row.start)
     if model is GroupMeeting:
         own = name(PartyGroup, row.group_id)
     elif model is Attendance:

@@ -425,6 +425,14 @@ class AnnualPlan(models.Model):
         return [quarter for quarter in QUARTERS if counts.get(quarter, 0) < minimum]
 
 
+def regular_meeting_title(day: dt.date) -> str:
+    """A regular meeting's name, by its month: "Sinh hoạt chi bộ định kỳ tháng 5/2020"."""
+    return _("Sinh hoạt chi bộ định kỳ tháng %(month)s/%(year)s") % {
+        "month": day.month,
+        "year": day.year,
+    }
+
+
 class ThematicSessionQuerySet(CellQuerySet):
     def for_year(self, year: int):
         start, end = year_bounds(year)
@@ -637,11 +645,7 @@ class ThematicSession(models.Model):
         """The regular meeting's name in the minutes: "Sinh hoạt chi bộ định kỳ tháng 5/2020"."""
         if self.start is None:  # a new meeting whose form is shown again
             return _("Sinh hoạt chi bộ định kỳ")
-        day = self.day
-        return _("Sinh hoạt chi bộ định kỳ tháng %(month)s/%(year)s") % {
-            "month": day.month,
-            "year": day.year,
-        }
+        return regular_meeting_title(self.day)
 
     @property
     def natures(self) -> dict:

@@ -163,6 +163,26 @@ def test_a_deleted_session_stays_in_the_cells_history(client, secretary, groups)
     assert latest.url == reverse("history:session", args=[session.pk])
 
 
+def test_a_regular_meeting_of_its_own_is_named_by_its_month(client, secretary, groups):
+    """It has no topic: its entry and its link still say which meeting it is."""
+    meeting = make_session(
+        make_plan(2020), start=at(2020, 6, 8), topic="", thematic=False, regular=True
+    )
+    save_sheet(client_logged_in(client, secretary), meeting)
+    response = client.get(reverse("history:cell"))
+    subjects = {entry.subject for entry in entries(response)}
+    assert "Sinh hoạt chi bộ định kỳ tháng 6/2020" in subjects
+    link = f'<a href="{reverse("history:session", args=[meeting.pk])}">'
+    assert f"{link}Sinh hoạt chi bộ định kỳ tháng 6/2020</a>" in response.text
+    # The sheet's rows name the meeting and its day.
+    assert "Sinh hoạt chi bộ định kỳ tháng 6/2020 (08/06/2020) — Nông Thị Hương" in subjects
+
+
+def client_logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
 def test_the_cells_page_goes_back_page_by_page(client, secretary, groups):
     client.force_login(secretary)
     member = make_member(groups[0], "Vi Văn Tám")
