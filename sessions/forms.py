@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
-from django.forms import BaseFormSet, formset_factory, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,15 @@ from django.utils.translation import ngettext
 from chibo.lib.dates import FIRST_YEAR, LAST_YEAR, valid_year
 from chibo.lib.forms import CellModelForm, OwnRowsInlineFormSet
 from chibo.lib.uploads import EMPTY_FILE
-from chibo.lib.widgets import DateInput, DateTimeField, DateTimeInput, TimeInput, share_choices
+from chibo.lib.widgets import (
+    DateInput,
+    DateTimeField,
+    DateTimeInput,
+    MultipleFileField,
+    MultipleFileInput,
+    TimeInput,
+    share_choices,
+)
 from members.models import Member, PartyGroup
 from sessions.documents import checked_document
 from sessions.models import (
@@ -534,53 +542,48 @@ class DraftSentForm(forms.ModelForm):
 # --- Photos --------------------------------------------------------------------
 
 
-class PhotoForm(forms.Form):
-    image = forms.FileField(
+class PhotoUploadForm(forms.Form):
+    """Several photos chosen at once, checked one by one: all are stored, or none."""
+
+    images = MultipleFileField(
         label=_("Ảnh"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Chọn một hoặc nhiều ảnh cùng lúc (tối đa %(count)s ảnh mỗi lần).")
+        % {"count": MAX_PHOTOS_PER_UPLOAD},
         error_messages={"empty": EMPTY_FILE},
     )
-    caption = forms.CharField(label=_("Chú thích"), max_length=255, required=False)
+    caption = forms.CharField(
+        label=_("Chú thích"),
+        max_length=255,
+        required=False,
+        help_text=_("Ghi cho mọi ảnh của lần tải lên này; sửa chú thích từng ảnh ở dưới."),
+    )
 
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("image")
-        if upload:
+    def clean_images(self):
+        uploads = self.cleaned_data["images"]
+        if not uploads:
+            raise ValidationError(_("Hãy chọn ít nhất một ảnh."), code="required")
+        if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
+            raise ValidationError(
+                _("Mỗi lần tải lên tối đa %(limit)s ảnh; đã chọn %(count)s ảnh."),
+                params={"limit": MAX_PHOTOS_PER_UPLOAD, "count": len(uploads)},
+                code="too_many",
+            )
+        photos, errors = [], []
+        for upload in uploads:
             try:
-                cleaned["photo"] = clean_photo(upload)
+                photos.append(clean_photo(upload))
             except ValidationError as error:
-                self.add_error("image", error)
-        elif cleaned.get("caption"):
-            self.add_error("image", _("Chọn ảnh cho chú thích này."))
-        return cleaned
-
-
-class BasePhotoFormSet(BaseFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        if not self.photos():
-            raise ValidationError(_("Hãy chọn ít nhất một ảnh."))
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return photos
 
     def photos(self):
-        """(processed image, caption) for every row with a photo."""
-        return [
-            (form.cleaned_data["photo"], form.cleaned_data.get("caption", ""))
-            for form in self.forms
-            if form.cleaned_data.get("photo")
-        ]
-
-
-PhotoFormSet = formset_factory(
-    PhotoForm,
-    formset=BasePhotoFormSet,
-    extra=3,
-    max_num=MAX_PHOTOS_PER_UPLOAD,
-    validate_max=True,
-    absolute_max=MAX_PHOTOS_PER_UPLOAD,
-)
+        """(processed image, caption) for every photo chosen."""
+        caption = self.cleaned_data.get("caption", "")
+        return [(photo, caption) for photo in self.cleaned_data["images"]]
 
 
 class CaptionForm(forms.Form):

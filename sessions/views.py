@@ -42,7 +42,7 @@ from sessions.forms import (
     CaptionForm,
     DocumentForm,
     DraftSentForm,
-    PhotoFormSet,
+    PhotoUploadForm,
     PlanEditForm,
     PlanForm,
     PostponeForm,
@@ -611,14 +611,14 @@ def document_delete(request, pk, document_pk):
 @permission_required(ADD_PHOTO, raise_exception=True)
 def session_photos(request, pk):
     session = session_or_404(request, pk)
-    formset = PhotoFormSet(request.POST or None, request.FILES or None, prefix="photos")
-    if formset.is_valid():
-        photos = services.add_photos(session=session, photos=formset.photos(), user=request.user)
+    form = PhotoUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        photos = services.add_photos(session=session, photos=form.photos(), user=request.user)
         messages.success(request, _("Đã tải lên %(count)s ảnh.") % {"count": len(photos)})
         return redirect("sessions:photos", pk=session.pk)
     context = {
         "session": session,
-        "formset": formset,
+        "form": form,
         "photos": session.photos.all(),
         "max_bytes": settings.CHIBO_PHOTO_MAX_BYTES,
         "max_megapixels": settings.CHIBO_PHOTO_MAX_PIXELS // 1_000_000,

@@ -100,14 +100,7 @@ def session(groups, now):
 
 
 def send_photo(client, session, file):
-    data = {
-        "photos-TOTAL_FORMS": "1",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "10",
-        "photos-0-image": file,
-        "photos-0-caption": "Ảnh",
-    }
+    data = {"images": [file], "caption": "Ảnh"}
     return client.post(reverse("sessions:photos", args=[session.pk]), data)
 
 

@@ -112,14 +112,9 @@ def test_photo_upload_of_several_photos(client, settings, monkeypatch, now):
     session = make_session(start=at(2020, 5, 19), status="held")
     saves = fail_after(monkeypatch, FileSystemStorage, "save", calls=3)
     data = {
-        "photos-TOTAL_FORMS": "3",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "10",
+        "images": [SimpleUploadedFile(f"anh-{n}.jpg", image_bytes()) for n in range(3)],
+        "caption": "Ảnh",
     }
-    for n in range(3):
-        data[f"photos-{n}-image"] = SimpleUploadedFile(f"anh-{n}.jpg", image_bytes())
-        data[f"photos-{n}-caption"] = f"Ảnh {n}"
     response = client.post(reverse("sessions:photos", args=[session.pk]), data)
     assert_error_page(response)
     assert saves["n"] == 4  # three files were on disk when the fourth failed
@@ -131,12 +126,10 @@ def test_photo_rows_failing_after_the_files_are_written(client, settings, monkey
     session = make_session(start=at(2020, 5, 19), status="held")
     monkeypatch.setattr(Photo.objects, "bulk_create", raising_writer())
     data = {
-        "photos-TOTAL_FORMS": "2",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "10",
-        "photos-0-image": SimpleUploadedFile("a.jpg", image_bytes()),
-        "photos-1-image": SimpleUploadedFile("b.png", image_bytes(image_format="PNG")),
+        "images": [
+            SimpleUploadedFile("a.jpg", image_bytes()),
+            SimpleUploadedFile("b.png", image_bytes(image_format="PNG")),
+        ]
     }
     assert_error_page(client.post(reverse("sessions:photos", args=[session.pk]), data))
     assert Photo.objects.count() == 0

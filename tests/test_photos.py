@@ -28,17 +28,9 @@ def session(now):
     return make_session(start=at(2020, 5, 19), topic="Học tập Chỉ thị 05", status="held")
 
 
-def post_photos(client, session, *rows):
-    data = {
-        "photos-TOTAL_FORMS": str(len(rows)),
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "10",
-    }
-    for index, (file, caption) in enumerate(rows):
-        if file is not None:
-            data[f"photos-{index}-image"] = file
-        data[f"photos-{index}-caption"] = caption
+def post_photos(client, session, *files, caption=""):
+    """The upload form sent with ``files`` chosen at once in its one file input."""
+    data = {"images": list(files), "caption": caption}
     return client.post(reverse("sessions:photos", args=[session.pk]), data)
 
 
@@ -47,17 +39,26 @@ def stored_files(settings):
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-def test_secretary_uploads_two_photos_with_captions(client, secretary, session, settings):
+def test_the_upload_page_takes_several_photos_in_one_input(client, secretary, session):
+    client.force_login(secretary)
+    page = client.get(reverse("sessions:photos", args=[session.pk]))
+    assert re.search(r'<input type="file" name="images"[^>]* multiple', page.text)
+    assert "Chọn một hoặc nhiều ảnh cùng lúc (tối đa 10 ảnh mỗi lần)." in page.text
+
+
+def test_secretary_uploads_two_photos_at_once_with_a_caption(client, secretary, session, settings):
     client.force_login(secretary)
     response = post_photos(
         client,
         session,
-        (upload("hoi-truong.jpg", image_bytes()), "Toàn cảnh hội trường"),
-        (upload("tham-luan.png", image_bytes(image_format="PNG"), "image/png"), "Tham luận"),
+        upload("hoi-truong.jpg", image_bytes()),
+        upload("tham-luan.png", image_bytes(image_format="PNG"), "image/png"),
+        caption="Toàn cảnh hội trường",
     )
     assert response.status_code == 302
     photos = list(Photo.objects.order_by("pk"))
-    assert [photo.caption for photo in photos] == ["Toàn cảnh hội trường", "Tham luận"]
+    assert [photo.caption for photo in photos] == ["Toàn cảnh hội trường"] * 2
+    assert [photo.image.name[-3:] for photo in photos] == ["jpg", "png"]
     assert all(photo.uploaded_by == secretary for photo in photos)
     # Random names, never the uploaded ones; a thumbnail for each.
     for photo in photos:
@@ -73,7 +74,7 @@ def test_secretary_uploads_two_photos_with_captions(client, secretary, session, 
 
 def test_photo_orientation_is_applied_and_metadata_removed(client, secretary, session):
     client.force_login(secretary)
-    post_photos(client, session, (upload("gps.jpg", jpeg_with_metadata(size=(80, 40))), ""))
+    post_photos(client, session, upload("gps.jpg", jpeg_with_metadata(size=(80, 40))))
     photo = Photo.objects.get()
     with Image.open(photo.image.path) as stored:
         assert stored.size == (40, 80)  # turned upright: orientation 6 is a quarter turn
@@ -86,7 +87,7 @@ def test_photo_orientation_is_applied_and_metadata_removed(client, secretary, se
 
 def test_png_text_chunks_are_removed(client, secretary, session):
     client.force_login(secretary)
-    post_photos(client, session, (upload("ghi-chu.png", png_with_text(), "image/png"), ""))
+    post_photos(client, session, upload("ghi-chu.png", png_with_text(), "image/png"))
     with Image.open(Photo.objects.get().image.path) as stored:
         assert stored.format == "PNG"
         assert "Comment" not in stored.info
@@ -94,7 +95,9 @@ def test_png_text_chunks_are_removed(client, secretary, session):
 
 def test_webp_is_accepted(client, secretary, session):
     client.force_login(secretary)
-    post_photos(client, session, (upload("anh.webp", image_bytes(image_format="WEBP")), "WebP"))
+    post_photos(
+        client, session, upload("anh.webp", image_bytes(image_format="WEBP")), caption="WebP"
+    )
     assert Photo.objects.get().image.name.endswith(".webp")
 
 
@@ -114,7 +117,7 @@ def test_a_bad_file_gets_a_message_and_nothing_is_stored(
     with warnings.catch_warnings():
         # Pillow's DecompressionBombWarning must not escape (nor turn into a 500).
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        response = post_photos(client, session, (upload(name, content), "Chú thích"))
+        response = post_photos(client, session, upload(name, content), caption="Chú thích")
     assert response.status_code == 200
     assert message in response.text
     assert Photo.objects.count() == 0
@@ -132,7 +135,7 @@ def test_the_ten_thousand_pixel_square_png_is_94_kib():
 def test_a_file_over_the_size_cap_is_refused(client, secretary, session, settings):
     settings.CHIBO_PHOTO_MAX_BYTES = 1000
     client.force_login(secretary)
-    response = post_photos(client, session, (upload("lon.jpg", image_bytes((400, 400))), ""))
+    response = post_photos(client, session, upload("lon.jpg", image_bytes((400, 400))))
     assert "vượt mức cho phép" in response.text
     assert Photo.objects.count() == 0
 
@@ -140,7 +143,7 @@ def test_a_file_over_the_size_cap_is_refused(client, secretary, session, setting
 def test_the_pixel_cap_is_a_setting(client, secretary, session, settings):
     settings.CHIBO_PHOTO_MAX_PIXELS = 100 * 100
     client.force_login(secretary)
-    response = post_photos(client, session, (upload("rong.png", image_bytes((200, 200))), ""))
+    response = post_photos(client, session, upload("rong.png", image_bytes((200, 200))))
     assert "quá lớn" in response.text
     assert Photo.objects.count() == 0
 
@@ -150,31 +153,37 @@ def test_one_bad_photo_stores_none_of_the_upload(client, secretary, session, set
     response = post_photos(
         client,
         session,
-        (upload("tot.jpg", image_bytes()), "Ảnh tốt"),
-        (upload("xau.jpg", b"GIF89a khong phai"), "Ảnh xấu"),
+        upload("tot.jpg", image_bytes()),
+        upload("xau.jpg", b"GIF89a khong phai"),
+        upload("cung-xau.png", b"khong phai anh"),
     )
+    # Every refused file named, the good one not stored either.
     assert "“xau.jpg” không phải ảnh" in response.text
+    assert "“cung-xau.png” không phải ảnh" in response.text
     assert Photo.objects.count() == 0
     assert stored_files(settings) == []
 
 
 def test_an_empty_upload_asks_for_a_photo(client, secretary, session):
     client.force_login(secretary)
-    response = post_photos(client, session, (None, ""))
+    response = post_photos(client, session)
     assert "Hãy chọn ít nhất một ảnh." in response.text
 
 
 def test_a_caption_without_a_photo_is_an_error(client, secretary, session):
     client.force_login(secretary)
-    response = post_photos(client, session, (None, "Không có ảnh"))
-    assert "Chọn ảnh cho chú thích này." in response.text
+    response = post_photos(client, session, caption="Không có ảnh")
+    assert "Hãy chọn ít nhất một ảnh." in response.text
+    assert 'value="Không có ảnh"' in response.text
+    assert Photo.objects.count() == 0
 
 
 def test_more_than_ten_photos_at_once_are_refused(client, secretary, session):
     client.force_login(secretary)
-    rows = [(upload(f"{n}.jpg", image_bytes()), "") for n in range(11)]
-    response = post_photos(client, session, *rows)
+    files = [upload(f"{n}.jpg", image_bytes()) for n in range(11)]
+    response = post_photos(client, session, *files)
     assert response.status_code == 200
+    assert "Mỗi lần tải lên tối đa 10 ảnh; đã chọn 11 ảnh." in response.text
     assert Photo.objects.count() == 0
 
 
@@ -182,7 +191,7 @@ def test_secretary_edits_a_caption_and_deletes_a_photo(
     client, secretary, session, settings, django_capture_on_commit_callbacks
 ):
     client.force_login(secretary)
-    post_photos(client, session, (upload("a.jpg", image_bytes()), "Cũ"))
+    post_photos(client, session, upload("a.jpg", image_bytes()), caption="Cũ")
     photo = Photo.objects.get()
     caption_url = reverse("sessions:photo_caption", args=[session.pk, photo.pk])
     client.post(caption_url, {"caption": "Mới"})
@@ -200,7 +209,7 @@ def test_secretary_edits_a_caption_and_deletes_a_photo(
 def test_deleting_a_photo_asks_first_and_sits_apart_from_the_caption(client, secretary, session):
     """The delete form carries the question the page's own script asks before sending it."""
     client.force_login(secretary)
-    post_photos(client, session, (upload("a.jpg", image_bytes()), "Toàn cảnh"))
+    post_photos(client, session, upload("a.jpg", image_bytes()), caption="Toàn cảnh")
     photo = Photo.objects.get()
     response = client.get(reverse("sessions:photos", args=[session.pk]))
     delete_url = reverse("sessions:photo_delete", args=[session.pk, photo.pk])
@@ -217,7 +226,7 @@ def test_member_sees_the_gallery_but_cannot_upload(client, secretary, member, se
     """A member sees the photos where members see them, on the session's page,
     with no way to add any: no link to the upload page, which refuses them."""
     client.force_login(secretary)
-    post_photos(client, session, (upload("a.jpg", image_bytes()), "Toàn cảnh hội trường"))
+    post_photos(client, session, upload("a.jpg", image_bytes()), caption="Toàn cảnh hội trường")
     photo = Photo.objects.get()
     photos_url = reverse("sessions:photos", args=[session.pk])
 
@@ -229,9 +238,9 @@ def test_member_sees_the_gallery_but_cannot_upload(client, secretary, member, se
     assert f'src="{photo.thumbnail.url}"' in gallery[0]
     assert "Toàn cảnh hội trường" in gallery[0]
     assert f'href="{photos_url}"' not in page.text
-    assert 'name="photos-0-image"' not in page.text
+    assert 'name="images"' not in page.text
 
     assert client.get(photos_url).status_code == 403
-    response = post_photos(client, session, (upload("b.jpg", image_bytes()), ""))
+    response = post_photos(client, session, upload("b.jpg", image_bytes()))
     assert response.status_code == 403
     assert list(Photo.objects.all()) == [photo]

@@ -145,12 +145,8 @@ def grading_form(d, **changes):
 
 def photo_form(d, **changes):
     return {
-        "photos-TOTAL_FORMS": "1",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "10",
-        "photos-0-image": upload("tham-luan.jpg", image_bytes()),
-        "photos-0-caption": "Đồng chí Hương phát biểu",
+        "images": [upload("tham-luan.jpg", image_bytes())],
+        "caption": "Đồng chí Hương phát biểu",
         **changes,
     }
 

@@ -66,3 +66,22 @@ class DateTimeField(forms.DateTimeField):
                 params={"first": FIRST_YEAR, "last": LAST_YEAR},
             )
         return result
+
+
+class MultipleFileInput(forms.FileInput):
+    """<input type="file" multiple>: several files chosen at once in the phone's picker."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """The files of a MultipleFileInput, each checked as a FileField checks one; a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []

@@ -23,10 +23,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOPIC = "Học tập Chỉ thị 05 về đạo đức cách mạng"
 
 
-def jpeg(color):
+def jpeg(color, name="anh.jpg"):
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), color).save(buffer, format="JPEG")
-    return {"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
+    return {"name": name, "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
 def home_figures(page):
@@ -114,14 +114,20 @@ def test_secretary_records_a_whole_session(login, page):
     page.get_by_role("button", name="Lưu điểm").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã chấm điểm: 100 điểm, xếp loại Khá")
 
-    # Two photos with captions.
+    # Two photos chosen at once, then each given its own caption.
     page.get_by_role("link", name="Ảnh", exact=True).click()
-    page.set_input_files("#id_photos-0-image", jpeg((180, 30, 30)))
-    page.fill("#id_photos-0-caption", "Đồng chí Bí thư phát biểu khai mạc")
-    page.set_input_files("#id_photos-1-image", jpeg((30, 80, 160)))
-    page.fill("#id_photos-1-caption", "Các tổ trình bày tham luận")
+    page.set_input_files(
+        "#id_images", [jpeg((180, 30, 30), "khai-mac.jpg"), jpeg((30, 80, 160), "tham-luan.jpg")]
+    )
+    page.fill("#id_caption", "Các tổ trình bày tham luận")
     page.get_by_role("button", name="Tải lên").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã tải lên 2 ảnh")
+    first_caption = page.get_by_label("Chú thích").nth(1)
+    first_caption.fill("Đồng chí Bí thư phát biểu khai mạc")
+    page.get_by_role("button", name="Lưu", exact=True).first.click()
+    expect(page.get_by_label("Chú thích").nth(1)).to_have_value(
+        "Đồng chí Bí thư phát biểu khai mạc"
+    )
     page.get_by_role("link", name="Về kỳ sinh hoạt").click()
 
     # The session page shows all of it.
