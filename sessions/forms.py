@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -549,8 +550,10 @@ class PhotoUploadForm(forms.Form):
         label=_("Ảnh"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=_("Chọn một hoặc nhiều ảnh cùng lúc (tối đa %(count)s ảnh mỗi lần).")
-        % {"count": MAX_PHOTOS_PER_UPLOAD},
+        help_text=format_lazy(
+            _("Chọn một hoặc nhiều ảnh cùng lúc (tối đa {count} ảnh mỗi lần)."),
+            count=MAX_PHOTOS_PER_UPLOAD,
+        ),
         error_messages={"empty": EMPTY_FILE},
     )
     caption = forms.CharField(
