@@ -53,8 +53,8 @@ def _demo_clock(monkeypatch):
 
 
 @pytest.fixture
-def screen(browser, viewport):
-    """A page of that size; closed before the server stops (the sheet polls for check-ins)."""
+def screen(browser, viewport, demo_site):
+    """A page of that size, closed before the test's data goes (the sheet polls for check-ins)."""
     context = browser.new_context(viewport=viewport)
     yield context.new_page()
     context.close()

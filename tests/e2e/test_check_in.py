@@ -34,8 +34,18 @@ def log_in(page, url, username):
     page.wait_for_url(f"{url}/")
 
 
-def phone(browser):
-    return browser.new_context(viewport=PHONE).new_page()
+@pytest.fixture
+def phones(browser, demo_site):
+    """Phones for the test's people, closed before its data goes: the sheet polls."""
+    contexts = []
+
+    def new_phone():
+        contexts.append(browser.new_context(viewport=PHONE))
+        return contexts[-1].new_page()
+
+    yield new_phone
+    for context in contexts:
+        context.close()
 
 
 def demo_plan():
@@ -55,10 +65,10 @@ def todays_session():
     )
 
 
-def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
+def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(phones, demo_site):
     session = todays_session()
     member = member_of(User.objects.get(username="member"))
-    secretary = phone(browser)
+    secretary = phones()
     log_in(secretary, demo_site.url, "secretary")
     secretary.goto(f"{demo_site.url}{session.get_absolute_url()}")
     secretary.get_by_role("link", name="Mã QR tự điểm danh").click()
@@ -81,7 +91,7 @@ def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
     expect(row.locator(".check-in-badge")).to_be_hidden()
 
     # The member's phone: not logged in yet, so the login page first, then back.
-    phone_page = phone(browser)
+    phone_page = phones()
     phone_page.goto(scan_url)
     phone_page.fill("#id_username", "member")
     phone_page.fill("#id_password", PASSWORD)
@@ -107,21 +117,21 @@ def test_a_member_checks_in_by_qr_and_the_sheet_shows_it(browser, demo_site):
     screenshot(phone_page, "check-in-again-390")
 
 
-def test_a_member_confirms_reading_and_the_secretary_sees_it(browser, demo_site):
+def test_a_member_confirms_reading_and_the_secretary_sees_it(phones, demo_site):
     session = ThematicSession.objects.create(
         plan=demo_plan(),
         topic="Chuyển đổi số trong công đoàn",
         start=DEMO_TODAY + dt.timedelta(days=3),
         end=DEMO_TODAY + dt.timedelta(days=3, hours=2),
     )
-    member_page = phone(browser)
+    member_page = phones()
     log_in(member_page, demo_site.url, "member")
     member_page.goto(f"{demo_site.url}{session.get_absolute_url()}")
     member_page.get_by_role("button", name="Tôi đã đọc dự thảo và tài liệu").click()
     expect(member_page.locator("#read-confirmed")).to_be_visible()
     name = member_of(User.objects.get(username="member")).full_name
 
-    secretary = phone(browser)
+    secretary = phones()
     log_in(secretary, demo_site.url, "secretary")
     secretary.goto(f"{demo_site.url}{session.get_absolute_url()}")
     readers = secretary.locator("#readers")
