@@ -200,7 +200,9 @@ class LagSampler:
                     connect_timeout=1
                 ) as conn, conn.cursor() as cursor:  # fmt: skip
                     cursor.execute(sql)
-                    return cursor.fetchone()
+                    row = cursor.fetchone()
+                    # numeric and interval columns come as Decimal: plain floats for JSON.
+                    return None if row is None else [None if v is None else float(v) for v in row]
             except psycopg2.Error:
                 return None
 
