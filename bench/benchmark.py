@@ -4,6 +4,7 @@
     python bench/benchmark.py pages   # every page, both sizes, SQLite and PostgreSQL
     python bench/benchmark.py load    # gunicorn + wrk on PostgreSQL: req/s, p50/p95/p99
     python bench/benchmark.py fault   # PostgreSQL stopped for 30 s under load
+    python bench/benchmark.py standby # the same with a hot standby serving the roll-ups
     python bench/benchmark.py all     # the three, in that order
 
 Each part loads fresh data with ``load_bulk`` into databases of its own (it
@@ -372,7 +373,7 @@ def pages_report(results, options, info):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("part", choices=["pages", "load", "fault", "all", "_worker"])
+    parser.add_argument("part", choices=["pages", "load", "fault", "standby", "all", "_worker"])
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="cell,large", type=lambda s: s.split(","))
     parser.add_argument("--databases", default="sqlite,postgresql", type=lambda s: s.split(","))
@@ -411,6 +412,14 @@ def main(argv=None):
     )
     parser.add_argument("--fault-size", default="cell", choices=SIZES)
     parser.add_argument("--outage", type=int, default=30, help="seconds PostgreSQL is stopped")
+    # The fault run with a standby (bench/standby.py): two clusters of its own.
+    parser.add_argument(
+        "--standby-port",
+        type=int,
+        default=5571,
+        help="the standby run's primary; its standby listens on the next port",
+    )
+    parser.add_argument("--standby-readers", type=int, default=6)
     options = parser.parse_args(argv)
 
     if options.part == "_worker":
@@ -428,6 +437,10 @@ def main(argv=None):
         from bench import load
 
         load.fault(options)
+    if options.part == "standby":
+        from bench import standby
+
+        standby.standby_run(options)
 
 
 if __name__ == "__main__":

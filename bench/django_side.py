@@ -237,7 +237,95 @@ def verify_saves(saves_path, out):
         json.dump(report, f, indent=1)
 
 
-TASKS = {"measure": measure, "prepare_load": prepare_load, "verify_saves": verify_saves}
+# --- The fault run with a standby (bench/standby.py) ---------------------------------
+
+
+class OneSheet:
+    """What bench.pages.sheet_fields needs of the objects: one session's roster."""
+
+    def __init__(self, session):
+        self.recorded = session
+
+    def sheet_member_ids(self) -> list[int]:
+        return [row.member.pk for row in self.recorded.roster().rows]
+
+
+def prepare_standby(out, readers, writers):
+    """Logins and requests of the standby's fault run, at the committee size.
+
+    Readers: officers at the committee (its matrix for this year and last, and
+    its Excel file) and leaders of cells (their cell's exports), the requests
+    that read from the standby. Writers: the secretaries of the first cells,
+    each saving their own cell's latest sheet (on the primary).
+    """
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from bench.pages import sheet_fields
+    from chibo.lib.roles import COMMITTEE, LEADER
+    from members.models import Member, Organisation, Role
+    from sessions.models import ThematicSession
+
+    readers, writers = int(readers), int(writers)
+    year = timezone.localdate().year
+    cells = list(Organisation.objects.cells().order_by("pk"))
+    root = Organisation.objects.get(pk=cells[0].parent_id)
+    officers = []
+    for n in range(1, readers + 1):
+        user, _created = User.objects.get_or_create(username=f"bench-officer-{n}")
+        Role.objects.get_or_create(user=user, organisation=root, kind=COMMITTEE)
+        officers.append(user)
+    leaders = [
+        Role.objects.filter(kind=LEADER, organisation=cell).order_by("pk").first().user
+        for cell in cells[:readers]
+    ]
+    reads = []
+    for user in officers:
+        cookie, _csrf = new_session(user)
+        for kind, url, weight in (
+            ("committee", reverse("sessions:committee", args=[year]), 40),
+            ("committee-last-year", reverse("sessions:committee", args=[year - 1]), 20),
+            ("committee-xlsx", reverse("sessions:committee_xlsx", args=[year]), 10),
+        ):
+            reads.append({"kind": kind, "path": url, "cookie": cookie, "expect": 200,
+                          "weight": weight / readers})  # fmt: skip
+    for user in leaders:
+        cookie, _csrf = new_session(user)
+        for kind, name, weight in (("export-csv", "sessions:export_csv", 20),
+                                   ("export-xlsx", "sessions:export_xlsx", 10)):  # fmt: skip
+            reads.append({"kind": kind, "path": reverse(name, args=[year - 1]), "cookie": cookie,
+                          "expect": 200, "weight": weight / readers})  # fmt: skip
+    saves = []
+    for cell in cells[:writers]:
+        secretary = Member.objects.get(cell=cell, position="secretary", left_cell_on__isnull=True)
+        session = (
+            ThematicSession.objects.of_cell(cell)
+            .held()
+            .filter(attendances__isnull=False)
+            .distinct()
+            .order_by("-start", "-pk")
+            .first()
+        )
+        path = reverse("sessions:attendance", args=[session.pk])
+        overrides = {name: str(value) for name, value in sheet_fields(OneSheet(session)).items()}
+        client = Client(headers=PROXY_HEADERS)
+        client.force_login(secretary.user)
+        fields = fill_form(client.get(path).content.decode(), path, overrides)
+        cookie, _csrf = new_session(secretary.user)
+        saves.append({"kind": "attendance-post", "path": path, "cookie": cookie,
+                      "fields": fields, "overrides": overrides, "expect": 302})  # fmt: skip
+    with open(out, "w") as f:
+        json.dump({"reads": reads, "saves": saves, "cells": len(cells)}, f, indent=1)
+
+
+TASKS = {
+    "measure": measure,
+    "prepare_load": prepare_load,
+    "verify_saves": verify_saves,
+    "prepare_standby": prepare_standby,
+}
 
 
 def run_task(task, *args):

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "chibo.middleware.CellGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: a roll-up reads it from the standby (below).
+    "chibo.routers.StandbyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chibo.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +145,34 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 3
     )
+
+# A hot standby of the primary (PostgreSQL's streaming replication,
+# docs/deploy.md): the committee's pages and the exports of reports read from
+# it (chibo/routers.py). Unset: one database, as without it.
+_standby = None
+if os.environ.get("DATABASE_STANDBY_URL"):
+    _standby = dj_database_url.parse(
+        os.environ["DATABASE_STANDBY_URL"],
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+if _standby:
+    if "postgresql" in _standby["ENGINE"]:
+        _standby.setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_CONNECT_TIMEOUT", 3
+        )
+    # In the tests it is the default database under another name (no replica needed).
+    _standby["TEST"] = {"MIRROR": "default"}
+    DATABASES["standby"] = _standby
+# Whether the roll-ups read from the standby (tests switch it on and off).
+CHIBO_STANDBY_READS = bool(_standby)
+# After a write, a browser reads from the primary for this many seconds, so
+# that it sees its own write even when the standby lags behind (a few
+# seconds more than the lag the primary's pg_stat_replication shows when busy).
+CHIBO_STANDBY_AFTER_WRITE_SECONDS = env_int("CHIBO_STANDBY_AFTER_WRITE_SECONDS", 10)
+DATABASE_ROUTERS = ["chibo.routers.StandbyRouter"]
+# Django's database sessions; on a standby page, one that is only read (chibo/routers.py).
+SESSION_ENGINE = "chibo.routers"
 
 # Behind a reverse proxy (docs/deploy.md) that rewrites the host, trust its
 # X-Forwarded-Host header; only when the proxy sets (and overwrites) it.

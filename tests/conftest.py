@@ -25,6 +25,15 @@ def pytest_configure(config):
     # Every request of the suite reads cell data through a cell, or fails
     # (chibo.middleware.CellGuardMiddleware; tests/test_cell_guard.py).
     settings.CHIBO_CELL_GUARD = True
+    # A standby database (chibo/routers.py) that is the default one under another
+    # name: its tests need no replica. Reads go to it only where a test says so
+    # (CHIBO_STANDBY_READS); connections are made later, from these settings.
+    if "standby" not in settings.DATABASES:
+        settings.DATABASES["standby"] = {
+            **settings.DATABASES["default"],
+            "TEST": {"MIRROR": "default"},
+        }
+    settings.CHIBO_STANDBY_READS = False
 
 
 @pytest.fixture(autouse=True)

@@ -140,3 +140,55 @@ def test_the_load_runs_save_a_different_sheet_for_each_user(bulk):
     assert page.spread
     paths = {resolve(page, bulk.with_sheet(sheet)) for sheet in bulk.sheets}
     assert len(paths) == len(bulk.sheets) > 1
+
+
+def test_the_standby_run_sorts_requests_into_phases_and_reports_them():
+    """bench/standby.py's analysis, on made-up records: no cluster needed."""
+    import argparse
+
+    from bench import standby
+
+    marks = {"stop_sent": 100.0, "stopped": 101.0, "start_sent": 131.0, "started": 132.0}
+    marks["end"] = 162.0
+
+    def row(kind, t0, status, step="get"):
+        expect = 302 if kind == "attendance-post" else 200
+        return {"kind": kind, "step": step, "t0": t0, "t1": t0 + 0.5, "status": status,
+                "ok": status == expect, "down_page": status == 503}  # fmt: skip
+
+    generator = argparse.Namespace(
+        records=[
+            row("committee", 90, 200),
+            row("attendance-post", 91, 302, "save"),
+            row("committee", 110, 200),
+            row("sheet-open", 111, 503, "open form"),
+            row("attendance-post", 112, 503, "save"),
+            row("committee", 99.8, 200),  # straddles the stop: in no phase
+            row("attendance-post", 133, 302, "save"),
+            row("committee", 150, 200),
+        ],
+        health=[{"t0": 95, "t1": 95.1, "status": 200}, {"t0": 120, "t1": 120.1, "status": 503}],
+    )
+    result = standby.analyse(generator, marks)
+    during = result["phases"]["during"]
+    assert during["reads"] == during["reads_ok"] == 1
+    assert during["kinds"]["attendance-post"]["statuses"] == {"503": 1}
+    assert during["healthz"] == {"503": 1}
+    assert result["phases"]["before"]["reads"] == 1
+    assert result["saves_back_after_s"] == pytest.approx(1.5)
+    saves = {"attendance-post": {"ok": 2, "ok_found_once": 2, "ok_missing_or_twice": [],
+                                 "failed": 1, "failed_but_saved": []}}  # fmt: skip
+    lag = {"samples": 3, "replay_lag_ms_median": 1.0, "replay_lag_ms_p95": 2.0,
+           "replay_lag_ms_max": 3.0, "bytes_behind_max": 0}  # fmt: skip
+    result.update(
+        verified={"primary": saves, "standby": saves},
+        restarted=False,
+        wrk=[],
+        cells=200,
+        lag={"load": lag, "caught_up_after_load_s": 0.5, "before": lag, "after": lag},
+        load_seconds=60,
+    )
+    options = argparse.Namespace(duration=20, standby_readers=6, outage=30)
+    text = standby.report(result, options, {"machine": "m", "date": "d", "python": "3"})
+    assert "| the roll-ups during the outage | 1 requests, 1 answered 200" in text
+    assert "✗" not in text
