@@ -1,5 +1,7 @@
 """Each role's home page shows real figures, with a number of queries that does not grow."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +63,16 @@ def test_member_sees_own_attendance_this_year(client, member, year_2020):
     assert (figures.present, figures.expected, figures.excused) == (1, 2, 1)
     assert "50,0 %" in response.text
     assert "Vắng có lý do" in response.text
+
+
+def test_member_attendance_table_stacks_on_a_phone(client, member, year_2020):
+    client.force_login(member)
+    text = client.get("/").text
+    table = re.search(r'<table class="[^"]*my-attendance[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in table.split(">", 1)[0]
+    first = table.split("<tbody>")[1].split("</tr>")[0]
+    assert re.findall(r'data-label="([^"]*)"', first) == ["Ngày", "Kỳ sinh hoạt", "Điểm danh"]
+    assert re.search(r'data-label="Điểm danh">Vắng có lý do', first)
 
 
 def test_member_home_never_shows_another_members_record(client, member, other_member, year_2020):
