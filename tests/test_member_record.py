@@ -1,6 +1,7 @@
 """A member's own record: this year's rate, every session with its status, earlier years."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -189,3 +190,19 @@ def test_record_makes_the_same_queries_for_a_small_and_a_large_cell(
         2017,
         2016,
     ]
+
+
+def test_on_a_phone_the_years_are_cards_and_the_titles_compact_links(client, member, year_2020):
+    client.force_login(member)
+    text = client.get(record_url(member.member)).text
+    years = re.search(r'<table class="[^"]*record-years[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in years.split(">", 1)[0]
+    first = years.split("<tbody>")[1].split("</tr>")[0]
+    assert re.findall(r'data-label="([^"]*)"', first) == [
+        "Năm",
+        "Có mặt / phải dự",
+        "Vắng có lý do",
+        "Vắng không có lý do",
+        "Tỷ lệ",
+    ]
+    assert re.search(r'<a class="record-title" href="[^"]+">Rung chuông vàng</a>', text)
