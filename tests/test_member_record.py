@@ -6,7 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from members.models import single_cell
 from sessions.models import Attendance, ThematicSession
+from sessions.reports.summaries import year_summary
 from tests.builders import grow_cell
 from tests.factories import (
     at,
@@ -137,6 +139,25 @@ def test_account_without_a_member_has_no_record(client, db):
 
     client.force_login(User.objects.create_user("khach"))
     assert client.get(reverse("sessions:my_record")).status_code == 404
+
+
+def test_a_run_of_absences_across_new_year_counts_on_the_record_as_on_the_summary(
+    client, member, groups
+):
+    tuan = member.member
+    for month, year in ((10, 2019), (11, 2019), (12, 2019), (1, 2020), (2, 2020), (3, 2020)):
+        away = (month, year) not in ((10, 2019), (3, 2020))
+        record(make_session(start=at(year, month, 20, 8)), {tuan: E} if away else {})
+    client.force_login(member)
+    # November to February: four sessions missed in a row, shown in the year the run reaches.
+    assert client.get(record_url(tuan, 2020)).context["record"].longest_absence_run == 4
+    assert client.get(record_url(tuan, 2019)).context["record"].longest_absence_run == 2
+    text = client.get(record_url(tuan, 2020)).text
+    assert re.search(
+        r'<div class="figure-number">4</div>\s*<div[^>]*>kỳ vắng liên tiếp nhiều nhất', text
+    )
+    summary = {row.member: row for row in year_summary(2020, cell=single_cell()).members}
+    assert summary[tuan].longest_absence_run == 4
 
 
 def test_exempt_session_is_shown_as_not_expected(client, member, now):
