@@ -105,6 +105,12 @@ def test_the_leader_reads_the_summary_and_the_report_on_a_phone(login, page, dem
     page.goto(f"{demo_site.url}/sessions/records/{tuan.pk}/2026/")
     reads_on_a_phone(page, "phone-member-record")
 
+    # The minutes of the member's last session, its two signatures one under the other.
+    session = tuan.attendances.order_by("-session__start").first().session
+    page.goto(f"{demo_site.url}/sessions/{session.pk}/minutes/")
+    expect(page.locator(".minutes-signer")).to_have_count(2)
+    reads_on_a_phone(page, "phone-minutes")
+
 
 def test_the_leader_sees_the_whole_tables_on_a_wide_screen(login, page, demo_site):
     page.set_viewport_size({"width": 1280, "height": 900})
