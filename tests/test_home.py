@@ -122,6 +122,18 @@ def test_leader_sees_year_figures_and_rate_per_group(client, leader, year_2020):
     assert reverse("sessions:annual_report", args=[2020]) in response.text
 
 
+def test_leader_home_tables_stack_on_a_phone(client, leader, year_2020):
+    client.force_login(leader)
+    text = client.get("/").text
+    table = re.search(r'<table class="[^"]*home-sessions[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in table.split(">", 1)[0]
+    rows = table.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(rows) == 2  # the two sessions held
+    for row in rows:
+        labels = re.findall(r'data-label="([^"]*)"', row)
+        assert labels == ["Ngày", "Chuyên đề", "Có mặt / phải dự", "Tỷ lệ"]
+
+
 def grow(n_members, n_sessions):
     groups = [make_group(order=i) for i in range(4)]
     for i in range(n_members):

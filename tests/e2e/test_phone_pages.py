@@ -80,6 +80,9 @@ def _demo_clock(monkeypatch):
 def test_the_leader_reads_the_summary_and_the_report_on_a_phone(login, page, demo_site):
     page.set_viewport_size(PHONE)
     login("leader")
+    expect(page.locator("table.home-sessions")).to_be_visible()
+    reads_on_a_phone(page, "phone-leader-home")
+    assert stacked_labels(page) >= 4 * 4  # the year's sessions, and the groups
     # 2026: the year so far; 2020: a full year, its chart too wide for columns.
     for year in (2026, 2020):
         page.goto(f"{demo_site.url}/sessions/summary/{year}/")
