@@ -181,3 +181,20 @@ def test_leader_pages_make_the_same_queries_for_30_and_300_members(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(page)
     assert response.status_code == 200
+
+
+def test_on_a_phone_every_figure_of_every_table_names_its_column(client, leader, groups):
+    members = [make_member(groups[0]) for _ in range(3)]
+    record(make_session(start=at(2020, 3, 12)), {members[0]: E, members[1]: U})
+    record(make_session(start=at(2020, 6, 18)), {members[0]: E})
+    client.force_login(leader)
+    text = client.get(summary_url()).text
+    tables = re.findall(r"<table [^>]*>.*?</table>", text, re.S)
+    stacked = [table for table in tables if "table-stack" in table.split(">", 1)[0]]
+    # Kinds, quarters, sessions, groups and members (2019 has nothing to compare with).
+    assert len(stacked) == len(tables) == 5
+    for table in stacked:
+        for cell in re.findall(r"<td\b[^>]*>", table.split("<tbody>")[1]):
+            assert "data-label=" in cell or "cell-name" in cell or "colspan" in cell, cell
+    members_table = stacked[-1]
+    assert 'data-label="Vắng liên tiếp nhiều nhất"' in members_table
