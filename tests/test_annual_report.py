@@ -199,3 +199,20 @@ def test_report_in_english_when_chosen(client, leader, groups):
     client.cookies["chibo_language"] = "en"
     text = report_text(client)
     assert "In 2020 the cell held 1 thematic session." in text
+
+
+def test_demo_2020_report_reads_on_a_phone(client, monkeypatch):
+    """The kinds table stacks into labelled cards; the chart of seven sessions,
+    too wide for a phone, is drawn again as rows there and left out of print."""
+    load_demo_at(monkeypatch)
+    client.force_login(User.objects.get(username="leader"))
+    text = client.get(reverse("sessions:annual_report", args=[2020])).text
+    table = re.search(r'<table class="[^"]*kind-table[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in table.split(">", 1)[0]
+    body = table.split("<tbody>")[1]
+    for label in ("Có mặt / phải dự", "Vắng có lý do", "Vắng không có lý do", "Tỷ lệ"):
+        assert body.count(f'data-label="{label}"') == 3  # regular, thematic, both
+    assert 'class="chart chart-sessions chart-wide d-none d-sm-block d-print-block"' in text
+    narrow = r'<svg class="chart chart-sessions-narrow d-sm-none d-print-none".*?</svg>'
+    rows = re.search(narrow, text, re.S)
+    assert rows.group(0).count('class="chart-bar') == 7

@@ -1,6 +1,7 @@
 """The committee's pages: its cells × quarters, their figures, the export, the sentences."""
 
 import datetime as dt
+import re
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -258,3 +259,32 @@ def test_each_cell_gives_every_meeting_apart_and_the_removal_flag(committee):
     strong = rows[committee.strong]
     assert (strong.regular.expected, strong.regular.present) == (5, 5)
     assert strong.all_meetings.expected == strong.figures.expected + 5
+
+
+def test_on_a_phone_each_cells_line_is_a_card_of_labelled_figures(client, committee, now):
+    client.force_login(officer_at(committee.root))
+    page = client.get(reverse("sessions:committee", args=[2019])).text
+    table = re.search(r'<table class="[^"]*committee-matrix[^"]*".*?</table>', page, re.S).group(0)
+    assert "table-stack" in table.split(">", 1)[0]
+    body = table.split("<tbody>")[1]
+    # Every figure of every line names its column, the quarters and the year before included.
+    cells = re.findall(r"<td\b[^>]*>", body)
+    assert cells and all("data-label=" in cell for cell in cells if "colspan" not in cell)
+    labels = re.findall(r'data-label="([^"]*)"', body.split("</tr>")[0])
+    assert labels == [
+        "Quý 1",
+        "Quý 2",
+        "Quý 3",
+        "Quý 4",
+        "Tỷ lệ dự",
+        "Vắng có lý do",
+        "Vắng không lý do",
+        "Kỳ dưới ngưỡng",
+        "Đảng viên cần lưu ý",
+        "Tỷ lệ dự sinh hoạt định kỳ",
+        "Tỷ lệ dự mọi kỳ",
+        "Cần xem xét xóa tên",
+        "Năm 2018",
+        "Kế hoạch",
+        "Báo cáo",
+    ]

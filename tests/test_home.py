@@ -1,5 +1,7 @@
 """Each role's home page shows real figures, with a number of queries that does not grow."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -63,6 +65,16 @@ def test_member_sees_own_attendance_this_year(client, member, year_2020):
     assert "Vắng có lý do" in response.text
 
 
+def test_member_attendance_table_stacks_on_a_phone(client, member, year_2020):
+    client.force_login(member)
+    text = client.get("/").text
+    table = re.search(r'<table class="[^"]*my-attendance[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in table.split(">", 1)[0]
+    first = table.split("<tbody>")[1].split("</tr>")[0]
+    assert re.findall(r'data-label="([^"]*)"', first) == ["Ngày", "Kỳ sinh hoạt", "Điểm danh"]
+    assert re.search(r'data-label="Điểm danh">Vắng có lý do', first)
+
+
 def test_member_home_never_shows_another_members_record(client, member, other_member, year_2020):
     client.force_login(member)
     response = client.get("/")
@@ -108,6 +120,18 @@ def test_leader_sees_year_figures_and_rate_per_group(client, leader, year_2020):
     assert "2/5" in response.text
     assert reverse("sessions:summary", args=[2020]) in response.text
     assert reverse("sessions:annual_report", args=[2020]) in response.text
+
+
+def test_leader_home_tables_stack_on_a_phone(client, leader, year_2020):
+    client.force_login(leader)
+    text = client.get("/").text
+    table = re.search(r'<table class="[^"]*home-sessions[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in table.split(">", 1)[0]
+    rows = table.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(rows) == 2  # the two sessions held
+    for row in rows:
+        labels = re.findall(r'data-label="([^"]*)"', row)
+        assert labels == ["Ngày", "Chuyên đề", "Có mặt / phải dự", "Tỷ lệ"]
 
 
 def grow(n_members, n_sessions):

@@ -1,6 +1,7 @@
 """The member list and a member's record: add, edit, move, exempt, leave."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -385,6 +386,20 @@ def test_a_member_page_shows_this_years_rows_and_every_years_figures(client, lea
     assert sorted(topics(response)) == ["Chuyên đề 2019", "Vắng 2019"]
     assert (response.context["figures"].present, response.context["figures"].expected) == (1, 2)
     assert "Vắng có lý do (Đi công tác)" in response.text
+
+
+def test_a_member_pages_tables_stack_on_a_phone(client, leader, three_years):
+    client.force_login(leader)
+    text = detail(client, three_years, "?year=2019").text
+    rows = re.search(r'<table class="[^"]*member-attendance[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in rows.split(">", 1)[0]
+    labels = re.findall(r'data-label="([^"]*)"', rows.split("<tbody>")[1].split("</tr>")[0])
+    assert labels == ["Ngày", "Chuyên đề", "Tổ lúc đó", "Điểm danh"]
+    assert 'data-label="Điểm danh">Vắng có lý do (Đi công tác)' in rows
+    years = re.search(r'<table class="[^"]*member-years[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in years.split(">", 1)[0]
+    assert years.count('data-label="Năm"') == 3
+    assert years.count('data-label="Tỷ lệ"') == 3
 
 
 @pytest.mark.parametrize("query", ["?year=1800", "?year=abc", "?year=2017", "?year=" + "9" * 40])

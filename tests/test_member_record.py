@@ -1,11 +1,14 @@
 """A member's own record: this year's rate, every session with its status, earlier years."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
+from members.models import single_cell
 from sessions.models import Attendance, ThematicSession
+from sessions.reports.summaries import year_summary
 from tests.builders import grow_cell
 from tests.factories import (
     at,
@@ -138,6 +141,25 @@ def test_account_without_a_member_has_no_record(client, db):
     assert client.get(reverse("sessions:my_record")).status_code == 404
 
 
+def test_a_run_of_absences_across_new_year_counts_on_the_record_as_on_the_summary(
+    client, member, groups
+):
+    tuan = member.member
+    for month, year in ((10, 2019), (11, 2019), (12, 2019), (1, 2020), (2, 2020), (3, 2020)):
+        away = (month, year) not in ((10, 2019), (3, 2020))
+        record(make_session(start=at(year, month, 20, 8)), {tuan: E} if away else {})
+    client.force_login(member)
+    # November to February: four sessions missed in a row, shown in the year the run reaches.
+    assert client.get(record_url(tuan, 2020)).context["record"].longest_absence_run == 4
+    assert client.get(record_url(tuan, 2019)).context["record"].longest_absence_run == 2
+    text = client.get(record_url(tuan, 2020)).text
+    assert re.search(
+        r'<div class="figure-number">4</div>\s*<div[^>]*>kỳ vắng liên tiếp nhiều nhất', text
+    )
+    summary = {row.member: row for row in year_summary(2020, cell=single_cell()).members}
+    assert summary[tuan].longest_absence_run == 4
+
+
 def test_exempt_session_is_shown_as_not_expected(client, member, now):
     tuan = member.member
     make_exemption(tuan, dt.date(2020, 3, 1), dt.date(2020, 3, 31))
@@ -189,3 +211,19 @@ def test_record_makes_the_same_queries_for_a_small_and_a_large_cell(
         2017,
         2016,
     ]
+
+
+def test_on_a_phone_the_years_are_cards_and_the_titles_compact_links(client, member, year_2020):
+    client.force_login(member)
+    text = client.get(record_url(member.member)).text
+    years = re.search(r'<table class="[^"]*record-years[^"]*">.*?</table>', text, re.S).group(0)
+    assert "table-stack" in years.split(">", 1)[0]
+    first = years.split("<tbody>")[1].split("</tr>")[0]
+    assert re.findall(r'data-label="([^"]*)"', first) == [
+        "Năm",
+        "Có mặt / phải dự",
+        "Vắng có lý do",
+        "Vắng không có lý do",
+        "Tỷ lệ",
+    ]
+    assert re.search(r'<a class="record-title" href="[^"]+">Rung chuông vàng</a>', text)

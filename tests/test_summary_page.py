@@ -89,7 +89,8 @@ def test_page_shows_the_model_case_for_the_demo(client, monkeypatch):
     assert "Tạm miễn sinh hoạt 01/07/2020–31/12/2020" in text
     # Leaving in 2021 is not part of 2020: the page reads as it did at the end of 2020.
     assert "Chuyển sinh hoạt 15/03/2021" not in text
-    assert text.count('class="chart-bar') == 7 + 4  # seven sessions, four groups
+    # Seven sessions, drawn as columns and again as a phone's rows; four groups.
+    assert text.count('class="chart-bar') == 7 + 7 + 4
     assert "Năm 2019 chưa có số liệu để so sánh." in text
 
 
@@ -120,14 +121,31 @@ def test_a_year_of_few_sessions_is_drawn_to_fit_a_phone(client, leader, groups):
     assert "chart-wide" not in svg
 
 
-def test_a_full_year_of_sessions_keeps_readable_labels_and_scrolls(client, leader, groups):
+def test_a_full_year_of_sessions_is_drawn_again_as_rows_for_a_phone(client, leader, groups):
     member = make_member(groups[0])
     for month in range(1, 13):
         record(make_session(start=at(2020, month, 12)), {member: E})
     client.force_login(leader)
-    svg = session_svg(client.get(summary_url()).text)
+    text = client.get(summary_url()).text
+    svg = session_svg(text)
     assert 'width="640"' in svg
-    assert "chart-wide" in svg
+    assert "chart-wide d-none d-sm-block" in svg
+    # On a phone: one bar per session, one under another, each with its date and rate.
+    rows = re.search(r'<svg class="chart chart-sessions-narrow d-sm-none.*?</svg>', text, re.S)
+    assert 'viewBox="0 0 360 ' in rows.group(0)
+    assert rows.group(0).count('class="chart-bar') == 12
+    for month in range(1, 13):
+        assert f">12/{month:02}</text>" in rows.group(0)
+    assert "Mỗi thanh là một kỳ đã tổ chức" in text
+
+
+def test_a_year_of_few_sessions_has_no_second_drawing(client, leader, groups):
+    member = make_member(groups[0])
+    record(make_session(start=at(2020, 3, 12)), {member: E})
+    client.force_login(leader)
+    text = client.get(summary_url()).text
+    assert "chart-sessions-narrow" not in text
+    assert "Mỗi thanh" not in text
 
 
 def test_comparison_with_previous_year_on_the_page(client, leader, groups):
@@ -163,3 +181,20 @@ def test_leader_pages_make_the_same_queries_for_30_and_300_members(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(page)
     assert response.status_code == 200
+
+
+def test_on_a_phone_every_figure_of_every_table_names_its_column(client, leader, groups):
+    members = [make_member(groups[0]) for _ in range(3)]
+    record(make_session(start=at(2020, 3, 12)), {members[0]: E, members[1]: U})
+    record(make_session(start=at(2020, 6, 18)), {members[0]: E})
+    client.force_login(leader)
+    text = client.get(summary_url()).text
+    tables = re.findall(r"<table [^>]*>.*?</table>", text, re.S)
+    stacked = [table for table in tables if "table-stack" in table.split(">", 1)[0]]
+    # Kinds, quarters, sessions, groups and members (2019 has nothing to compare with).
+    assert len(stacked) == len(tables) == 5
+    for table in stacked:
+        for cell in re.findall(r"<td\b[^>]*>", table.split("<tbody>")[1]):
+            assert "data-label=" in cell or "cell-name" in cell or "colspan" in cell, cell
+    members_table = stacked[-1]
+    assert 'data-label="Vắng liên tiếp nhiều nhất"' in members_table

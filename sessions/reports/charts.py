@@ -7,7 +7,7 @@ attribute. Colours come from classes in ``static/css/chibo.css`` (the
 Content-Security-Policy forbids ``style=""``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -65,6 +65,8 @@ class Chart:
     grid: list[Line]
     threshold: Line
     show_values: bool = True
+    # A wide chart's other drawing for a phone: one horizontal bar per column.
+    narrow: "Chart | None" = None
 
     @property
     def view_box(self) -> str:
@@ -150,7 +152,53 @@ def session_chart(rows: list[SessionRow]) -> Chart | None:
         _n(width - right + 4),
         _n(y_of(_threshold()) + 4),
     )
-    return Chart(width, height, bars, grid, threshold, show_values=not many)
+    chart = Chart(width, height, bars, grid, threshold, show_values=not many)
+    return replace(chart, narrow=_session_rows(rows)) if chart.is_wide else chart
+
+
+def _session_rows(rows: list[SessionRow]) -> Chart:
+    """The sessions as horizontal bars, one under another, for a phone's width.
+
+    A year of twelve columns shrunk to a phone's width would write its dates
+    and rates too small to read; a bar per line keeps every one at full size.
+    """
+    width = NARROW
+    left, right, top, step, bar_h = 48, 52, 4, 24, 16
+    plot_w = width - left - right
+    height = top + step * len(rows) + 22
+    bars = []
+    for index, row in enumerate(rows):
+        rate = _rate(row.figures)
+        y = top + step * index
+        bar_w = plot_w * rate / 100
+        day = timezone.localtime(row.session.start)
+        figures = row.figures
+        bars.append(
+            Bar(
+                x=_n(left),
+                y=_n(y),
+                width=_n(bar_w),
+                height=_n(bar_h),
+                label=day.strftime("%d/%m"),
+                label_x=_n(left - 6),
+                label_y=_n(y + bar_h - 3),
+                value=_rate_text(figures.rate).replace(" %", ""),
+                value_x=_n(left + bar_w + 4),
+                value_y=_n(y + bar_h - 3),
+                title=(
+                    f"{day:%d/%m/%Y} – {row.session}: {figures.present}/{figures.expected}"
+                    f" ({_rate_text(figures.rate)})"
+                ),
+                is_low=row.below_threshold,
+            )
+        )
+    bottom = top + step * len(rows)
+    x_of = left + plot_w * _threshold() / 100
+    threshold = Line(
+        _n(x_of), _n(top), _n(x_of), _n(bottom), f"{_threshold()} %", _n(x_of), _n(bottom + 14)
+    )
+    grid = [Line(_n(left), _n(top), _n(left), _n(bottom))]
+    return Chart(width, height, bars, grid, threshold)
 
 
 def group_chart(rows: list[GroupRow], no_group: str) -> Chart | None:

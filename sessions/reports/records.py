@@ -12,9 +12,8 @@ from sessions.models import (
     AttendanceFigures,
     GroupMeeting,
     ThematicSession,
-    longest_run,
 )
-from sessions.reports.summaries import KIND_LABELS, figures_by_kind
+from sessions.reports.summaries import KIND_LABELS, figures_by_kind, longest_absence_runs
 
 
 @dataclass(frozen=True)
@@ -52,20 +51,14 @@ class MemberRecord:
     years: list[YearLine]
     # Regular meetings and thematic sessions apart, and all meetings (summaries.figures_by_kind).
     kinds: list[tuple[str, AttendanceFigures]] = ()
+    # The most thematic sessions missed in a row, a run from last year's tail
+    # included: the summary's rule (summaries.longest_absence_runs).
+    longest_absence_run: int = 0
 
     @property
     def standing_label(self) -> str:
         """The member's standing in the record's year (at its end), not today's."""
         return Member.Standing(self.member.standing_in_year(self.year)).label
-
-    @property
-    def longest_absence_run(self) -> int:
-        """Sessions without a counted row (not expected then) neither break nor extend a run."""
-        return longest_run(
-            line.attendance.status
-            for line in self.lines
-            if line.attendance is not None and not line.attendance.temporary
-        )
 
     @property
     def year_choices(self) -> list[int]:
@@ -89,8 +82,8 @@ def year_choices(years: list[YearLine], year: int) -> list[int]:
 
 
 def member_record(member: Member, year: int) -> MemberRecord:
-    """Five queries: the year's sessions with the member's own row and the group
-    meetings, and the yearly counts.
+    """Six queries: the year's sessions with the member's own row and the group
+    meetings, the yearly counts, and the longest run of absences.
 
     The year's sessions are those of the member's cell in their time there,
     and any other one at which they have a row (they attended temporarily, say).
@@ -122,4 +115,7 @@ def member_record(member: Member, year: int) -> MemberRecord:
         figures=figures,
         years=member_years(member),
         kinds=[(label, by_kind[key]) for key, label in KIND_LABELS.items()],
+        longest_absence_run=longest_absence_runs(year, cell=member.cell_id, member=member).get(
+            member.pk, 0
+        ),
     )

@@ -533,8 +533,10 @@ def year_group_id(member, last_groups: dict) -> int | None:
     return None
 
 
-def longest_absence_runs(year: int, *, cell) -> dict[int, int]:
+def longest_absence_runs(year: int, *, cell, member=None) -> dict[int, int]:
     """The most sessions in a row each member missed (excused or not), runs ending in ``year``.
+
+    ``member``: only theirs (a member's record counts the summary's way).
 
     One query of (member, status, start) over this year's and last year's
     sessions, in session order: a run that began in December and goes on in
@@ -544,9 +546,11 @@ def longest_absence_runs(year: int, *, cell) -> dict[int, int]:
     """
     this_year = ThematicSession.objects.for_year(year).thematic().values("pk")
     last_year = ThematicSession.objects.for_year(year - 1).thematic().values("pk")
+    rows = Attendance.objects.filter(Q(session__in=this_year) | Q(session__in=last_year))
+    if member is not None:
+        rows = rows.filter(member=member)
     rows = (
-        Attendance.objects.filter(Q(session__in=this_year) | Q(session__in=last_year))
-        .of_cell(cell)
+        rows.of_cell(cell)
         .counted()
         .order_by("member_id", "session__start", "session_id")
         .values_list("member_id", "status", "session__start")
