@@ -174,6 +174,28 @@ DATABASE_ROUTERS = ["chibo.routers.StandbyRouter"]
 # Django's database sessions; on a standby page, one that is only read (chibo/routers.py).
 SESSION_ENGINE = "chibo.routers"
 
+# Rendered parts of pages (the leader's summary), cached under a key that
+# carries the version of the cell's data (members/versions.py): a write makes
+# the next page ask for a new key, so nothing stale is ever shown. One app
+# server: its own memory. Several app servers: set REDIS_URL and install
+# redis-py, so that they share one cache (docs/deploy.md).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CHIBO_CACHE_MAX_ENTRIES", 2000)},
+        }
+    }
+# How long a rendered part is kept: only to free memory, never for freshness.
+CHIBO_RENDERED_PART_SECONDS = env_int("CHIBO_RENDERED_PART_SECONDS", 24 * 3600)
+
 # Behind a reverse proxy (docs/deploy.md) that rewrites the host, trust its
 # X-Forwarded-Host header; only when the proxy sets (and overwrites) it.
 # X-Forwarded-Proto is CHIBO_BEHIND_TLS_PROXY, in the security block below.

@@ -13,3 +13,13 @@ class MembersConfig(AppConfig):
         from members.logins import own_access_log
 
         post_save.connect(own_access_log, sender=AccessLog, dispatch_uid="members-login-owner")
+
+        from django.db.models.signals import post_delete
+
+        from members.models import Organisation
+        from members.versions import cell_path_models, raise_on_save, raise_own_version
+
+        post_save.connect(raise_own_version, sender=Organisation, dispatch_uid="version-own")
+        for model in cell_path_models():
+            for signal in (post_save, post_delete):
+                signal.connect(raise_on_save, sender=model, dispatch_uid=f"version-{model._meta}")

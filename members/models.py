@@ -21,6 +21,13 @@ DEFAULT_COMMITTEE_NAME = "Đảng bộ"
 DEFAULT_CELL_NAME = "Chi bộ"
 
 
+def new_version() -> int:
+    """A data version never seen before (members/versions.py): random, not a count,
+    so that a rolled-back write or a restored backup cannot bring back a number
+    whose cached parts were rendered from other data."""
+    return secrets.randbits(62)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def cells(self):
         """The cells (chi bộ): the leaves, where members, groups and plans live."""
@@ -98,6 +105,12 @@ class Organisation(models.Model):
         default=True,
         help_text=_("Văn bản ký “T/M CHI ỦY” khi chi bộ có chi ủy, “T/M CHI BỘ” khi không."),
     )
+    # Renewed by every write to the cell's data, in the write's transaction, and
+    # by every write to a cell under a committee: the key of the rendered parts
+    # cached for it (members/versions.py).
+    data_version = models.PositiveBigIntegerField(
+        _("phiên bản dữ liệu"), default=new_version, editable=False
+    )
     place_name = models.CharField(
         _("địa danh"),
         max_length=100,
@@ -112,7 +125,7 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["name", "pk"]
@@ -141,6 +154,17 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Never write back the data version read with the row: a write since then
+        raised it, and writing the old number would bring stale cached parts back."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self):
         """A parent is a committee node (a chi bộ has no organisation under it), never itself.

@@ -24,6 +24,7 @@ from chibo.lib.text import fold, vietnamese_sort_key
 from members.importing import ImportRow
 from members.models import Member, Organisation, PartyGroup, Role, new_calendar_token
 from members.tokens import new_link_token
+from members.versions import data_changed
 
 logger = logging.getLogger(__name__)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
@@ -442,6 +443,7 @@ def import_members(
             )
         )
     with transaction.atomic():
+        data_changed(cell_id)  # bulk_create sends no signal
         return bulk_create_with_history(members, Member, default_user=user)
 
 
@@ -485,6 +487,7 @@ def move_group(*, group: PartyGroup, step: int, user: User | None = None) -> Non
                 item.order = order
                 changed.append(item)
         if changed:
+            data_changed(group.cell_id)  # bulk_update sends no signal
             bulk_update_with_history(changed, PartyGroup, ["order"], default_user=user)
 
 

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chibo.lib.files import delete_after_commit, discard
 from members.models import Member, Organisation
+from members.versions import data_changed
 from sessions import grading
 from sessions.grading import Scheme
 from sessions.models import (
@@ -491,6 +492,7 @@ def add_photos(
                         uploaded_by=user,
                     )
                 )
+            data_changed(session.plan.cell_id)  # bulk_create sends no signal
             return Photo.objects.bulk_create(rows)
     except BaseException:
         discard(written)

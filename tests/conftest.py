@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
@@ -34,6 +35,12 @@ def pytest_configure(config):
             "TEST": {"MIRROR": "default"},
         }
     settings.CHIBO_STANDBY_READS = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no rendered part cached (members/versions.py)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

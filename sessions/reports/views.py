@@ -31,6 +31,7 @@ from chibo.lib.roles import (
 )
 from members import services
 from members.models import Member
+from members.versions import rendered_part
 from members.workplace import cell_of, member_of, role_in, workplace_of
 from sessions import removal
 from sessions.forms import ReportTextForm
@@ -99,14 +100,26 @@ def summary_current(request):
 def summary(request, year):
     _check_year(year)
     cell = cell_of(request.user)
-    data = year_summary(year, cell=cell)
-    context = {
-        "year": year,
-        "summary": data,
-        "years": years_with_data(year, timezone.localdate().year, cell=cell),
-        **charts_for(data),
-    }
-    return render(request, "sessions/reports/summary.html", context)
+    today = timezone.localdate()
+    rules = (
+        settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR,
+        settings.CHIBO_MAX_ABSENCES_IN_A_ROW,
+        settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
+        settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
+    )
+
+    def render_body():
+        data = year_summary(year, today, cell=cell)
+        context = {
+            "year": year,
+            "summary": data,
+            "years": years_with_data(year, today.year, cell=cell),
+            **charts_for(data),
+        }
+        return render_to_string("sessions/reports/_summary_body.html", context, request)
+
+    body = rendered_part("summary", cell, render_body, year, today, rules)
+    return render(request, "sessions/reports/summary.html", {"year": year, "body": body})
 
 
 def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:

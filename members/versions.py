@@ -1,0 +1,95 @@
+"""A version of each organisation's data, for caching what its pages render.
+
+Every write to a cell's data gives ``Organisation.data_version`` of the cell
+and of the committees above it a new value, in the transaction of the write. A rendered
+part is cached under a key that carries the version it was rendered at
+(``cache_key``): once a write commits, the next page asks for a new key, so a
+part rendered before the write is never shown again, and nothing has to find
+and delete the parts a write made stale. A part rendered while a write is
+being committed may be cached under the old key with the new data, which is
+harmless: the old key is never asked for after the commit.
+
+Writes through the ORM's ``save()`` and ``delete()`` (a queryset's delete
+too) raise the version by themselves (``raise_on_save``, connected in
+``members.apps``). Bulk writes send no signal: the services that make them
+call ``data_changed`` (the attendance sheet, the member import, the group
+order, group meetings, photos). tests/test_versions.py checks each kind of
+write against the pages it changes.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from members.models import Organisation, new_version
+
+# How far up a cell's tree a committee may sit (cell, committee, its committee…).
+DEPTH = 4
+
+
+def cell_path_models():
+    """The models whose rows belong to a cell: those that say how to reach it (CELL_PATH)."""
+    from django.apps import apps
+
+    return [
+        model for model in apps.get_models() if "CELL_PATH" in vars(model) and not model._meta.proxy
+    ]
+
+
+def organisation_of(instance) -> int | None:
+    """The id of the cell (or committee) ``instance`` belongs to, by its CELL_PATH."""
+    *steps, last = type(instance).CELL_PATH.split("__")
+    obj = instance
+    for step in steps:
+        obj = getattr(obj, step, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
+def data_changed(*organisation_ids) -> None:
+    """Raise the data version of these organisations and of every committee above them."""
+    wanted = {pk for pk in organisation_ids if pk is not None}
+    if not wanted:
+        return
+    parents = ["parent_id"] + ["__".join(["parent"] * n) + "_id" for n in range(2, DEPTH)]
+    for row in Organisation.objects.filter(pk__in=wanted).values_list(*parents):
+        wanted.update(pk for pk in row if pk is not None)
+    Organisation.objects.filter(pk__in=wanted).update(data_version=new_version())
+
+
+def raise_on_save(sender, instance, raw=False, **kwargs):
+    """post_save and post_delete: a row of a cell changed."""
+    if raw:  # loaddata
+        return
+    data_changed(organisation_of(instance))
+
+
+def raise_own_version(sender, instance, raw=False, **kwargs):
+    """post_save of an organisation: its name, its place in the tree, its profile changed."""
+    if not raw:
+        data_changed(instance.pk)
+
+
+def cache_key(part: str, organisation: Organisation, *values) -> str:
+    """The key of a rendered ``part`` of ``organisation``'s pages at its current version.
+
+    ``values`` are whatever else the part depends on (the year, the day, who
+    looks at it); the language is always part of it.
+    """
+    raw = "|".join(str(value) for value in (*values, get_language()))
+    digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+    return f"chibo:{part}:{organisation.pk}:{organisation.data_version}:{digest}"
+
+
+def rendered_part(part: str, organisation: Organisation, render, *values) -> str:
+    """``render()``'s HTML, from the cache when this version of the data has it already."""
+    key = cache_key(part, organisation, *values)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), settings.CHIBO_RENDERED_PART_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- rendered by our own templates, escaped there

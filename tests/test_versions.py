@@ -1,0 +1,199 @@
+"""The data version that keys the cached parts of pages (members/versions.py).
+
+Every kind of write gives the cell and its committee a new version in the
+write's own transaction, and leaves other cells' versions alone; the leader's
+summary, rendered once and then served from the cache, shows each write on
+the very next request.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members import services as member_services
+from members.models import Member, Organisation, PartyGroup, single_cell
+from members.versions import data_changed
+from sessions import services
+from sessions.models import Attendance, ThematicSession
+from tests.factories import at, make_exemption, make_member, make_plan, make_session, record
+from tests.images import image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+U = Attendance.Status.UNEXCUSED
+
+
+def version(organisation):
+    return Organisation.objects.values_list("data_version", flat=True).get(pk=organisation.pk)
+
+
+@pytest.fixture
+def cell(groups):
+    return single_cell()
+
+
+@pytest.fixture
+def sibling(cell):
+    return Organisation.objects.create(
+        name="Chi bộ Trường Tiểu học số 2", kind=Organisation.Kind.CELL, parent=cell.parent
+    )
+
+
+@pytest.fixture
+def held(groups, member, other_member, now):
+    session = make_session(make_plan(2020), start=at(2020, 3, 12), topic="Học tập Chỉ thị 05")
+    record(session)
+    return session
+
+
+def renews(cell, sibling, write):
+    """Whether ``write`` gave ``cell`` and its committee a new version, and not ``sibling``."""
+    before = (version(cell), version(cell.parent), version(sibling))
+    write()
+    after = (version(cell), version(cell.parent), version(sibling))
+    return after[0] != before[0] and after[1] != before[1] and after[2] == before[2]
+
+
+def edit_session(d):
+    session = ThematicSession.objects.get(pk=d["held"].pk)
+    session.location = "Hội trường tầng 3"
+    session.save()
+
+
+def rename_group(d):
+    group = PartyGroup.objects.get(pk=d["groups"][0].pk)
+    group.name = "Tổ Đảng Văn phòng"
+    group.save()
+
+
+def edit_profile(d):
+    cell = single_cell()
+    cell.place_name = "Lạng Sơn"
+    cell.save()
+
+
+WRITES = {
+    "a sheet saved": lambda d: record(d["held"], {d["member"]: U}),
+    "a session edited": edit_session,
+    "a session postponed": lambda d: services.postpone_session(
+        session=d["planned"], start=None, end=None, reason="Trùng lịch"
+    ),
+    "a session cancelled": lambda d: services.cancel_session(
+        session=d["planned"], reason="Trùng lịch"
+    ),
+    "a session deleted": lambda d: d["planned"].delete(),
+    "an exemption": lambda d: make_exemption(d["member"], dt.date(2020, 4, 1)),
+    "a member leaves": lambda d: member_services.mark_member_left(
+        member=d["member"], day=dt.date(2020, 5, 2), reason=Member.LeaveReason.TRANSFER
+    ),
+    "a member moves group": lambda d: member_services.move_member(
+        member=d["member"], group=d["groups"][1]
+    ),
+    "a member added": lambda d: make_member(d["groups"][0], name="Hoàng Văn Sơn"),
+    "a group renamed": rename_group,
+    "the groups reordered": lambda d: member_services.move_group(group=d["groups"][1], step=-1),
+    "the cell's profile saved": edit_profile,
+}
+
+
+@pytest.mark.parametrize("kind", WRITES)
+def test_every_kind_of_write_renews_its_cell_s_version(
+    kind, cell, sibling, held, groups, member, now
+):
+    planned = make_session(make_plan(2020), start=at(2020, 9, 10), topic="Chuyển đổi số")
+    data = {"held": held, "planned": planned, "member": member.members.get(), "groups": groups}
+    assert renews(cell, sibling, lambda: WRITES[kind](data))
+
+
+def test_a_write_that_rolls_back_leaves_the_version(cell, sibling, held):
+    before = version(cell)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        data_changed(cell.pk)
+        raise RuntimeError
+    assert version(cell) == before
+
+
+def test_saving_a_cell_read_earlier_keeps_the_newer_version(cell, held):
+    """A profile form saves the row it read: never with the version it read then."""
+    read_before = single_cell()
+    data_changed(cell.pk)
+    newer = version(cell)
+    read_before.name = "Chi bộ Sở Tư pháp"
+    read_before.save()
+    assert version(cell) not in (newer, read_before.data_version)
+    assert Organisation.objects.get(pk=cell.pk).name == "Chi bộ Sở Tư pháp"
+
+
+# --- The summary, served from the cache ---------------------------------------------
+
+
+def summary(client):
+    return client.get(reverse("sessions:summary", args=[2020])).text
+
+
+def test_the_summary_is_rendered_once_for_each_version(client, leader, held, now):
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as first:
+        summary(client)
+    with CaptureQueriesContext(connection) as second:
+        page = summary(client)
+    assert "Học tập Chỉ thị 05" in page
+    # The second request reads the session, the user and the cell, not the year.
+    assert len(second) < len(first) - 5
+    assert not any("thematic_attendance" in q["sql"] for q in second.captured_queries)
+
+
+def test_the_next_summary_shows_every_kind_of_write(
+    client, leader, secretary, held, member, groups, now
+):
+    client.force_login(leader)
+    assert "93,8" not in summary(client)
+    own = member.members.get()
+
+    record(held, {own: U})  # the sheet: one unexcused absence
+    page = summary(client)
+    assert 'data-label="Vắng không có lý do">1<' in page.replace("\n", "")
+
+    renamed = Member.objects.get(pk=own.pk)
+    renamed.full_name = "Lục Văn Hải"
+    renamed.save()
+    assert "Lục Văn Hải" in summary(client)
+
+    group = PartyGroup.objects.get(pk=groups[0].pk)
+    group.name = "Tổ Đảng Văn phòng"
+    group.save()
+    assert "Tổ Đảng Văn phòng" in summary(client)
+
+    planned = make_session(make_plan(2020), start=at(2020, 11, 5), topic="Chuyển đổi số")
+    assert "Chuyển đổi số" not in summary(client)  # planned: not in the year's sessions
+    services.cancel_session(session=planned, reason="Trùng lịch")
+    assert re.search(r'data-label="Hủy">1<', summary(client))
+
+    member_services.mark_member_left(
+        member=renamed, day=dt.date(2020, 6, 1), reason=Member.LeaveReason.TRANSFER
+    )
+    assert "01/06/2020" in summary(client)
+
+
+def test_another_cell_s_write_leaves_the_summary_cached(client, leader, held, sibling, now):
+    client.force_login(leader)
+    summary(client)
+    make_member(PartyGroup.objects.create(name="Tổ Kim Đồng", cell=sibling), name="Bế Thị Mai")
+    with CaptureQueriesContext(connection) as after:
+        summary(client)
+    assert not any("thematic_attendance" in q["sql"] for q in after.captured_queries)
+
+
+def test_photos_renew_the_version_when_one_is_uploaded(client, secretary, held, cell, sibling):
+    client.force_login(secretary)
+    before = version(cell)
+    response = client.post(
+        reverse("sessions:photos", args=[held.pk]),
+        {"images": [upload("hoi-truong.jpg", image_bytes())], "caption": ""},
+    )
+    assert response.status_code == 302
+    assert version(cell) != before
