@@ -74,13 +74,23 @@ def raise_own_version(sender, instance, raw=False, **kwargs):
         data_changed(instance.pk)
 
 
+def rules() -> str:
+    """Chibo's own settings (thresholds, rules of length, removal, grading): a part
+    drawn against other rules is another part, even in a cache that outlives a restart."""
+    return repr(
+        sorted(
+            (name, getattr(settings, name)) for name in dir(settings) if name.startswith("CHIBO_")
+        )
+    )
+
+
 def cache_key(part: str, organisation: Organisation, *values) -> str:
     """The key of a rendered ``part`` of ``organisation``'s pages at its current version.
 
     ``values`` are whatever else the part depends on (the year, the day, who
-    looks at it); the language is always part of it.
+    looks at it); the language and Chibo's settings are always part of it.
     """
-    raw = "|".join(str(value) for value in (*values, get_language()))
+    raw = "|".join(str(value) for value in (*values, get_language(), rules()))
     digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
     return f"chibo:{part}:{organisation.pk}:{organisation.data_version}:{digest}"
 

@@ -197,3 +197,23 @@ def test_photos_renew_the_version_when_one_is_uploaded(client, secretary, held, 
     )
     assert response.status_code == 302
     assert version(cell) != before
+
+
+def test_the_next_annual_report_shows_what_the_secretary_typed(client, secretary, held, now):
+    client.force_login(secretary)
+    report = reverse("sessions:annual_report", args=[2020])
+    assert "Chi bộ duy trì nền nếp" not in client.get(report).text
+    sections = {"strengths": "Chi bộ duy trì nền nếp sinh hoạt.", "weaknesses": ""}
+    sections |= {"causes": "", "direction": ""}
+    assert client.post(reverse("sessions:report_text", args=[2020]), sections).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(report).text
+    assert "Chi bộ duy trì nền nếp sinh hoạt." in page
+    assert any("thematic_attendance" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_part_drawn_against_other_rules_is_another_part(client, leader, held, settings, now):
+    client.force_login(leader)
+    assert "vắng quá 3 kỳ liên tiếp" in summary(client)
+    settings.CHIBO_MAX_ABSENCES_IN_A_ROW = 5
+    assert "vắng quá 5 kỳ liên tiếp" in summary(client)

@@ -101,12 +101,6 @@ def summary(request, year):
     _check_year(year)
     cell = cell_of(request.user)
     today = timezone.localdate()
-    rules = (
-        settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR,
-        settings.CHIBO_MAX_ABSENCES_IN_A_ROW,
-        settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
-        settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
-    )
 
     def render_body():
         data = year_summary(year, today, cell=cell)
@@ -118,7 +112,13 @@ def summary(request, year):
         }
         return render_to_string("sessions/reports/_summary_body.html", context, request)
 
-    body = rendered_part("summary", cell, render_body, year, today, rules)
+    body = rendered_part(
+        "summary",
+        cell,
+        render_body,
+        year,
+        today,
+    )
     return render(request, "sessions/reports/summary.html", {"year": year, "body": body})
 
 
@@ -165,8 +165,32 @@ def report_context(request, year: int) -> dict:
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
 def report(request, year):
-    """The annual report, laid out for A4 through the browser's print."""
-    return render(request, "sessions/reports/annual_report.html", report_context(request, year))
+    """The annual report, laid out for A4 through the browser's print.
+
+    The report itself is rendered once for each version of the cell's data
+    (``members.versions``); its sendings, which depend on who reads, around it.
+    """
+    _check_year(year)
+    cell = cell_of(request.user)
+    today = timezone.localdate()
+
+    def render_body():
+        context = {**report_context(request, year), "with_photos": True}
+        return render_to_string("sessions/reports/_annual_report_body.html", context, request)
+
+    body = rendered_part(
+        "report",
+        cell,
+        render_body,
+        year,
+        today,
+    )
+    context = {
+        "year": year,
+        "body": body,
+        **sendings_context(request, cell, Submission.Kind.REPORT, year),
+    }
+    return render(request, "sessions/reports/annual_report.html", context)
 
 
 @permission_required(VIEW_SUMMARY, raise_exception=True)
