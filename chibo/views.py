@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +18,7 @@ from chibo.lib.roles import (
     VIEW_SUMMARY,
 )
 from members.models import Member, Organisation
+from members.versions import rendered_part
 from members.workplace import cell_of, choose, may_work_at, member_of, workplace_of
 from sessions.agenda import upcoming_for
 from sessions.models import (
@@ -146,14 +148,20 @@ def secretary_home(request):
 
 def leader_home(request):
     """The current year at a glance; the full summary is one click away."""
-    year = timezone.localdate().year
-    summary = year_glance(year, cell=cell_of(request.user))
-    context = {
-        "year": year,
-        "summary": summary,
-        "session_chart": session_chart(summary.sessions),
-    }
-    return render(request, "chibo/home_leader.html", context)
+    today = timezone.localdate()
+    cell = cell_of(request.user)
+
+    def render_body():
+        summary = year_glance(today.year, today, cell=cell)
+        context = {
+            "year": today.year,
+            "summary": summary,
+            "session_chart": session_chart(summary.sessions),
+        }
+        return render_to_string("chibo/_home_leader_body.html", context, request)
+
+    body = rendered_part("leader-home", cell, render_body, today)
+    return render(request, "chibo/home_leader.html", {"body": body})
 
 
 def committee_home(request):

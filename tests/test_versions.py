@@ -217,3 +217,19 @@ def test_a_part_drawn_against_other_rules_is_another_part(client, leader, held, 
     assert "vắng quá 3 kỳ liên tiếp" in summary(client)
     settings.CHIBO_MAX_ABSENCES_IN_A_ROW = 5
     assert "vắng quá 5 kỳ liên tiếp" in summary(client)
+
+
+def test_the_leader_s_next_home_shows_a_sheet_saved(client, leader, held, member, now):
+    client.force_login(leader)
+    home = main(client.get(reverse("home")).text)
+    assert "Học tập Chỉ thị 05" in home
+    with CaptureQueriesContext(connection) as cached:
+        assert main(client.get(reverse("home")).text) == home
+    assert not any("thematic_attendance" in q["sql"] for q in cached.captured_queries)
+    record(held, {member.members.get(): U})
+    assert main(client.get(reverse("home")).text) != home
+
+
+def main(page):
+    """The page's own content, without the layout (whose forms carry a fresh token)."""
+    return re.search(r"<main.*</main>", page, re.S)[0]
