@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chibo.lib.files import delete_after_commit, discard
 from members.models import Member, Organisation
 from sessions import grading
+from sessions.figures import refresh_figures
 from sessions.grading import Scheme
 from sessions.models import (
     VOTE_FIELDS,
@@ -315,6 +316,8 @@ def save_session(
         else:
             for meeting in session.group_meetings.all():
                 meeting.delete()
+        # A held meeting moved to another year or given another kind, its guests changed.
+        refresh_figures(session=session)
     return session
 
 
@@ -360,6 +363,7 @@ def postpone_session(
         session.status_reason = reason
         session.calendar_sequence += 1
         session.save()
+        refresh_figures(session=session)
     return postponement
 
 
@@ -380,6 +384,7 @@ def cancel_session(*, session: ThematicSession, reason: str) -> None:
         session.status_reason = reason
         session.calendar_sequence += 1
         session.save()
+        refresh_figures(session=session)
 
 
 def delete_reason(session: ThematicSession) -> str | None:
@@ -698,6 +703,8 @@ def save_attendance_sheet(
         if gone:
             # Only members attending temporarily can drop off the sheet.
             session.attendances.filter(pk__in=gone).delete()
+        # The meeting's figures and its members' figures of the year, kept.
+        refresh_figures(session=session)
         cap_grade(session=session)
     return session.attendance_version
 
