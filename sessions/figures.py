@@ -61,16 +61,21 @@ def local_year(moment: dt.datetime) -> int:
 # --- The recount ------------------------------------------------------------------
 
 
-def count_sessions(sessions) -> dict[int, dict]:
-    """The figures of each held meeting among ``sessions``, counted from its rows (one query).
-
-    ``{session_id: {field: value}}`` with the fields of ``SessionFigures``.
-    """
+def _meeting_rows(sessions):
+    """``sessions`` with their counts, cell, status and the year their kept row has (one query)."""
     counted = Q(attendances__temporary=False)
     status = Attendance.Status
-    rows = (
-        sessions.filter(status=ThematicSession.Status.HELD)
-        .values("pk", "start", "thematic", "regular", "guest_count", "plan__cell_id")
+    return (
+        sessions.values(
+            "pk",
+            "status",
+            "start",
+            "thematic",
+            "regular",
+            "guest_count",
+            "plan__cell_id",
+            "kept_figures__year",
+        )
         .order_by("pk")
         .annotate(
             expected=Count("attendances", filter=counted),
@@ -82,20 +87,31 @@ def count_sessions(sessions) -> dict[int, dict]:
             temporary=Count("attendances", filter=Q(attendances__temporary=True)),
         )
     )
+
+
+def _session_values(row) -> dict:
     return {
-        row["pk"]: {
-            "cell_id": row["plan__cell_id"],
-            "year": local_year(row["start"]),
-            "thematic": row["thematic"],
-            "regular": row["regular"],
-            "expected": row["expected"],
-            "present": row["present"],
-            "excused": row["excused"],
-            "unexcused": row["unexcused"],
-            "temporary": row["temporary"],
-            "guests": row["guest_count"],
-        }
-        for row in rows
+        "cell_id": row["plan__cell_id"],
+        "year": local_year(row["start"]),
+        "thematic": row["thematic"],
+        "regular": row["regular"],
+        "expected": row["expected"],
+        "present": row["present"],
+        "excused": row["excused"],
+        "unexcused": row["unexcused"],
+        "temporary": row["temporary"],
+        "guests": row["guest_count"],
+    }
+
+
+def count_sessions(sessions) -> dict[int, dict]:
+    """The figures of each held meeting among ``sessions``, counted from its rows (one query).
+
+    ``{session_id: {field: value}}`` with the fields of ``SessionFigures``.
+    """
+    return {
+        row["pk"]: _session_values(row)
+        for row in _meeting_rows(sessions.filter(status=ThematicSession.Status.HELD))
     }
 
 
@@ -173,33 +189,37 @@ def count_members(rows, years=None) -> dict[tuple, dict]:
 # --- Writing what differs ------------------------------------------------------------
 
 
-def _write(model, stored: dict, counted: dict, fields, table: str, make) -> list[Change]:
-    """Make the stored rows ``stored`` (by key) hold ``counted``: create, update, delete."""
-    changes, to_create, to_update, to_delete = [], [], [], []
+def _write(model, stored: dict, counted: dict, fields, table: str, make, unique) -> list[Change]:
+    """Make the stored rows ``stored`` (by key) hold ``counted``: what differs is written.
+
+    New and changed rows in one upsert (``INSERT … ON CONFLICT … DO UPDATE``
+    on the key), rows without a count any more deleted: at most two queries.
+    """
+    changes, to_write, to_delete = [], [], []
     for key, values in counted.items():
         row = stored.get(key)
-        if row is None:
-            to_create.append(make(key, values))
-            changes += [Change(table, key, name, None, values[name]) for name in fields]
-            continue
-        differs = False
-        for name in fields:
-            if getattr(row, name) != values[name]:
-                changes.append(Change(table, key, name, getattr(row, name), values[name]))
-                setattr(row, name, values[name])
-                differs = True
+        differs = [
+            Change(table, key, name, None if row is None else getattr(row, name), values[name])
+            for name in fields
+            if row is None or getattr(row, name) != values[name]
+        ]
         if differs:
-            to_update.append(row)
+            changes += differs
+            to_write.append(make(key, values))
     for key, row in stored.items():
         if key not in counted:
             to_delete.append(row.pk)
             changes += [Change(table, key, name, getattr(row, name), None) for name in fields]
     if to_delete:
         model.objects.across_cells().filter(pk__in=to_delete).delete()
-    if to_update:
-        model.objects.bulk_update(to_update, list(fields), batch_size=500)
-    if to_create:
-        model.objects.bulk_create(to_create, batch_size=500)
+    if to_write:
+        model.objects.bulk_create(
+            to_write,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=unique,
+            update_fields=[name for name in fields if name not in unique],
+        )
     return changes
 
 
@@ -212,6 +232,7 @@ def write_sessions(stored_rows, counted: dict) -> list[Change]:
         SESSION_FIELDS,
         "session",
         lambda key, values: SessionFigures(session_id=key, **values),
+        ["session"],
     )
 
 
@@ -226,6 +247,7 @@ def write_members(stored_rows, counted: dict) -> list[Change]:
         lambda key, values: MemberYearFigures(
             cell_id=key[0], member_id=key[1], year=key[2], **values
         ),
+        ["cell", "member", "year"],
     )
 
 
@@ -244,19 +266,27 @@ def refresh_figures(*, session=None, sessions=(), cell=None, members=None, years
     touched = set(years)
     member_scope = None if members is None else list(members)
     if ids:
-        found = ThematicSession.objects.across_cells().filter(pk__in=ids)
-        # The meetings' own cell (one cell per write), from the database, not from memory.
-        cell_ids = set(found.values_list("plan__cell_id", flat=True))
+        # One query: the meetings' counts, their cell and the year of their kept row.
+        rows = list(_meeting_rows(ThematicSession.objects.across_cells().filter(pk__in=ids)))
+        cell_ids = {row["plan__cell_id"] for row in rows}
         if not cell_ids:  # deleted: a meeting never held, with no figures to keep
             return
         if len(cell_ids) != 1:
             raise ValueError("refresh_figures: the meetings of one cell")
         cell_id = cell_ids.pop()
-        stored = list(SessionFigures.objects.filter(cell=cell_id, session_id__in=ids))
-        touched |= {row.year for row in stored}
-        counted = count_sessions(found.filter(plan__cell=cell_id))
-        touched |= {values["year"] for values in counted.values()}
-        write_sessions(stored, counted)
+        held = [row for row in rows if row["status"] == ThematicSession.Status.HELD]
+        touched |= {row["kept_figures__year"] for row in rows if row["kept_figures__year"]}
+        touched |= {local_year(row["start"]) for row in held}
+        gone = [row["pk"] for row in rows if row not in held and row["kept_figures__year"]]
+        if gone:  # no longer held (the database keeps a meeting with rows held)
+            SessionFigures.objects.filter(cell=cell_id, session_id__in=gone).delete()
+        if held:
+            SessionFigures.objects.bulk_create(
+                [SessionFigures(session_id=row["pk"], **_session_values(row)) for row in held],
+                update_conflicts=True,
+                unique_fields=["session"],
+                update_fields=SESSION_FIELDS,
+            )
         # The members on the sheets, read by the query below (a subquery, not a query).
         on_sheets = Attendance.objects.filter(session__plan__cell=cell_id, session_id__in=ids)
         member_filter = Q(member_id__in=on_sheets.values("member_id"))
