@@ -45,7 +45,7 @@ class Change:
     """One stored figure that differed from the recount: what it was, what it is."""
 
     table: str  # "session" or "member"
-    key: tuple  # (session_id,) or (cell_id, member_id, year)
+    key: int | tuple  # a session's id, or (cell_id, member_id, year)
     field: str
     stored: object
     counted: object
