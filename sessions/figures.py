@@ -147,13 +147,20 @@ def count_members(rows, years=None) -> dict[tuple, dict]:
     )
     wanted = None if years is None else set(years)
     result = {}
+    # The year and month of each meeting's start, in the cell's time zone:
+    # worked out once per meeting, not once per row (the rows share them).
+    tz = timezone.get_current_timezone()
+    when = {}
     for (cell_id, member_id), member_rows in groupby(
         rows.iterator(chunk_size=5000), key=itemgetter(0, 1)
     ):
         by_year = defaultdict(list)
         for _cell, _member, status, start, thematic in member_rows:
-            moment = timezone.localtime(start)
-            by_year[moment.year].append((status, moment.month, thematic))
+            if start not in when:
+                moment = start.astimezone(tz)
+                when[start] = moment.year, moment.month
+            year, month = when[start]
+            by_year[year].append((status, month, thematic))
         for year, year_rows in by_year.items():
             if wanted is not None and year not in wanted:
                 continue
