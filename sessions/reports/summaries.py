@@ -1,11 +1,14 @@
 """The figures of a year, for the leaders' summary, the exports and the annual report.
 
-Every total is counted by the database (``aggregate``/``annotate``, mostly
-through ``AttendanceQuerySet.figures_by``); Python only arranges the rows. The
-one exception is the longest run of absences, which needs each member's
-sessions in order: it reads one narrow list of (member, status) pairs. A
-summary therefore costs the same dozen queries for a cell of 30 members or one
-of 300 with twenty years of history. Every query reads one cell's rows: each
+The attendance figures of each meeting and each member's year are read from
+the rows kept as sheets are saved (``SessionFigures``, ``MemberYearFigures``,
+sessions/figures.py), not recounted; what is not kept (the groups' figures,
+the members attending temporarily, the sessions by quarter) is counted by the
+database (``aggregate``/``annotate``); Python only arranges the rows.
+``longest_absence_runs`` and ``removal.months_unexcused`` stay as the queries
+the kept figures are checked against (tests/test_figures_invariant.py). A
+summary therefore costs the same couple of dozen queries for a cell of 30
+members or one of 300 with twenty years of history. Every query reads one cell's rows: each
 function takes the ``cell`` and filters through its models' ``of_cell``.
 
 The rules behind the figures are those of the design:
@@ -683,9 +686,9 @@ class YearGlance(YearView):
 
 
 def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
-    """The leader's home: eight queries, none of them per member.
+    """The leader's home: a fixed number of queries, none of them per member.
 
-    A member is flagged in the summary from their counted rows of the year
+    A member is flagged in the summary from their kept figures of the year
     (``MemberRow``): the same flags are counted here from those rows, without
     reading the members themselves.
     """
