@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from sessions.models import Attendance, MemberYearFigures, SessionFigures
 from tests.factories import at, make_member, make_session, record
@@ -61,3 +62,30 @@ def test_a_missing_row_and_a_stray_one_are_put_right(recorded, groups):
     assert f"đảng viên #{stray.pk} Không dự, năm 2020: expected 0 → —" in fixed
     assert not MemberYearFigures.objects.filter(member=stray).exists()
     assert MemberYearFigures.objects.get(member=absent, year=2020).months_unexcused == 2
+
+
+def test_a_row_changed_in_the_admin_keeps_the_figures(recorded, client, django_user_model):
+    session, absent = recorded
+    admin = django_user_model.objects.create_superuser("quantri", "qt@example.org", "x")
+    client.force_login(admin)
+    row = Attendance.objects.get(session=session, member=absent)
+    response = client.post(
+        reverse("admin:thematic_attendance_change", args=[row.pk]),
+        {
+            "session": session.pk,
+            "member": absent.pk,
+            "group": row.group_id,
+            "status": "excused",
+            "reason": "Ốm",
+        },
+    )
+    assert response.status_code == 302, response.content[:3000]
+    assert SessionFigures.objects.get(session=session).excused == 1
+    assert MemberYearFigures.objects.get(member=absent, year=2020).unexcused == 1
+    assert recount().startswith("Số liệu đã lưu khớp")
+    response = client.post(
+        reverse("admin:thematic_attendance_delete", args=[row.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert SessionFigures.objects.get(session=session).expected == 1
+    assert recount().startswith("Số liệu đã lưu khớp")
