@@ -27,12 +27,13 @@ from sessions.models import (
     AttendanceFigures,
     Photo,
     ResolutionTask,
+    SessionFigures,
     Submission,
     ThematicSession,
     year_bounds,
 )
 from sessions.reports.charts import session_chart
-from sessions.reports.summaries import year_glance
+from sessions.reports.summaries import kept_totals, year_glance
 from sessions.reports.views import committee_page
 from sessions.sent import due_date, next_plan_year
 
@@ -119,7 +120,6 @@ def secretary_home(request):
     cell_sessions = ThematicSession.objects.of_cell(cell)
     # The year's figures are those of its thematic sessions, as its plan's quarters.
     sessions = cell_sessions.for_year(year).thematic()
-    attendance = Attendance.objects.for_year(year, thematic=True).of_cell(cell)
     planned = sessions.not_cancelled().count()
     context = {
         "year": year,
@@ -130,7 +130,10 @@ def secretary_home(request):
         "held": sessions.held().count(),
         "planned": planned,
         "photos": Photo.objects.filter(session__in=sessions).count(),
-        "figures": AttendanceFigures.from_row(attendance.figures()),
+        # Kept as the sheets are saved (sessions.figures), not recounted.
+        "figures": AttendanceFigures.from_row(
+            kept_totals(SessionFigures.objects.of_cell(cell).filter(year=year, thematic=True))
+        ),
         "probation_ending": list(
             Member.objects.of_cell(cell).probation_ending(timezone.localdate())
         ),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sessions.figures import refresh_figures
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -80,6 +81,11 @@ class ThematicSessionAdmin(admin.ModelAdmin):
         AwardInline,
     ]
 
+    def save_related(self, request, form, formsets, change):
+        """The meeting's kept figures follow a date, kind, status or guests changed here."""
+        super().save_related(request, form, formsets, change)
+        refresh_figures(session=form.instance)
+
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
@@ -88,6 +94,35 @@ class AttendanceAdmin(admin.ModelAdmin):
     search_fields = ["member__full_name", "session__topic"]
     autocomplete_fields = ["session", "member"]
     list_select_related = ["session", "member", "group"]
+
+    # A row changed here changes the kept figures (sessions.figures): they are
+    # written in the admin's transaction, for the row's meeting before and after.
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            before = (
+                Attendance.objects.across_cells()
+                .filter(pk=obj.pk)
+                .values_list("session_id", "member_id")
+                .first()
+            )
+        super().save_model(request, obj, form, change)
+        refresh_figures(session=obj.session, members=[obj.member_id])
+        if before and before[0] != obj.session_id:
+            refresh_figures(session=ThematicSession(pk=before[0]), members=[before[1]])
+        elif before:
+            refresh_figures(session=obj.session, members=[before[1]])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_figures(session=obj.session, members=[obj.member_id])
+
+    def delete_queryset(self, request, queryset):
+        rows = list(queryset.values_list("session_id", "member_id"))
+        super().delete_queryset(request, queryset)
+        for session_id in {session_id for session_id, _member in rows}:
+            members = [member for session, member in rows if session == session_id]
+            refresh_figures(session=ThematicSession(pk=session_id), members=members)
 
 
 @admin.register(Reminder)

@@ -1814,3 +1814,168 @@ class ReadConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.member} ✓ {self.session}"
+
+
+class SessionFigures(models.Model):
+    """The attendance figures of one held meeting, kept, not recounted.
+
+    One row per held meeting (none for a meeting planned, postponed or
+    cancelled), written by ``sessions.figures.refresh_figures`` in the
+    transaction of every write that changes it: the figures are those of
+    ``figure_counts()`` over the meeting's attendance rows, its guests, and
+    what the roll-ups group it by (cell, year of its date, kinds). A meeting
+    held group by group has one row: it is one meeting, each member counted
+    once; the groups' figures are counted from the attendance rows.
+    ``manage.py recount`` checks every row against a recount.
+    """
+
+    CELL_PATH = "cell"
+
+    session = models.OneToOneField(
+        ThematicSession,
+        verbose_name=_("kỳ sinh hoạt"),
+        on_delete=models.CASCADE,
+        related_name="kept_figures",
+    )
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    thematic = models.BooleanField(_("sinh hoạt chuyên đề"))
+    regular = models.BooleanField(_("sinh hoạt chi bộ định kỳ"))
+    expected = models.PositiveIntegerField(_("số phải dự"), default=0)
+    present = models.PositiveIntegerField(_("số có mặt"), default=0)
+    excused = models.PositiveIntegerField(_("số vắng có lý do"), default=0)
+    unexcused = models.PositiveIntegerField(_("số vắng không có lý do"), default=0)
+    temporary = models.PositiveIntegerField(_("số sinh hoạt tạm thời"), default=0)
+    guests = models.PositiveIntegerField(_("số quần chúng, khách mời"), default=0)
+
+    objects = CellQuerySet.as_manager()
+
+    FIGURES = ("expected", "present", "excused", "unexcused", "temporary", "guests")
+    KEYS = ("cell_id", "year", "thematic", "regular")
+
+    class Meta:
+        ordering = ["session"]
+        verbose_name = _("số liệu kỳ sinh hoạt")
+        verbose_name_plural = _("số liệu kỳ sinh hoạt")
+        indexes = [models.Index(fields=["cell", "year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    expected__gte=0,
+                    present__gte=0,
+                    excused__gte=0,
+                    unexcused__gte=0,
+                    temporary__gte=0,
+                    guests__gte=0,
+                ),
+                name="session_figures_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    expected=models.F("present") + models.F("excused") + models.F("unexcused")
+                ),
+                name="session_figures_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="session_figures_year_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}: {self.present}/{self.expected}"
+
+    @property
+    def figures(self) -> AttendanceFigures:
+        return AttendanceFigures(self.expected, self.present, self.excused, self.unexcused)
+
+
+class MemberYearFigures(models.Model):
+    """A member's attendance figures for a year in a cell, kept, not recounted.
+
+    One row per member with a counted attendance row (not attending
+    temporarily) at a meeting of the cell in the year; a member who moved
+    between cells has a row in each. The figures are those of the summary's
+    member table (``summaries.member_rows``): the thematic sessions' expected,
+    present and absences (excused, unexcused), the longest run of absences at
+    thematic sessions reaching into the year (counted across the turn of the
+    year, as ``summaries.longest_absence_runs``), and the months with an
+    unexcused absence at any meeting (``sessions.removal``). The flags are the
+    settings' thresholds applied to these numbers when a page is shown (too
+    many unexcused, too many in a row, removal): a change of the settings
+    needs no recount. Written by ``sessions.figures.refresh_figures`` in the
+    transaction of every write that changes it; ``manage.py recount`` checks.
+    """
+
+    CELL_PATH = "cell"
+
+    cell = models.ForeignKey(
+        Organisation, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    expected = models.PositiveIntegerField(_("số phải dự"), default=0)
+    present = models.PositiveIntegerField(_("số có mặt"), default=0)
+    absent = models.PositiveIntegerField(_("số vắng"), default=0)
+    excused = models.PositiveIntegerField(_("số vắng có lý do"), default=0)
+    unexcused = models.PositiveIntegerField(_("số vắng không có lý do"), default=0)
+    longest_run = models.PositiveIntegerField(_("số lần vắng liên tiếp nhiều nhất"), default=0)
+    months_unexcused = models.PositiveSmallIntegerField(
+        _("số tháng vắng không có lý do"), default=0
+    )
+
+    objects = CellQuerySet.as_manager()
+
+    FIGURES = (
+        "expected",
+        "present",
+        "absent",
+        "excused",
+        "unexcused",
+        "longest_run",
+        "months_unexcused",
+    )
+
+    class Meta:
+        ordering = ["cell", "year", "member"]
+        verbose_name = _("số liệu năm của đảng viên")
+        verbose_name_plural = _("số liệu năm của đảng viên")
+        indexes = [models.Index(fields=["cell", "year"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "member", "year"], name="member_year_figures_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    expected__gte=0,
+                    present__gte=0,
+                    absent__gte=0,
+                    excused__gte=0,
+                    unexcused__gte=0,
+                    longest_run__gte=0,
+                    months_unexcused__gte=0,
+                    months_unexcused__lte=12,
+                ),
+                name="member_year_figures_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected=models.F("present") + models.F("absent"))
+                & Q(absent=models.F("excused") + models.F("unexcused")),
+                name="member_year_figures_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="member_year_figures_year_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.year}: {self.present}/{self.expected}"
+
+    @property
+    def figures(self) -> AttendanceFigures:
+        return AttendanceFigures(self.expected, self.present, self.excused, self.unexcused)

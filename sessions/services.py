@@ -24,6 +24,7 @@ from chibo.lib.files import delete_after_commit, discard
 from members.models import Member, Organisation
 from members.versions import data_changed
 from sessions import grading
+from sessions.figures import refresh_figures
 from sessions.grading import Scheme
 from sessions.models import (
     VOTE_FIELDS,
@@ -316,6 +317,8 @@ def save_session(
         else:
             for meeting in session.group_meetings.all():
                 meeting.delete()
+        # A held meeting moved to another year or given another kind, its guests changed.
+        refresh_figures(session=session)
     return session
 
 
@@ -361,6 +364,7 @@ def postpone_session(
         session.status_reason = reason
         session.calendar_sequence += 1
         session.save()
+        refresh_figures(session=session)
     return postponement
 
 
@@ -381,6 +385,7 @@ def cancel_session(*, session: ThematicSession, reason: str) -> None:
         session.status_reason = reason
         session.calendar_sequence += 1
         session.save()
+        refresh_figures(session=session)
 
 
 def delete_reason(session: ThematicSession) -> str | None:
@@ -700,6 +705,8 @@ def save_attendance_sheet(
         if gone:
             # Only members attending temporarily can drop off the sheet.
             session.attendances.filter(pk__in=gone).delete()
+        # The meeting's figures and its members' figures of the year, kept.
+        refresh_figures(session=session)
         cap_grade(session=session)
     return session.attendance_version
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chibo.lib.roles import SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, Organisation, PartyGroup, single_cell
+from sessions.figures import refresh_cell
 from sessions.models import (
     AnnualPlan,
     Attendance,
@@ -145,6 +146,8 @@ def grow_cell(n_members, years, sessions_per_year=8, n_groups=4):
                 )
             rows.append(Attendance(session=session, member=visitor, temporary=True))
         Attendance.objects.bulk_create(rows, batch_size=2000)
+    # The figures the sheet's save keeps, kept for the rows written in bulk.
+    refresh_cell(cell)
     return members
 
 

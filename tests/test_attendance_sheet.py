@@ -384,8 +384,10 @@ def test_saving_takes_the_same_queries_for_30_and_300_members(client, secretary,
         queries_to_save(client, large, **{"Đảng viên 2015 số 3": U}),
     )
     opened = queries_to_open(client, small), queries_to_open(client, large)
-    assert first[0] == first[1] <= 20
-    assert again[0] == again[1] <= 20
+    # 17 before the figures were kept; 5 more write them (sessions.figures):
+    # the meeting's counts, its row, its members' rows read, counted, written.
+    assert first[0] == first[1] <= 22
+    assert again[0] == again[1] <= 22
     assert opened[0] == opened[1] <= 12
     assert Attendance.objects.filter(session=large).count() == 300
 

@@ -32,6 +32,7 @@ from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, Organisation, PartyGroup, Role, single_cell
+from sessions.figures import refresh_figures
 from sessions.grading import scheme_on
 from sessions.models import (
     AnnualPlan,
@@ -499,6 +500,9 @@ class BulkLoader:
         held = [s for s in sessions if s.status == ThematicSession.Status.HELD]
         self.write_group_meetings([s for s in sessions if s.is_by_group])
         self.write_attendance(held)
+        if held:
+            # Kept figures, as the sheet's save writes them (sessions.figures).
+            refresh_figures(sessions=held)
         self.write_contests([s for s in held if s.format == ThematicSession.Format.CONTEST])
         self.write_documents(sessions)
         self.write_photos(held)

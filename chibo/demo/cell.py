@@ -27,6 +27,7 @@ from chibo.demo.siblings import SiblingLoader
 from chibo.lib.dates import add_months
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup, Role, single_cell
+from sessions.figures import refresh_figures
 from sessions.grading import scheme_on
 from sessions.models import (
     AnnualPlan,
@@ -994,6 +995,7 @@ class DemoLoader:
         bulk_create_with_history(rows, Attendance)
         session.attendance_version = 1
         session.save(update_fields=["attendance_version"])
+        refresh_figures(session=session)
         self.created += len(rows)
         self.write_minutes(session, spec, rows)
         if spec.score is not None:

@@ -25,6 +25,7 @@ from chibo.demo.bulk import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, TOPICS
 from chibo.lib.roles import COMMITTEE
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Member, Organisation, PartyGroup, Role
+from sessions.figures import refresh_figures
 from sessions.grading import scheme_on
 from sessions.models import AnnualPlan, Attendance, ThematicSession
 from sessions.reports.sending import send_report
@@ -247,6 +248,8 @@ class SiblingLoader:
         sessions = self.add(ThematicSession, sessions)
         held = [s for s in sessions if s.status == ThematicSession.Status.HELD]
         self.add(Attendance, self.draw_attendance(spec, members, held, rng))
+        if held:
+            refresh_figures(sessions=held)
         # Sent to the committee a few days after it was approved; the small
         # cell sends late, after the deadline (sessions.sent.due_date).
         days = 45 if not spec.has_committee else 5

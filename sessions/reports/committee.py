@@ -4,10 +4,12 @@ A committee (đảng bộ, đảng bộ bộ phận) reads every cell at and und
 whether each held the thematic sessions the rule asks for in each quarter,
 its attendance rate, absences and flags, and the rate of the year before.
 The figures are the cells' own — the same rules as each cell's summary
-(``summaries.quarter_row``, ``figure_counts``, ``AttendanceFigures``) — counted
-for all cells at once, grouped by cell: six queries whatever the number of
-cells (a test holds it at two sizes). These reads span cells on purpose, and
-only the cells under the node the officer works at.
+(``summaries.quarter_row``, ``figure_counts``, ``AttendanceFigures``) — read
+for all cells at once from the figures kept as sheets are saved
+(``SessionFigures``, ``MemberYearFigures``, sessions/figures.py): a fixed
+number of queries whatever the number of cells (a test holds it at two
+sizes). These reads span cells on purpose, and only the cells under the node
+the officer works at.
 """
 
 import datetime as dt
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,19 +26,19 @@ from django.utils.translation import ngettext
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Organisation
 from sessions import removal
-from sessions.models import QUARTERS, Attendance, AttendanceFigures, ThematicSession
-from sessions.reports.annual_report import rate_text
-from sessions.reports.summaries import (
-    QuarterRow,
-    _session_counts,
-    kind_counts,
-    kinds_of,
-    quarter_row,
+from sessions.models import (
+    QUARTERS,
+    AttendanceFigures,
+    MemberYearFigures,
+    SessionFigures,
+    ThematicSession,
 )
+from sessions.reports.annual_report import rate_text
+from sessions.reports.summaries import QuarterRow, _session_counts, quarter_row
 from sessions.sent import CellSendings, sent_for
 
 CELL = "plan__cell"  # a session's path to its cell (ThematicSession.CELL_PATH)
-ROW_CELL = "session__plan__cell"  # an attendance row's (Attendance.CELL_PATH)
+FIGURE_NAMES = ("expected", "present", "excused", "unexcused")
 
 
 @dataclass(frozen=True)
@@ -167,30 +170,41 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
             sessions.annotate(quarter=ExtractQuarter("start")), group_by=(CELL, "quarter")
         )
     }
-    rows = Attendance.objects.for_year(year, thematic=True).filter(**{f"{ROW_CELL}__in": ids})
-    figures = {row[ROW_CELL]: AttendanceFigures.from_row(row) for row in rows.figures_by(ROW_CELL)}
-    previous_rows = Attendance.objects.for_year(year - 1, thematic=True).filter(
-        **{f"{ROW_CELL}__in": ids}
+    # The kept figures of every held meeting of the year and the year before
+    # (``SessionFigures``), one row a meeting: the cells' totals by kind, the
+    # previous year's, and the meetings below the good rate, summed here.
+    figures, previous, below, kinds = {}, {}, {}, {}
+    for row in (
+        SessionFigures.objects.filter(cell__in=ids, year__in=[year, year - 1])
+        .order_by()
+        .values_list("cell_id", "year", "thematic", "regular", *FIGURE_NAMES)
+    ):
+        cell_id, row_year, thematic, regular, *counts = row
+        one = AttendanceFigures(*counts)
+        if row_year != year:
+            if thematic:
+                previous.setdefault(cell_id, []).append(one)
+            continue
+        cell_kinds = kinds.setdefault(cell_id, {"regular": [], "all": []})
+        cell_kinds["all"].append(one)
+        if regular:
+            cell_kinds["regular"].append(one)
+        if thematic:
+            figures.setdefault(cell_id, []).append(one)
+            below[cell_id] = below.get(cell_id, 0) + one.below_good_rate
+    # The members flagged, from their kept figures (``MemberYearFigures``).
+    rule, unexcused, removal_counts = removal.rule_of_year(year), {}, {}
+    flagged = MemberYearFigures.objects.filter(cell__in=ids, year=year).filter(
+        Q(unexcused__gte=settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR)
+        | Q(months_unexcused__gte=rule.months)
     )
-    previous = {
-        row[ROW_CELL]: AttendanceFigures.from_row(row) for row in previous_rows.figures_by(ROW_CELL)
-    }
-    below, unexcused = {}, {}
-    for row in rows.figures_by(ROW_CELL, "session"):
-        if AttendanceFigures.from_row(row).below_good_rate:
-            below[row[ROW_CELL]] = below.get(row[ROW_CELL], 0) + 1
-    for row in rows.figures_by(ROW_CELL, "member"):
-        if AttendanceFigures.from_row(row).too_many_unexcused:
-            unexcused[row[ROW_CELL]] = unexcused.get(row[ROW_CELL], 0) + 1
-    every = Attendance.objects.for_year(year).filter(**{f"{ROW_CELL}__in": ids})
-    kinds = {
-        row[ROW_CELL]: kinds_of(row)
-        for row in every.values(ROW_CELL).order_by(ROW_CELL).annotate(**kind_counts())
-    }
-    rule, removal_counts = removal.rule_of_year(year), {}
-    for row in removal.months_by(every, ROW_CELL, "member"):
-        if removal.reaches(row["months"], rule):
-            removal_counts[row[ROW_CELL]] = removal_counts.get(row[ROW_CELL], 0) + 1
+    for cell_id, member_unexcused, months in flagged.values_list(
+        "cell_id", "unexcused", "months_unexcused"
+    ):
+        if AttendanceFigures(unexcused=member_unexcused).too_many_unexcused:
+            unexcused[cell_id] = unexcused.get(cell_id, 0) + 1
+        if removal.reaches(months, rule):
+            removal_counts[cell_id] = removal_counts.get(cell_id, 0) + 1
     sendings = {row.cell.pk: row for row in sent_for(cells, year, today=today)}
     lines = []
     for cell in cells:
@@ -203,12 +217,12 @@ def committee_year(node: Organisation, year: int, today: dt.date | None = None) 
                 cell=cell,
                 quarters=quarters,
                 held=sum(row.held for row in quarters),
-                figures=figures.get(cell.pk, AttendanceFigures()),
-                previous=previous.get(cell.pk, AttendanceFigures()),
+                figures=_total(figures.get(cell.pk, ())),
+                previous=_total(previous.get(cell.pk, ())),
                 sessions_below=below.get(cell.pk, 0),
                 members_unexcused=unexcused.get(cell.pk, 0),
-                regular=kinds.get(cell.pk, {}).get("regular", AttendanceFigures()),
-                all_meetings=kinds.get(cell.pk, {}).get("all", AttendanceFigures()),
+                regular=_total(kinds.get(cell.pk, {}).get("regular", ())),
+                all_meetings=_total(kinds.get(cell.pk, {}).get("all", ())),
                 members_removal=removal_counts.get(cell.pk, 0),
                 sending=sendings[cell.pk],
             )

@@ -1,11 +1,14 @@
 """The figures of a year, for the leaders' summary, the exports and the annual report.
 
-Every total is counted by the database (``aggregate``/``annotate``, mostly
-through ``AttendanceQuerySet.figures_by``); Python only arranges the rows. The
-one exception is the longest run of absences, which needs each member's
-sessions in order: it reads one narrow list of (member, status) pairs. A
-summary therefore costs the same dozen queries for a cell of 30 members or one
-of 300 with twenty years of history. Every query reads one cell's rows: each
+The attendance figures of each meeting and each member's year are read from
+the rows kept as sheets are saved (``SessionFigures``, ``MemberYearFigures``,
+sessions/figures.py), not recounted; what is not kept (the groups' figures,
+the members attending temporarily, the sessions by quarter) is counted by the
+database (``aggregate``/``annotate``); Python only arranges the rows.
+``longest_absence_runs`` and ``removal.months_unexcused`` stay as the queries
+the kept figures are checked against (tests/test_figures_invariant.py). A
+summary therefore costs the same couple of dozen queries for a cell of 30
+members or one of 300 with twenty years of history. Every query reads one cell's rows: each
 function takes the ``cell`` and filters through its models' ``of_cell``.
 
 The rules behind the figures are those of the design:
@@ -53,7 +56,9 @@ from sessions.models import (
     AnnualPlan,
     Attendance,
     AttendanceFigures,
+    MemberYearFigures,
     Postponement,
+    SessionFigures,
     ThematicSession,
     figure_counts,
     too_many_in_a_row,
@@ -89,6 +94,23 @@ def _session_counts(sessions, group_by=()):
     )
 
 
+FIGURES = ("expected", "present", "excused", "unexcused", "temporary")
+
+
+def kept_totals(kept) -> dict:
+    """The sums of ``SessionFigures`` rows: the counts of ``figure_counts()`` (one query)."""
+    return kept.aggregate(**{name: Coalesce(Sum(name), 0) for name in FIGURES})
+
+
+def kept_by_kind(kept) -> dict[str, AttendanceFigures]:
+    """``figures_by_kind`` from ``SessionFigures`` rows: regular, thematic, all (one query)."""
+    sums = {}
+    for key, nature in (*KINDS, ("all", Q())):
+        for name in FIGURES:
+            sums[f"{key}_{name}"] = Coalesce(Sum(name, filter=nature), 0)
+    return kinds_of(kept.aggregate(**sums))
+
+
 @dataclass(frozen=True)
 class YearTotals:
     """A year in a few numbers: sessions and attendance."""
@@ -106,9 +128,11 @@ class YearTotals:
 
     @classmethod
     def of(cls, year: int, *, cell) -> "YearTotals":
-        """Two queries: one over ``cell``'s sessions of the year, one over their attendance."""
+        """Two queries: one over ``cell``'s sessions of the year, one over their kept figures."""
         sessions = _session_counts(ThematicSession.objects.for_year(year).thematic().of_cell(cell))
-        attendance = Attendance.objects.for_year(year, thematic=True).of_cell(cell).figures()
+        attendance = kept_totals(
+            SessionFigures.objects.of_cell(cell).filter(year=year, thematic=True)
+        )
         return cls(
             year=year,
             temporary=attendance["temporary"],
@@ -180,7 +204,7 @@ def kind_rows(year: int, *, cell) -> list[KindRow]:
         counts[f"{key}_held"] = Count("pk", filter=nature & Q(status=Status.HELD))
         counts[f"{key}_planned"] = Count("pk", filter=nature)
     counts = sessions.aggregate(**counts)
-    figures = figures_by_kind(Attendance.objects.for_year(year).of_cell(cell))
+    figures = kept_by_kind(SessionFigures.objects.of_cell(cell).filter(year=year))
     return [
         KindRow(
             label=label,
@@ -419,11 +443,7 @@ def quarter_row(quarter: int, row: dict, year: int, today: dt.date) -> QuarterRo
 
 def session_rows(year: int, *, cell) -> list[SessionRow]:
     """Three queries: the year's held sessions, their groups' meetings (whether each
-    was shorter than the rule), and their attendance counted by session.
-
-    Counting in a query of its own, grouped by the session's id, rather than
-    annotating the sessions: grouping by every column of the session (and its
-    preparer) made SQLite take 29 ms for the 7,200 rows of a large year.
+    was shorter than the rule), and their kept figures (``SessionFigures``).
     """
     sessions = (
         ThematicSession.objects.for_year(year)
@@ -436,9 +456,9 @@ def session_rows(year: int, *, cell) -> list[SessionRow]:
     )
     counts = {
         row["session"]: row
-        for row in Attendance.objects.for_year(year, thematic=True)
-        .of_cell(cell)
-        .figures_by("session")
+        for row in SessionFigures.objects.of_cell(cell)
+        .filter(year=year, thematic=True)
+        .values("session", *FIGURES)
     }
     empty = {"expected": 0, "present": 0, "excused": 0, "unexcused": 0, "temporary": 0}
     rows = []
@@ -571,7 +591,7 @@ def longest_absence_runs(year: int, *, cell, member=None) -> dict[int, int]:
 
 
 def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
-    """Five queries: the members, their exemptions, their counts, their runs, their groups."""
+    """Four queries: the members, their exemptions, their kept figures, their groups."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     exemptions = Exemption.objects.filter(
         Q(starts_on__lte=last), Q(ends_on__isnull=True) | Q(ends_on__gte=first)
@@ -579,31 +599,33 @@ def member_rows(year: int, groups: dict, *, cell) -> list[MemberRow]:
     members = members_of_year(year, cell=cell).prefetch_related(
         Prefetch("exemptions", queryset=exemptions, to_attr="year_exemptions")
     )
-    figures = {
-        row["member"]: AttendanceFigures.from_row(row)
-        for row in Attendance.objects.for_year(year, thematic=True)
-        .of_cell(cell)
-        .figures_by("member")
-    }
-    runs = longest_absence_runs(year, cell=cell)
+    kept = {row.member_id: row for row in kept_members(year, cell=cell)}
     last_groups = last_row_groups(year, cell=cell)
-    months = removal.months_unexcused(Attendance.objects.for_year(year).of_cell(cell))
     rule = removal.rule_of_year(year)
     result = [
         MemberRow(
             member=member,
             group=groups.get(year_group_id(member, last_groups)),
-            figures=figures.get(member.pk, AttendanceFigures()),
-            longest_absence_run=runs.get(member.pk, 0),
+            figures=kept[member.pk].figures if member.pk in kept else AttendanceFigures(),
+            longest_absence_run=kept[member.pk].longest_run if member.pk in kept else 0,
             exemptions=tuple(member.year_exemptions),
             standing=member.standing_in_year(year),
-            months_unexcused=months.get(member.pk, 0),
+            months_unexcused=kept[member.pk].months_unexcused if member.pk in kept else 0,
             removal_rule=rule,
         )
         for member in members
     ]
     result.sort(key=lambda row: (*_group_key(row.group), row.member.sort_name, row.member.pk))
     return result
+
+
+def kept_members(year: int, *, cell):
+    """The members' kept figures of ``cell``'s ``year`` (``MemberYearFigures``)."""
+    return (
+        MemberYearFigures.objects.of_cell(cell)
+        .filter(year=year)
+        .only("member_id", *MemberYearFigures.FIGURES)
+    )
 
 
 def temporary_rows(year: int, *, cell) -> list[TemporaryRow]:
@@ -668,23 +690,19 @@ class YearGlance(YearView):
 
 
 def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
-    """The leader's home: eight queries, none of them per member.
+    """The leader's home: a fixed number of queries, none of them per member.
 
-    A member is flagged in the summary from their counted rows of the year
+    A member is flagged in the summary from their kept figures of the year
     (``MemberRow``): the same flags are counted here from those rows, without
     reading the members themselves.
     """
     today = today or timezone.localdate()
-    unexcused = sum(
-        AttendanceFigures.from_row(row).too_many_unexcused
-        for row in Attendance.objects.for_year(year, thematic=True)
-        .of_cell(cell)
-        .figures_by("member")
-    )
-    runs = longest_absence_runs(year, cell=cell)
-    in_a_row = sum(too_many_in_a_row(run) for run in runs.values())
     rule = removal.rule_of_year(year)
-    months = removal.months_unexcused(Attendance.objects.for_year(year).of_cell(cell))
+    unexcused = in_a_row = to_remove = 0
+    for row in kept_members(year, cell=cell):
+        unexcused += row.figures.too_many_unexcused
+        in_a_row += too_many_in_a_row(row.longest_run)
+        to_remove += removal.reaches(row.months_unexcused, rule)
     return YearGlance(
         year=year,
         cell=cell,
@@ -694,7 +712,7 @@ def year_glance(year: int, today: dt.date | None = None, *, cell) -> YearGlance:
         groups=group_rows(year, groups_of_year(year, cell=cell), cell=cell),
         members_unexcused=unexcused,
         members_in_a_row=in_a_row,
-        members_removal=sum(removal.reaches(n, rule) for n in months.values()),
+        members_removal=to_remove,
     )
 
 
