@@ -107,9 +107,10 @@ class Organisation(models.Model):
     )
     # Renewed by every write to the cell's data, in the write's transaction, and
     # by every write to a cell under a committee: the key of the rendered parts
-    # cached for it (members/versions.py).
+    # cached for it (members/versions.py). The database's own default is for rows
+    # written by migrations, whose models of an earlier state lack the field.
     data_version = models.PositiveBigIntegerField(
-        _("phiên bản dữ liệu"), default=new_version, editable=False
+        _("phiên bản dữ liệu"), default=new_version, db_default=0, editable=False
     )
     place_name = models.CharField(
         _("địa danh"),
