@@ -12,6 +12,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import OperationalError, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -19,13 +20,14 @@ from django.urls import NoReverseMatch, reverse
 from chibo import routers
 from chibo.middleware import IdleSessionMiddleware
 from members.models import Member, single_cell
+from tests.e2e.conftest import create_roles, give_the_profile, roles_per_cell
 from tests.test_committee_pages import cell_with, officer_at
 
 BOTH = ["default", "standby"]
-# Committed data, seen by both connections; the roles' groups and permissions the
-# migrations made are loaded again for each test (a transactional test empties the
-# database at its end).
-STANDBY_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
+# Committed data, seen by both connections. A transactional test empties the
+# database at its end: the roles' groups and permissions the migrations made are
+# made again for each test (``standby``), as the browser tests do.
+STANDBY_DB = pytest.mark.django_db(transaction=True, databases=BOTH)
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -41,6 +43,9 @@ def committee(db):
 @pytest.fixture
 def standby(settings):
     """Chibo configured with a standby (DATABASE_STANDBY_URL)."""
+    create_roles(apps, schema_editor=None)
+    give_the_profile(apps, schema_editor=None)
+    roles_per_cell(apps, schema_editor=None)
     settings.CHIBO_STANDBY_READS = True
     settings.CHIBO_STANDBY_AFTER_WRITE_SECONDS = 10
     return settings
