@@ -22,6 +22,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -72,6 +74,16 @@ def raise_on_save(sender, instance, raw=False, **kwargs):
     data_changed(organisation_of(instance))
 
 
+def raise_old_tree(sender, instance, raw=False, **kwargs):
+    """pre_save of an organisation: the committees it sits under before the save.
+
+    A cell moved to another committee leaves its old committee's matrix: that
+    committee needs a new version too, and after the save only the new one is
+    found above the cell."""
+    if not raw and not instance._state.adding and instance.pk is not None:
+        data_changed(instance.pk)
+
+
 def raise_own_version(sender, instance, raw=False, **kwargs):
     """post_save of an organisation: its name, its place in the tree, its profile changed."""
     if not raw:
@@ -88,6 +100,11 @@ def rules() -> str:
     )
 
 
+# The shape of what is cached under a key: changed when the value stored changes
+# shape, so that a cache that outlives an upgrade (Redis) is never read wrongly.
+KEY_FORMAT = 2
+
+
 def cache_key(part: str, organisation: Organisation, *values) -> str:
     """The key of a rendered ``part`` of ``organisation``'s pages at its current version.
 
@@ -96,14 +113,41 @@ def cache_key(part: str, organisation: Organisation, *values) -> str:
     """
     raw = "|".join(str(value) for value in (*values, get_language(), rules()))
     digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
-    return f"chibo:{part}:{organisation.pk}:{organisation.data_version}:{digest}"
+    return f"chibo{KEY_FORMAT}:{part}:{organisation.pk}:{organisation.data_version}:{digest}"
 
 
-def rendered_part(part: str, organisation: Organisation, render, *values) -> str:
-    """``render()``'s HTML, from the cache when this version of the data has it already."""
+def rendered_part(part: str, organisation: Organisation, render, *values, now=None) -> str:
+    """``render()``'s HTML, from the cache when this version of the data has it already.
+
+    ``render()`` returns the HTML, or the HTML and the moment it stops being
+    right whatever is written (a part that lists what is still to come: the
+    end of the first meeting on it). Such a part is rendered again once
+    ``now`` is past that moment.
+    """
     key = cache_key(part, organisation, *values)
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, str(html), settings.CHIBO_RENDERED_PART_SECONDS)
+    cached = cache.get(key)
+    if cached is not None:
+        html, until = cached
+        if until is None or (now or timezone.now()) <= until:
+            return mark_safe(html)  # noqa: S308 -- rendered by our own templates, escaped there
+    result = render()
+    html, until = result if isinstance(result, tuple) else (result, None)
+    cache.set(key, (str(html), until), settings.CHIBO_RENDERED_PART_SECONDS)
     return mark_safe(html)  # noqa: S308 -- rendered by our own templates, escaped there
+
+
+def rendered_template(
+    request, part, organisation, template, context, *values, until=None, now=None
+):
+    """A page's part: ``template`` rendered with ``context()``, cached as ``rendered_part``.
+
+    ``context`` is called only when the part is rendered; ``until(context)``,
+    if given, is the moment the part stops being right (see ``rendered_part``).
+    """
+
+    def render():
+        data = context()
+        html = render_to_string(template, data, request)
+        return html, (until(data) if until is not None else None)
+
+    return rendered_part(part, organisation, render, *values, now=now)

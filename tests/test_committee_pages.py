@@ -7,6 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -191,12 +194,29 @@ def test_the_queries_do_not_grow_with_the_cells(client, committee, now, django_a
     client.force_login(officer_at(committee.root))
     url = reverse("sessions:committee", args=[2019])
     client.get(url)
+    cache.clear()  # the matrix itself is cached: count what rendering it costs
     with django_assert_num_queries(QUERIES):
         client.get(url)
     for n in range(4):
         cell_with(f"Thêm {n}", committee.root, size=3, quarters=[1, 2], unexcused_times=2)
     with django_assert_num_queries(QUERIES):
+        assert "Thêm 3" in client.get(url).text  # a new version: rendered again
+    # From the cache: the session, the user, their roles and permissions, no figure.
+    with django_assert_num_queries(CACHED_QUERIES):
+        assert "Thêm 3" in client.get(url).text
+
+
+def test_the_next_matrix_shows_a_sheet_saved_in_a_cell(client, committee, now):
+    client.force_login(officer_at(committee.root))
+    url = reverse("sessions:committee", args=[2019])
+    short = 'text-bg-danger">chưa đủ'
+    assert client.get(url).text.count(short) == 5  # the new cell's 4 quarters, the weak cell's Q3
+    with CaptureQueriesContext(connection) as cached:
         client.get(url)
+    assert not any("sessionfigures" in q["sql"] for q in cached.captured_queries)
+    weak_plan = AnnualPlan.objects.get(cell=committee.weak, year=2019)
+    record(make_session(weak_plan, start=at(2019, 8, 10)))
+    assert client.get(url).text.count(short) == 4
 
 
 # The session, the user, their roles, their permissions; the tree (two levels
@@ -204,6 +224,7 @@ def test_the_queries_do_not_grow_with_the_cells(client, committee, now, django_a
 # meeting of this year and last (sessions.figures); the members flagged, from
 # their kept figures; what the cells sent. 15 when the page counted the rows.
 QUERIES = 11
+CACHED_QUERIES = 4
 
 
 def test_the_matrix_shows_what_each_cell_sent_and_what_is_late(client, committee, now):
@@ -234,12 +255,14 @@ def test_the_officer_opens_what_a_cell_sent_as_it_was_sent(client, committee, no
     sent = send_plan(plan=plan, user=None, now=at(2019, 1, 20, 9))
     client.force_login(officer_at(committee.root))
     page = client.get(reverse("sessions:committee", args=[2019])).text
-    assert f'name="next" value="{sent.get_absolute_url()}"' in page
-    assert client.get(sent.get_absolute_url()).status_code == 403  # not at the committee
-    response = client.post(
-        reverse("switch_workplace"),
-        {"organisation": committee.weak.pk, "next": sent.get_absolute_url()},
+    # The link is a button of the page's one form, with the page to open in its URL.
+    opens = f"{reverse('switch_workplace')}?next={sent.get_absolute_url()}"
+    assert (
+        f'form="open-cell" formaction="{opens}" name="organisation" value="{committee.weak.pk}"'
+        in page
     )
+    assert client.get(sent.get_absolute_url()).status_code == 403  # not at the committee
+    response = client.post(opens, {"organisation": committee.weak.pk})
     copy = client.get(response.url)
     assert copy.status_code == 200
     assert sent.reference in copy.text

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services as member_services
 from members.models import Member, Organisation, PartyGroup, single_cell
@@ -233,3 +234,82 @@ def test_the_leader_s_next_home_shows_a_sheet_saved(client, leader, held, member
 def main(page):
     """The page's own content, without the layout (whose forms carry a fresh token)."""
     return re.search(r"<main.*</main>", page, re.S)[0]
+
+
+# --- The homes that list what is still to come ---------------------------------
+
+
+def test_the_member_s_home_is_cached_for_each_login(
+    client, member, other_member, held, monkeypatch, now
+):
+    client.force_login(member)
+    home = main(client.get(reverse("home")).text)
+    assert "Chào đồng chí Lương Văn Tuấn" in home
+    with CaptureQueriesContext(connection) as cached:
+        assert main(client.get(reverse("home")).text) == home
+    assert not any("thematic_attendance" in q["sql"] for q in cached.captured_queries)
+
+    client.force_login(other_member)
+    other = main(client.get(reverse("home")).text)
+    assert "Chào đồng chí Phùng Thị Hoa" in other
+    assert "Lương Văn Tuấn" not in other
+
+
+def test_the_member_s_next_home_shows_a_sheet_saved(client, member, held, now):
+    client.force_login(member)
+    assert "vắng không có lý do 0" in " ".join(client.get(reverse("home")).text.split())
+    record(held, {member.members.get(): U})
+    assert "vắng không có lý do 1" in " ".join(client.get(reverse("home")).text.split())
+
+
+def test_the_member_s_home_drops_a_meeting_once_it_is_over(client, member, monkeypatch, now):
+    """Nothing is written when a meeting ends: the part knows when it stops being right."""
+    make_session(make_plan(2020), start=at(2020, 6, 1, 8), minutes=130, topic="Học tập Chỉ thị 05")
+    make_session(make_plan(2020), start=at(2020, 6, 10, 8), topic="Chuyển đổi số")
+    client.force_login(member)
+    home = client.get(reverse("home")).text
+    assert "Học tập Chỉ thị 05" in home and "Chuyển đổi số" in home
+
+    monkeypatch.setattr(timezone, "now", lambda: at(2020, 6, 1, 10, 30))
+    home = client.get(reverse("home")).text
+    assert "Học tập Chỉ thị 05" not in home
+    assert "Chuyển đổi số" in home
+
+
+def test_the_secretary_s_home_asks_for_a_meeting_once_it_is_over(
+    client, secretary, monkeypatch, now
+):
+    make_session(make_plan(2020), start=at(2020, 6, 1, 8), minutes=130, topic="Học tập Chỉ thị 05")
+    client.force_login(secretary)
+    to_record = reverse("home")
+    assert "Các kỳ đã qua đều đã được ghi nhận." in client.get(to_record).text
+
+    monkeypatch.setattr(timezone, "now", lambda: at(2020, 6, 1, 10, 30))
+    home = client.get(to_record).text
+    assert "Các kỳ đã qua đều đã được ghi nhận." not in home
+    assert "Đã qua ngày, chưa ghi kết quả" in home
+
+
+def test_the_secretary_s_next_home_shows_a_sheet_saved(client, secretary, held, now):
+    client.force_login(secretary)
+    first = main(client.get(reverse("home")).text)
+    with CaptureQueriesContext(connection) as cached:
+        assert main(client.get(reverse("home")).text) == first
+    assert not any("thematic_sessionfigures" in q["sql"] for q in cached.captured_queries)
+    services.cancel_session(
+        session=make_session(make_plan(2020), start=at(2020, 9, 3)), reason="Trùng lịch"
+    )
+    assert main(client.get(reverse("home")).text) != first
+
+
+def test_a_cell_moved_to_another_committee_renews_both_committees(cell):
+    old = cell.parent
+    new = Organisation.objects.create(
+        name="Đảng bộ Khối doanh nghiệp", kind=Organisation.Kind.COMMITTEE
+    )
+    before = (version(old), version(new))
+    moved = Organisation.objects.get(pk=cell.pk)
+    moved.parent = new
+    moved.save()
+    assert version(old) != before[0]
+    assert version(new) != before[1]

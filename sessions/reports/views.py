@@ -31,7 +31,7 @@ from chibo.lib.roles import (
 )
 from members import services
 from members.models import Member
-from members.versions import rendered_part
+from members.versions import rendered_template
 from members.workplace import cell_of, member_of, role_in, workplace_of
 from sessions import removal
 from sessions.forms import ReportTextForm
@@ -102,22 +102,17 @@ def summary(request, year):
     cell = cell_of(request.user)
     today = timezone.localdate()
 
-    def render_body():
+    def context():
         data = year_summary(year, today, cell=cell)
-        context = {
+        return {
             "year": year,
             "summary": data,
             "years": years_with_data(year, today.year, cell=cell),
             **charts_for(data),
         }
-        return render_to_string("sessions/reports/_summary_body.html", context, request)
 
-    body = rendered_part(
-        "summary",
-        cell,
-        render_body,
-        year,
-        today,
+    body = rendered_template(
+        request, "summary", cell, "sessions/reports/_summary_body.html", context, year, today
     )
     return render(request, "sessions/reports/summary.html", {"year": year, "body": body})
 
@@ -174,14 +169,15 @@ def report(request, year):
     cell = cell_of(request.user)
     today = timezone.localdate()
 
-    def render_body():
-        context = {**report_context(request, year), "with_photos": True}
-        return render_to_string("sessions/reports/_annual_report_body.html", context, request)
+    def context():
+        return {**report_context(request, year), "with_photos": True}
 
-    body = rendered_part(
+    body = rendered_template(
+        request,
         "report",
         cell,
-        render_body,
+        "sessions/reports/_annual_report_body.html",
+        context,
         year,
         today,
     )
@@ -359,19 +355,31 @@ def committee_page(request, year: int):
     """The matrix of the node's cells × quarters, their figures and the year in sentences."""
     node = committee_node(request)
     _check_year(year)
-    this_year = timezone.localdate().year
-    data = committee_year(node, year)
+    today = timezone.localdate()
+
+    def context():
+        return {
+            "year": year,
+            "data": committee_year(node, year, today),
+            "quarters": range(1, 5),
+            "rules": {
+                "good": settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
+                "unexcused": settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR,
+                "per_quarter": settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
+            },
+        }
+
+    # Rendered once for each version of the node's data (any write in a cell
+    # under it renews it) and each day: the cells' links open them through
+    # the page's one form, so the part carries no CSRF token.
+    body = rendered_template(
+        request, "committee", node, "sessions/reports/_committee_body.html", context, year, today
+    )
     context = {
         "node": node,
         "year": year,
-        "data": data,
-        "years": list(range(max(this_year, year), max(FIRST_YEAR, this_year - 10) - 1, -1)),
-        "quarters": range(1, 5),
-        "rules": {
-            "good": settings.CHIBO_GOOD_ATTENDANCE_PERCENT,
-            "unexcused": settings.CHIBO_UNEXCUSED_ABSENCES_PER_YEAR,
-            "per_quarter": settings.CHIBO_MIN_SESSIONS_PER_QUARTER,
-        },
+        "body": body,
+        "years": list(range(max(today.year, year), max(FIRST_YEAR, today.year - 10) - 1, -1)),
     }
     return render(request, "sessions/reports/committee.html", context)
 
