@@ -116,24 +116,35 @@ def cache_key(part: str, organisation: Organisation, *values) -> str:
     return f"chibo{KEY_FORMAT}:{part}:{organisation.pk}:{organisation.data_version}:{digest}"
 
 
-def rendered_part(part: str, organisation: Organisation, render, *values, now=None) -> str:
-    """``render()``'s HTML, from the cache when this version of the data has it already.
+def kept(part: str, organisation: Organisation, make, *values, now=None):
+    """``make()``'s value, from the cache when this version of the data has it already.
 
-    ``render()`` returns the HTML, or the HTML and the moment it stops being
+    ``make()`` returns the value, or the value and the moment it stops being
     right whatever is written (a part that lists what is still to come: the
-    end of the first meeting on it). Such a part is rendered again once
-    ``now`` is past that moment.
+    end of the first meeting on it). Such a value is made again once ``now``
+    is past that moment.
     """
     key = cache_key(part, organisation, *values)
     cached = cache.get(key)
     if cached is not None:
-        html, until = cached
+        value, until = cached
         if until is None or (now or timezone.now()) <= until:
-            return mark_safe(html)  # noqa: S308 -- rendered by our own templates, escaped there
-    result = render()
-    html, until = result if isinstance(result, tuple) else (result, None)
-    cache.set(key, (str(html), until), settings.CHIBO_RENDERED_PART_SECONDS)
-    return mark_safe(html)  # noqa: S308 -- rendered by our own templates, escaped there
+            return value
+    made = make()
+    value, until = made if isinstance(made, tuple) else (made, None)
+    cache.set(key, (value, until), settings.CHIBO_RENDERED_PART_SECONDS)
+    return value
+
+
+def rendered_part(part: str, organisation: Organisation, render, *values, now=None) -> str:
+    """``render()``'s HTML (see ``kept``), from the cache when this version has it."""
+
+    def html():
+        made = render()
+        html, until = made if isinstance(made, tuple) else (made, None)
+        return str(html), until
+
+    return mark_safe(kept(part, organisation, html, *values, now=now))  # noqa: S308 -- our templates escape
 
 
 def rendered_template(

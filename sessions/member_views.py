@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from chibo.lib.roles import VIEW_SESSION
 from members import services as member_services
 from members.models import Member
+from members.versions import kept
 from members.workplace import cell_of, member_of
 from sessions import calendar
 from sessions.agenda import AgendaItem, items_for, sessions_for, upcoming_for
@@ -79,15 +80,23 @@ def calendar_feed(request, token):
     """The member's private iCalendar feed, for a phone calendar to subscribe to."""
     # No cell yet: the secret token names one member of every cell's, hence the cell.
     member = get_object_or_404(
-        Member.objects.across_cells().select_related("group"),
+        Member.objects.across_cells().select_related("group", "cell"),
         calendar_token=token,
         user__is_active=True,
     )
-    since = timezone.now() - FEED_HISTORY
-    items = items_for(member, sessions_for(member).filter(start__gte=since))
-    body = calendar.feed(
-        items, member=member, build_url=request.build_absolute_uri, host=request.get_host()
-    )
+    today = timezone.localdate()
+    # From the start of a day, so that the feed is the same all day long and
+    # is made once for each version of the cell's data (phones ask often).
+    since = timezone.make_aware(dt.datetime.combine(today, dt.time())) - FEED_HISTORY
+
+    def make():
+        items = items_for(member, sessions_for(member).filter(start__gte=since))
+        return calendar.feed(
+            items, member=member, build_url=request.build_absolute_uri, host=request.get_host()
+        )
+
+    origin = request.build_absolute_uri("/")
+    body = kept("calendar-feed", member.cell, make, member.pk, origin, today)
     response = _ics_response(body, "chibo.ics", attachment=False)
     # The address is a secret: no shared cache may keep the feed, no search engine index it.
     patch_cache_control(response, private=True, no_cache=True, max_age=0)

@@ -313,3 +313,14 @@ def test_a_cell_moved_to_another_committee_renews_both_committees(cell):
     moved.save()
     assert version(old) != before[0]
     assert version(new) != before[1]
+
+
+def test_the_calendar_feed_is_made_once_for_each_version(client, member, now):
+    session = make_session(make_plan(2020), start=at(2020, 6, 10, 8), topic="Chuyển đổi số")
+    feed = reverse("sessions:calendar_feed", args=[member.members.get().calendar_token])
+    assert "Chuyển đổi số" in client.get(feed).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        client.get(feed)
+    assert not any("thematic_thematicsession" in q["sql"] for q in cached.captured_queries)
+    services.cancel_session(session=session, reason="Trùng lịch")
+    assert "STATUS:CANCELLED" in client.get(feed).content.decode()
