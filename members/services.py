@@ -617,6 +617,8 @@ def _close_login(user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    # The member lists show who has a login: a login is no row of a cell.
+    data_changed(*Member.objects.across_cells().filter(user=user).values_list("cell_id", flat=True))
     # Through the model, one by one: each removal stays in the roles' history.
     for role in user.roles.all():
         role.delete()

@@ -44,6 +44,7 @@ from members.forms import (
 )
 from members.importing import ImportFileError, ImportRow, check_rows, raw_rows, read_table
 from members.models import Exemption, Member, PartyGroup
+from members.versions import rendered_template
 from members.workplace import cell_of, role_in
 
 IMPORT_SALT = "members.import"
@@ -112,53 +113,62 @@ def member_list(request):
     300 pages through them); a name search and the group filter narrow the list.
     """
     today = timezone.localdate()
-    chosen = request.GET.get("filter", "active")
-    if chosen not in FILTERS:
-        chosen = "active"
-    search = request.GET.get("q", "").strip()[:100]
     cell = cell_of(request.user)
-    groups = list(PartyGroup.objects.of_cell(cell))
-    # Anything that is no id of ours shows every group.
-    group_id = number_from(request.GET.get("group"))
-    members = filtered_members(chosen, today, cell)
-    if group_id is not None:
-        members = members.filter(group_id=group_id)
-    if search:
-        members = matching(members, search)
-    # A group's section may run over two pages: its heading counts all of it.
-    group_totals = dict(members.order_by().values_list("group_id").annotate(total=Count("pk")))
-    # In the order of the sections: group by group, then by name.
-    members = members.annotate(
-        has_account=ExpressionWrapper(Q(user__is_active=True), output_field=BooleanField())
-    ).order_by(F("group__order").asc(nulls_last=True), "group__name", "sort_name", "pk")
-    page = Paginator(members, settings.CHIBO_MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    by_group = {}
-    for member in page:
-        by_group.setdefault(member.group_id, []).append(member)
-    # Unfiltered and on one page, every active group is listed, an empty one too.
-    show_empty = chosen == "active" and group_id is None and not search
-    show_empty = show_empty and page.paginator.num_pages == 1
-    sections = [
-        (group, by_group.get(group.pk, []), group_totals.get(group.pk, 0))
-        for group in groups
-        if group.pk in by_group or (show_empty and group.is_active)
-    ]
-    if None in by_group:
-        sections.append((None, by_group[None], group_totals.get(None, 0)))
-    counts = filter_counts(today, cell)
-    kept = {"filter": chosen, "group": group_id or "", "q": search}
-    context = {
-        "sections": sections,
-        "filters": [(key, label, counts[key]) for key, label in FILTERS.items()],
-        "chosen": chosen,
-        "groups": groups,
-        "group_id": group_id,
-        "search": search,
-        "page": page,
-        "page_query": urlencode({key: value for key, value in kept.items() if value}),
-        "total": page.paginator.count,
-    }
-    return render(request, "members/member_list.html", context)
+
+    def context():
+        chosen = request.GET.get("filter", "active")
+        if chosen not in FILTERS:
+            chosen = "active"
+        search = request.GET.get("q", "").strip()[:100]
+        groups = list(PartyGroup.objects.of_cell(cell))
+        # Anything that is no id of ours shows every group.
+        group_id = number_from(request.GET.get("group"))
+        members = filtered_members(chosen, today, cell)
+        if group_id is not None:
+            members = members.filter(group_id=group_id)
+        if search:
+            members = matching(members, search)
+        # A group's section may run over two pages: its heading counts all of it.
+        group_totals = dict(members.order_by().values_list("group_id").annotate(total=Count("pk")))
+        # In the order of the sections: group by group, then by name.
+        members = members.annotate(
+            has_account=ExpressionWrapper(Q(user__is_active=True), output_field=BooleanField())
+        ).order_by(F("group__order").asc(nulls_last=True), "group__name", "sort_name", "pk")
+        page = Paginator(members, settings.CHIBO_MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+        by_group = {}
+        for member in page:
+            by_group.setdefault(member.group_id, []).append(member)
+        # Unfiltered and on one page, every active group is listed, an empty one too.
+        show_empty = chosen == "active" and group_id is None and not search
+        show_empty = show_empty and page.paginator.num_pages == 1
+        sections = [
+            (group, by_group.get(group.pk, []), group_totals.get(group.pk, 0))
+            for group in groups
+            if group.pk in by_group or (show_empty and group.is_active)
+        ]
+        if None in by_group:
+            sections.append((None, by_group[None], group_totals.get(None, 0)))
+        counts = filter_counts(today, cell)
+        kept = {"filter": chosen, "group": group_id or "", "q": search}
+        return {
+            "sections": sections,
+            "filters": [(key, label, counts[key]) for key, label in FILTERS.items()],
+            "chosen": chosen,
+            "groups": groups,
+            "group_id": group_id,
+            "search": search,
+            "page": page,
+            "page_query": urlencode({key: value for key, value in kept.items() if value}),
+            "total": page.paginator.count,
+        }
+
+    # The list below the page's buttons, for each version of the cell's data,
+    # day (the standings change with it) and choice of filter, group, name and page.
+    asked = [request.GET.get(key, "") for key in ("filter", "group", "q", "page")]
+    body = rendered_template(
+        request, "member-list", cell, "members/_member_list_body.html", context, today, *asked
+    )
+    return render(request, "members/member_list.html", {"body": body})
 
 
 @permission_required(ADD_MEMBER, raise_exception=True)

@@ -1,6 +1,7 @@
 """The member list and a member's record: add, edit, move, exempt, leave."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -28,8 +29,14 @@ def cell(groups, secretary, leader, member, other_member):
 
 
 def names(response):
+    """The names the member list shows (its tables, whichever page or section)."""
+    tables = re.findall(
+        r'<table class="table table-sm member-table">.*?</table>', response.text, re.S
+    )
     return sorted(
-        m.full_name for _group, members, _total in response.context["sections"] for m in members
+        html.unescape(name)
+        for table in tables
+        for name in re.findall(r'<a href="/members/\d+/">([^<]+)</a>', table)
     )
 
 

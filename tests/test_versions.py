@@ -324,3 +324,19 @@ def test_the_calendar_feed_is_made_once_for_each_version(client, member, now):
     assert not any("thematic_thematicsession" in q["sql"] for q in cached.captured_queries)
     services.cancel_session(session=session, reason="Trùng lịch")
     assert "STATUS:CANCELLED" in client.get(feed).content.decode()
+
+
+def test_the_next_member_list_shows_a_member_added_and_a_login_closed(
+    client, secretary, member, groups, now
+):
+    client.force_login(secretary)
+    members = reverse("members:list")
+    first = client.get(members).text
+    assert "Hoàng Văn Sơn" not in first
+    make_member(groups[0], name="Hoàng Văn Sơn")
+    assert "Hoàng Văn Sơn" in client.get(members).text
+    accounts = client.get(members).text.count("có tài khoản")
+    user = member.members.get().user
+    member_services.take_login_away(member=member.members.get(), by=secretary)
+    assert not type(user).objects.get(pk=user.pk).is_active
+    assert client.get(members).text.count("có tài khoản") == accounts - 1
