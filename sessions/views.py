@@ -34,6 +34,7 @@ from chibo.lib.roles import (
     VIEW_SESSION,
 )
 from members.models import PartyGroup
+from members.versions import rendered_template
 from members.workplace import cell_of, member_of
 from sessions import checkin, services
 from sessions.forms import (
@@ -146,13 +147,25 @@ def plan_list(request):
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_detail(request, year):
     plan = plan_or_404(request, year)
-    by_quarter = plan.sessions_by_quarter()
-    missing = plan.quarters_without_session(by_quarter)
-    quarters = [(quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()]
+
+    def body_context():
+        by_quarter = plan.sessions_by_quarter()
+        missing = plan.quarters_without_session(by_quarter)
+        return {
+            "plan": plan,
+            "quarters": [
+                (quarter, sessions, quarter in missing) for quarter, sessions in by_quarter.items()
+            ],
+            "regular_meetings": plan.sessions.regular().order_by("start", "pk"),
+        }
+
+    # The year's meetings, quarter by quarter, for each version of the cell's data.
+    body = rendered_template(
+        request, "plan", cell_of(request.user), "sessions/_plan_body.html", body_context, year
+    )
     context = {
         "plan": plan,
-        "quarters": quarters,
-        "regular_meetings": plan.sessions.regular().order_by("start", "pk"),
+        "body": body,
         "next_plan": cell_plans(request).filter(year=year + 1).first(),
         **sendings_context(request, plan.cell, Submission.Kind.PLAN, year),
     }

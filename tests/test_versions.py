@@ -340,3 +340,15 @@ def test_the_next_member_list_shows_a_member_added_and_a_login_closed(
     member_services.take_login_away(member=member.members.get(), by=secretary)
     assert not type(user).objects.get(pk=user.pk).is_active
     assert client.get(members).text.count("có tài khoản") == accounts - 1
+
+
+def test_the_next_plan_page_shows_a_meeting_added_and_one_postponed(client, secretary, now):
+    plan = make_plan(2020)
+    client.force_login(secretary)
+    page = reverse("sessions:plan", args=[2020])
+    assert "Chuyển đổi số" not in client.get(page).text
+    session = make_session(plan, start=at(2020, 9, 3), topic="Chuyển đổi số")
+    before = client.get(page).text
+    assert "Chuyển đổi số" in before
+    services.postpone_session(session=session, start=None, end=None, reason="Trùng lịch")
+    assert client.get(page).text.lower().count("hoãn") > before.lower().count("hoãn")
