@@ -100,6 +100,12 @@ def rules() -> str:
     )
 
 
+def permissions_of(user) -> str:
+    """What a part that shows links by permission depends on: the login's permissions
+    where it works (a value for ``cache_key``)."""
+    return ",".join(sorted(user.get_all_permissions())) + f"|{user.is_superuser}"
+
+
 # The shape of what is cached under a key: changed when the value stored changes
 # shape, so that a cache that outlives an upgrade (Redis) is never read wrongly.
 KEY_FORMAT = 2

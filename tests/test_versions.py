@@ -352,3 +352,18 @@ def test_the_next_plan_page_shows_a_meeting_added_and_one_postponed(client, secr
     assert "Chuyển đổi số" in before
     services.postpone_session(session=session, start=None, end=None, reason="Trùng lịch")
     assert client.get(page).text.lower().count("hoãn") > before.lower().count("hoãn")
+
+
+def test_the_member_page_is_kept_apart_for_each_set_of_permissions(
+    client, secretary, leader, member, now
+):
+    own = member.members.get()
+    page = reverse("members:detail", args=[own.pk])
+    client.force_login(leader)
+    assert '<dt class="col-sm-3">Tài khoản</dt>' not in client.get(page).text
+    client.force_login(secretary)
+    assert '<dt class="col-sm-3">Tài khoản</dt>' in client.get(page).text
+    client.force_login(leader)
+    assert '<dt class="col-sm-3">Tài khoản</dt>' not in client.get(page).text
+    make_exemption(own, dt.date(2020, 4, 1))
+    assert "01/04/2020" in client.get(page).text

@@ -31,7 +31,7 @@ from chibo.lib.roles import (
 )
 from members import services
 from members.models import Member
-from members.versions import rendered_template
+from members.versions import permissions_of, rendered_template
 from members.workplace import cell_of, member_of, role_in, workplace_of
 from sessions import removal
 from sessions.forms import ReportTextForm
@@ -272,41 +272,63 @@ def member_detail(request, pk):
     """
     if not request.user.has_perm(VIEW_MEMBER):
         return own_record_or_404(request, pk)
-    members = Member.objects.of_cell(cell_of(request.user))
+    cell = cell_of(request.user)
+    members = Member.objects.of_cell(cell)
     member = get_object_or_404(members.select_related("group", "user"), pk=pk)
-    lines = member_years(member)
-    years = [(line.year, line.figures) for line in lines]
-    figures_of = dict(years)
-    this_year = timezone.localdate().year
-    default = this_year if this_year in figures_of or not years else years[0][0]
-    year = number_from(request.GET.get("year", ""))
-    if year is None or year not in figures_of:
-        year = default
-    records = (
-        Attendance.objects.for_year(year)
-        .filter(member=member)
-        .select_related("session", "group")
-        .order_by("-session__start")
+    today = timezone.localdate()
+    asked = request.GET.get("year", "")
+
+    def body_context():
+        lines = member_years(member)
+        years = [(line.year, line.figures) for line in lines]
+        figures_of = dict(years)
+        default = today.year if today.year in figures_of or not years else years[0][0]
+        year = number_from(asked)
+        if year is None or year not in figures_of:
+            year = default
+        records = (
+            Attendance.objects.for_year(year)
+            .filter(member=member)
+            .select_related("session", "group")
+            .order_by("-session__start")
+        )
+        history = member.history.select_related("group").order_by("history_date", "history_id")
+        moves, previous = [], object()
+        for entry in history:
+            if entry.group_id != previous:
+                moves.append(entry)
+                previous = entry.group_id
+        return {
+            "member": member,
+            "exemptions": member.exemptions.all(),
+            "year": year,
+            "years": years,
+            "year_choices": year_choices(lines, year),
+            "records": records,
+            "figures": figures_of.get(year, AttendanceFigures()),
+            "moves": moves,
+            "role": role_in(member.user, member.cell),
+            # Where the cell sent the member to attend for a while: the host's name
+            # and the dates, nothing of the host's records.
+            "stays": member.stays.select_related("cell").order_by("-joined_cell_on", "-pk"),
+        }
+
+    # Below the buttons: kept for each version of the cell's data, day, year
+    # asked and set of permissions (an account and edit links for some).
+    body = rendered_template(
+        request,
+        "member",
+        cell,
+        "members/_member_detail_body.html",
+        body_context,
+        member.pk,
+        today,
+        asked,
+        permissions_of(request.user),
     )
-    history = member.history.select_related("group").order_by("history_date", "history_id")
-    moves, previous = [], object()
-    for entry in history:
-        if entry.group_id != previous:
-            moves.append(entry)
-            previous = entry.group_id
     context = {
         "member": member,
-        "exemptions": member.exemptions.all(),
-        "year": year,
-        "years": years,
-        "year_choices": year_choices(lines, year),
-        "records": records,
-        "figures": figures_of.get(year, AttendanceFigures()),
-        "moves": moves,
-        "role": role_in(member.user, member.cell),
-        # Where the cell sent the member to attend for a while: the host's name
-        # and the dates, nothing of the host's records.
-        "stays": member.stays.select_related("cell").order_by("-joined_cell_on", "-pk"),
+        "body": body,
         "may_move": (
             request.user.has_perm(CHANGE_MEMBER)
             and services.move_refusal(member) is None
