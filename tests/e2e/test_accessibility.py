@@ -209,7 +209,7 @@ def test_the_committee_officer_s_pages(screen, demo_site):
     assert opened == {"home": 1, "sessions:committee": 1, "password_change": 1}
     # Then inside a cell, as the officer reads it after opening it from the matrix.
     page.goto(demo_site.url + "/")
-    page.locator("main form[action='/workplace/'] button").first.click()
+    page.locator("main button[form='open-cell']").first.click()
     page.wait_for_load_state()
     inside, more = audit_links(page, demo_site.url, urlsplit(page.url).path, *held_meetings())
     assert {"sessions:summary", "sessions:annual_report"} <= set(inside)
