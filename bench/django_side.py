@@ -69,6 +69,8 @@ def measure(out, repeat, warmup, budget):
     """Time every page in-process: median, 95th percentile, queries."""
     from django.test import Client
 
+    from members.versions import data_changed
+
     repeat, warmup, budget = int(repeat), int(warmup), float(budget)
     objects = Objects()
     results = {}
@@ -86,6 +88,8 @@ def measure(out, repeat, warmup, budget):
             data = None
             if page.method == "POST":
                 data = post_data(page, client, path, objects, token=f"inproc-{n}")
+            if page.after_write:
+                data_changed(objects.member_record.cell_id)
             with counting_queries() as count:
                 t0 = time.perf_counter()
                 response = client.get(path) if data is None else client.post(path, data)

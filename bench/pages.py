@@ -45,6 +45,10 @@ class Page:
     # (two people saving the same sheet at once is a conflict, answered 409
     # and tested in tests/test_attendance_sheet.py; not what a load run is for).
     spread: bool = False
+    # Measured right after a write to the cell: its data version renewed
+    # before each request (not timed), so a part kept in the cache for the
+    # version (members/versions.py) is rendered again each time.
+    after_write: bool = False
 
 
 def sheet_fields(objects) -> dict:
@@ -178,6 +182,76 @@ PAGES = [
         "anonymous",
         "sessions:calendar_feed",
         args=lambda o: [o.member_record.calendar_token],
+    ),
+    # The pages whose parts are kept for each version of the cell's data, as
+    # the first person to open them after a write sees them.
+    Page(
+        "home-member-write",
+        "Member's home, right after a write",
+        "member",
+        "home",
+        after_write=True,
+    ),
+    Page(
+        "home-secretary-write",
+        "Secretary's home, right after a write",
+        "secretary",
+        "home",
+        after_write=True,
+    ),
+    Page(
+        "home-leader-write",
+        "Leader's home, right after a write",
+        "leader",
+        "home",
+        after_write=True,
+    ),
+    Page(
+        "plan-write",
+        "Plan of the year, right after a write",
+        "secretary",
+        "sessions:plan",
+        args=lambda o: [o.year],
+        after_write=True,
+    ),
+    Page(
+        "members-write",
+        "Member list (first page), right after a write",
+        "secretary",
+        "members:list",
+        after_write=True,
+    ),
+    Page(
+        "member-write",
+        "Member page, right after a write",
+        "leader",
+        "members:detail",
+        args=lambda o: [o.veteran.pk],
+        after_write=True,
+    ),
+    Page(
+        "summary-write",
+        "Summaries of the year, right after a write",
+        "leader",
+        "sessions:summary",
+        args=lambda o: [o.year - 1],
+        after_write=True,
+    ),
+    Page(
+        "report-write",
+        "Annual report, right after a write",
+        "leader",
+        "sessions:annual_report",
+        args=lambda o: [o.year - 1],
+        after_write=True,
+    ),
+    Page(
+        "calendar-write",
+        "Calendar feed, right after a write",
+        "anonymous",
+        "sessions:calendar_feed",
+        args=lambda o: [o.member_record.calendar_token],
+        after_write=True,
     ),
 ]
 PAGES_BY_KEY = {page.key: page for page in PAGES}
