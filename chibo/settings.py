@@ -190,7 +190,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CHIBO_CACHE_MAX_ENTRIES", 200)},
+            "OPTIONS": {"MAX_ENTRIES": env_int("CHIBO_CACHE_MAX_ENTRIES", 1000)},
         }
     }
 # How long a rendered part is kept: only to free memory, never for freshness.
