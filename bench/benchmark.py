@@ -278,8 +278,11 @@ def measure_pages(options):
     (workdir / "pages.json").write_text(
         json.dumps({f"{k}/{s}": r for (k, s), r in results.items()} | {"machine": info})
     )
+    report = pages_report(results, options, info)
     if options.write:
-        write_section("pages", pages_report(results, options, info))
+        write_section("pages", report)
+    else:
+        print("\n" + report)
 
 
 def ratio(result, floors, page):
