@@ -345,6 +345,13 @@ def verdicts(page, results, kind, sizes):
 
 
 def pages_report(results, options, info):
+    sizes = [s for s in SIZES if s in options.sizes]
+    committee = ""
+    if "committee" in sizes:
+        committee = (
+            f", {RATIO_TARGETS['committee']}× for the committee's pages at the committee size "
+            f"(200 cells; a cell's pages, measured in its first cell: {RATIO_TARGETS['cell']}×)"
+        )
     lines = [header(info, command_line())]
     lines.append(
         f"Each page: {options.warmup} warm-up requests, then up to {options.repeat} timed "
@@ -353,15 +360,12 @@ def pages_report(results, options, info):
         "DEBUG=0, whitenoise's manifest, requests as from nginx terminating TLS). Times in "
         "milliseconds; × floor is the page's median over the median of the floor for the "
         f"same role; the targets are {RATIO_TARGETS['cell']}× at the cell size and "
-        f"{RATIO_TARGETS['large']}× at the large size, "
-        f"{RATIO_TARGETS['committee']}× for the committee's pages at the committee size "
-        f"(200 cells; a cell's pages measured in its first cell: {RATIO_TARGETS['cell']}×), "
-        "or the page's own target in ms (the save: 50 ms for the cell size's 30 members; "
-        "the exports: 2 s); the query count of a page is the same at every size. "
-        "A page has no figures at the sizes it is not measured at.\n"
+        f"{RATIO_TARGETS['large']}× at the large size{committee}, or the page's own target "
+        "in ms (the save: 50 ms for the cell size's 30 members; the exports: 2 s), and the "
+        "same query count at every size. A page's cells are empty at a size it is not "
+        "measured at.\n"
     )
     labels = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-    sizes = [s for s in SIZES if s in options.sizes]
     for kind in options.databases:
         lines.append(f"\n### {labels[kind]}\n")
         head = "| page | role |"

@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 # calendar feed, by its token); "officer" a committee officer working at the
 # committee, the root of the committee size's tree (its pages are the
 # committee's, measured at that size only).
-ROLES = ("member", "secretary", "leader", "anonymous", "officer")
 OFFICER = "officer"
+ROLES = ("member", "secretary", "leader", "anonymous", OFFICER)
 
 # The sizes of data (``load_bulk --size``) the page table is measured at.
 SIZES = ("cell", "large", "committee")
@@ -48,7 +48,7 @@ class Page:
     # Own target in milliseconds (median), besides the ratio to the floor, and
     # the sizes it applies to.
     target_ms: float | None = None
-    target_sizes: tuple = ("cell", "large")
+    target_sizes: tuple = CELL_SIZES
     # The sizes of data the page is measured at (its cells are empty at the
     # others).
     sizes: tuple = CELL_SIZES

@@ -369,3 +369,5 @@ def test_without_the_committee_size_the_table_is_as_before():
     text = write_table(results, ["cell"])
     assert "| page | role | cell: median | p95 | queries | × floor | targets |" in text
     assert "officer" not in text.split("### SQLite", 1)[1]
+    intro = next(line for line in text.splitlines() if line.startswith("Each page:"))
+    assert "committee" not in intro
