@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from importlib import import_module
 
-from bench.pages import MIX, PAGES, PAGES_BY_KEY, TOKEN, Objects, form_fields, resolve
+from bench.pages import MIX, PAGES_BY_KEY, TOKEN, Objects, form_fields, pages_at, resolve
 
 SESSIONS_PER_ROLE = {"member": 20, "leader": 3, "secretary": 1}
 # Requests arrive as from nginx, which terminates TLS (docs/deploy.md):
@@ -65,8 +65,8 @@ def post_data(page, client, path, objects, token):
     return data
 
 
-def measure(out, repeat, warmup, budget):
-    """Time every page in-process: median, 95th percentile, queries."""
+def measure(out, repeat, warmup, budget, size):
+    """Time every page measured at ``size`` in-process: median, 95th percentile, queries."""
     from django.test import Client
 
     from members.versions import data_changed
@@ -74,7 +74,7 @@ def measure(out, repeat, warmup, budget):
     repeat, warmup, budget = int(repeat), int(warmup), float(budget)
     objects = Objects()
     results = {}
-    for page in PAGES:
+    for page in pages_at(size):
         path = resolve(page, objects)
         client = Client(headers=PROXY_HEADERS)
         user = objects.user(page.role)

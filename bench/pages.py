@@ -12,8 +12,19 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 # Roles a page is measured for. "anonymous" is a visitor without a login (the
-# calendar feed, by its token).
-ROLES = ("member", "secretary", "leader", "anonymous")
+# calendar feed, by its token); "officer" a committee officer working at the
+# committee, the root of the committee size's tree (its pages are the
+# committee's, measured at that size only).
+OFFICER = "officer"
+ROLES = ("member", "secretary", "leader", "anonymous", OFFICER)
+
+# The sizes of data (``load_bulk --size``) the page table is measured at.
+SIZES = ("cell", "large", "committee")
+# A cell's pages are measured at the cell and large sizes; the committee size
+# holds 200 cells of the cell size, and its own pages (the officer's).
+CELL_SIZES = ("cell", "large")
+EVERY_SIZE = (*CELL_SIZES, "committee")
+COMMITTEE_SIZE = ("committee",)
 
 # In a save, a token unique to the request replaces this marker.
 TOKEN = "BENCHTOKEN"  # noqa: S105 - a marker, not a password
@@ -37,7 +48,10 @@ class Page:
     # Own target in milliseconds (median), besides the ratio to the floor, and
     # the sizes it applies to.
     target_ms: float | None = None
-    target_sizes: tuple = ("cell", "large")
+    target_sizes: tuple = CELL_SIZES
+    # The sizes of data the page is measured at (its cells are empty at the
+    # others).
+    sizes: tuple = CELL_SIZES
     # How a save is checked afterwards: ``saved(token)`` is how many complete
     # saves carry the token (1 for each save answered with success).
     saved: Callable | None = None
@@ -89,13 +103,16 @@ def sheets_saved_with(token: str) -> int:
 
 PAGES = [
     # The floor: only the logged-in base layout (bench/urls.py), per role.
-    Page("floor-member", "Floor: base layout", "member", "bench-floor"),
+    Page("floor-member", "Floor: base layout", "member", "bench-floor", sizes=EVERY_SIZE),
     Page("floor-secretary", "Floor: base layout", "secretary", "bench-floor"),
-    Page("floor-leader", "Floor: base layout", "leader", "bench-floor"),
-    # Each role's home.
-    Page("home-member", "Member's home", "member", "home"),
+    Page("floor-leader", "Floor: base layout", "leader", "bench-floor", sizes=EVERY_SIZE),
+    Page("floor-officer", "Floor: base layout", OFFICER, "bench-floor", sizes=COMMITTEE_SIZE),
+    # Each role's home. The member's and the leader's, and the summaries, are
+    # measured in the first cell of the committee size too: their query counts
+    # must not grow with the cells beside it.
+    Page("home-member", "Member's home", "member", "home", sizes=EVERY_SIZE),
     Page("home-secretary", "Secretary's home", "secretary", "home"),
-    Page("home-leader", "Leader's home", "leader", "home"),
+    Page("home-leader", "Leader's home", "leader", "home", sizes=EVERY_SIZE),
     # The plan, a session.
     Page("plan", "Plan of the year", "secretary", "sessions:plan", args=lambda o: [o.year]),
     Page(
@@ -152,6 +169,7 @@ PAGES = [
         "leader",
         "sessions:summary",
         args=lambda o: [o.year - 1],
+        sizes=EVERY_SIZE,
     ),
     Page(
         "export-csv",
@@ -253,6 +271,41 @@ PAGES = [
         args=lambda o: [o.member_record.calendar_token],
         after_write=True,
     ),
+    # The committee's pages, for an officer at the committee (the root node)
+    # of the committee size's 200 cells.
+    Page(
+        "committee-home",
+        "Committee's home (this year's matrix)",
+        OFFICER,
+        "home",
+        sizes=COMMITTEE_SIZE,
+    ),
+    Page(
+        "committee-last-year",
+        "Committee's matrix, last year",
+        OFFICER,
+        "sessions:committee",
+        args=lambda o: [o.year - 1],
+        sizes=COMMITTEE_SIZE,
+    ),
+    Page(
+        "committee-xlsx",
+        "Committee's Excel file, last year",
+        OFFICER,
+        "sessions:committee_xlsx",
+        args=lambda o: [o.year - 1],
+        target_ms=2000,
+        target_sizes=COMMITTEE_SIZE,
+        sizes=COMMITTEE_SIZE,
+    ),
+    Page(
+        "committee-home-write",
+        "Committee's home, right after a write in a cell",
+        OFFICER,
+        "home",
+        sizes=COMMITTEE_SIZE,
+        after_write=True,
+    ),
 ]
 PAGES_BY_KEY = {page.key: page for page in PAGES}
 
@@ -276,6 +329,11 @@ MIX = [
 ]
 
 
+def pages_at(size: str) -> list[Page]:
+    """The pages measured at ``size``, in the table's order."""
+    return [page for page in PAGES if size in page.sizes]
+
+
 def floor_key(page: Page) -> str | None:
     """The floor a page is compared with: the same role's base layout."""
     if page.key.startswith("floor-"):
@@ -290,23 +348,28 @@ class Objects:
     """The users and records the pages are measured with, picked from the data.
 
     The busiest ones: the session with the most content, the member with the
-    longest record, the latest recorded attendance sheets.
+    longest record, the latest recorded attendance sheets. All in the
+    database's first cell: at the committee size, the first of its 200 cells.
+    The committee officer is made when first asked for (``officer``).
     """
 
     # Attendance sheets the load runs save, one per virtual user (at most).
     SHEETS = 12
+    # The login of the committee officer the benchmark makes (load_bulk makes none).
+    OFFICER_LOGIN = "bench-officer"
 
     def __init__(self):
         from django.db.models import Count
         from django.utils import timezone
 
         from chibo.lib.roles import LEADER, MEMBER, SECRETARY
-        from members.models import Member
+        from members.models import Member, Organisation
         from sessions.models import ThematicSession
 
         self.year = timezone.localdate().year
+        self.cell = Organisation.objects.cells().order_by("pk").first()
         regular = Member.objects.filter(
-            temporary=False, left_cell_on__isnull=True, user__isnull=False
+            cell=self.cell, temporary=False, left_cell_on__isnull=True, user__isnull=False
         ).select_related("user")
         self.secretary = (
             regular.filter(user__roles__kind=SECRETARY, position="secretary").first().user
@@ -320,9 +383,17 @@ class Objects:
         )
         self.member = self.member_record.user
         self.veteran = (
-            Member.objects.annotate(rows=Count("attendances")).order_by("-rows", "pk").first()
+            Member.objects.filter(cell=self.cell)
+            .annotate(rows=Count("attendances"))
+            .order_by("-rows", "pk")
+            .first()
         )
-        held = ThematicSession.objects.held().filter(attendances__isnull=False).distinct()
+        held = (
+            ThematicSession.objects.of_cell(self.cell)
+            .held()
+            .filter(attendances__isnull=False)
+            .distinct()
+        )
         # A session of last year with group meetings, or a contest, or else any.
         last_year = held.for_year(self.year - 1)
         self.session = (
@@ -334,6 +405,7 @@ class Objects:
         self.sheets = list(held.order_by("-start", "-pk")[: self.SHEETS])
         self.recorded = self.sheets[0]
         self._sheet_members = {}
+        self._officer = None
 
     def with_sheet(self, session) -> "Objects":
         """The same objects, with ``session`` as the attendance sheet shown."""
@@ -348,7 +420,34 @@ class Objects:
             self._sheet_members[pk] = [row.member.pk for row in self.recorded.roster().rows]
         return self._sheet_members[pk]
 
+    @property
+    def committee(self):
+        """The root of the first cell's tree: the committee the officer works at."""
+        node = self.cell.parent
+        while node.parent_id is not None:
+            node = node.parent
+        return node
+
+    @property
+    def officer(self):
+        """A committee officer at the root: the committee role, given as an administrator does.
+
+        load_bulk makes no login above the cells, so the benchmark gives one
+        with the service behind ``manage.py give_role`` (a new login without
+        a password); the login works at the committee, its only role.
+        """
+        if self._officer is None:
+            from chibo.lib.roles import COMMITTEE
+            from members.setup import give_role
+
+            self._officer = give_role(
+                username=self.OFFICER_LOGIN, organisation=self.committee, kind=COMMITTEE
+            ).user
+        return self._officer
+
     def user(self, role):
+        if role == OFFICER:
+            return self.officer
         return {
             "member": self.member,
             "secretary": self.secretary,

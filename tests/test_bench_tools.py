@@ -1,11 +1,25 @@
 """The benchmark's own tools still fit the app (the benchmark itself is run by hand)."""
 
+import argparse
+
 import pytest
 from django.test import Client
 
+from bench import benchmark
 from bench.django_side import PROXY_HEADERS, fill_form
-from bench.pages import PAGES, PAGES_BY_KEY, TOKEN, Objects, form_fields, resolve
+from bench.pages import (
+    PAGES,
+    PAGES_BY_KEY,
+    TOKEN,
+    Objects,
+    floor_key,
+    form_fields,
+    pages_at,
+    resolve,
+)
 from chibo.demo.bulk import BulkLoader, Size
+from chibo.lib.roles import COMMITTEE
+from members.models import Organisation, Role
 from sessions.models import Attendance
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +206,168 @@ def test_the_standby_run_sorts_requests_into_phases_and_reports_them():
     text = standby.report(result, options, {"machine": "m", "date": "d", "python": "3"})
     assert "| the roll-ups during the outage | 1 requests, 1 answered 200" in text
     assert "✗" not in text
+
+
+# --- The committee size ------------------------------------------------------------
+
+
+@pytest.fixture
+def committee_bulk(now, settings):
+    """load_bulk's committee size in small: three cells under the migration's committee."""
+    settings.ROOT_URLCONF = "bench.urls"
+    size = Size(members=6, groups=2, years=2, sessions_per_year=3, photos_per_session=0, cells=3)
+    BulkLoader(size, seed=3, today=now.date()).run()
+    return Objects()
+
+
+def test_the_officer_works_at_the_committee_with_a_floor_of_their_own(committee_bulk):
+    first = Organisation.objects.cells().order_by("pk").first()
+    officer = committee_bulk.officer
+    assert committee_bulk.officer == officer  # made once
+    role = Role.objects.get(user=officer)
+    assert (role.kind, role.organisation) == (COMMITTEE, first.parent)
+    assert role.organisation.parent is None  # the root of the tree
+    for key in ("committee-home", "committee-last-year", "committee-xlsx"):
+        assert floor_key(PAGES_BY_KEY[key]) == "floor-officer"
+    assert PAGES_BY_KEY["floor-officer"].role == "officer"
+
+    client = Client(headers=PROXY_HEADERS)
+    client.force_login(officer)
+    floor = client.get(resolve(PAGES_BY_KEY["floor-officer"], committee_bulk))
+    assert floor.status_code == 200
+    assert "<nav" in floor.text and "<h1" not in floor.text
+    home = client.get(resolve(PAGES_BY_KEY["committee-home"], committee_bulk))
+    assert home.status_code == 200
+    assert "Chi bộ số 2" in home.text and "Chi bộ số 3" in home.text  # the matrix of its cells
+
+
+def test_at_the_committee_size_the_cell_pages_are_the_first_cells(committee_bulk):
+    first = Organisation.objects.cells().order_by("pk").first()
+    assert committee_bulk.cell == first
+    for user in (committee_bulk.member, committee_bulk.leader, committee_bulk.secretary):
+        assert user.members.get().cell == first
+    assert committee_bulk.recorded.plan.cell == first
+
+
+def test_every_page_measured_at_the_committee_size_answers(committee_bulk):
+    keys = [page.key for page in pages_at("committee")]
+    assert keys == [
+        "floor-member",
+        "floor-leader",
+        "floor-officer",
+        "home-member",
+        "home-leader",
+        "summary",
+        "committee-home",
+        "committee-last-year",
+        "committee-xlsx",
+    ]
+    for page in pages_at("committee"):
+        client = Client(headers=PROXY_HEADERS)
+        client.force_login(committee_bulk.user(page.role))
+        assert client.get(resolve(page, committee_bulk)).status_code == page.expect, page.key
+    # The officer's pages are measured at the committee size only.
+    assert "committee-home" not in {page.key for page in pages_at("cell")}
+    assert "floor-officer" not in {page.key for page in pages_at("large")}
+
+
+def result(median, queries=5):
+    return {"median_ms": median, "p95_ms": median * 1.2, "queries": [queries], "n": 50}
+
+
+def committee_results(**changes):
+    """Made-up results of the cell and committee sizes on SQLite."""
+    cell = {page.key: result(5.0, 9) for page in pages_at("cell")}  # 2.5x
+    cell |= {"floor-member": result(2.0), "floor-secretary": result(2.0)}
+    cell |= {"floor-leader": result(2.0)}
+    committee = {
+        "floor-member": result(2.0),
+        "floor-leader": result(2.0),
+        "floor-officer": result(4.0, 4),
+        "home-member": result(5.0, 9),  # 2.5x: within the cell size's 3x
+        "home-leader": result(10.0, 9),  # 5x: a cell's page misses 3x
+        "summary": result(4.0, 9),
+        "committee-home": result(19.6, 11),  # 4.9x: within 5x
+        "committee-last-year": result(24.0, 11),  # 6x: misses
+        "committee-xlsx": result(1500.0, 11),  # within its 2000 ms
+    }
+    committee |= changes
+    return {("sqlite", "cell"): cell, ("sqlite", "committee"): committee}
+
+
+def verdict(results, key):
+    return benchmark.verdicts(PAGES_BY_KEY[key], results, "sqlite", ["cell", "committee"])
+
+
+def test_the_committee_pages_are_held_to_5x_and_a_cells_pages_there_to_3x():
+    assert benchmark.RATIO_TARGETS["committee"] == 5
+    results = committee_results()
+    assert verdict(results, "committee-home") == []
+    assert verdict(results, "committee-last-year") == ["committee: 6.00× > 5× (+20.0 %)"]
+    assert verdict(results, "home-member") == []
+    assert verdict(results, "home-leader") == ["committee: 5.00× > 3× (+66.7 %)"]
+    # The Excel file has its own target instead of a ratio.
+    assert verdict(results, "committee-xlsx") == []
+    slow = committee_results(**{"committee-xlsx": result(2500.0, 11)})
+    assert verdict(slow, "committee-xlsx") == ["committee: 2500 ms > 2000 ms (+25 %)"]
+
+
+def test_a_page_whose_queries_grow_with_the_committee_misses():
+    results = committee_results(summary=result(4.0, 12))
+    assert verdict(results, "summary") == ["queries grow: cell [9] → committee [12]"]
+
+
+def write_table(results, sizes):
+    options = argparse.Namespace(
+        warmup=5, repeat=50, budget=20.0, databases=["sqlite"], sizes=sizes
+    )
+    info = {"date": "d", "machine": "m", "python": "3.11", "django": "5.2", "sqlite": "3"}
+    return benchmark.pages_report(results, options, info)
+
+
+def row(text, title, role):
+    return next(line for line in text.splitlines() if line.startswith(f"| {title} | {role} |"))
+
+
+def test_the_table_has_a_committee_column_group_with_its_verdicts():
+    text = write_table(committee_results(), ["cell", "committee"])
+    head = (
+        "| page | role | cell: median | p95 | queries | × floor "
+        "| committee: median | p95 | queries | × floor | targets |"
+    )
+    assert head in text
+    assert "5× for the committee's pages at the committee size" in text
+    columns = head.count("|")
+    for line in text.splitlines():
+        if line.startswith("| ") and "---" not in line:
+            assert line.count("|") == columns, line
+    # A cell's page measured at both sizes.
+    assert row(text, "Member's home", "member") == (
+        "| Member's home | member | 5.0 | 6.0 | 9 | 2.50× | 5.0 | 6.0 | 9 | 2.50× | ✓ |"
+    )
+    # The committee's pages: empty at the cell size.
+    assert row(text, "Committee's home (this year's matrix)", "officer") == (
+        "| Committee's home (this year's matrix) | officer |  |  |  |  "
+        "| 19.6 | 23.5 | 11 | 4.90× | ✓ |"
+    )
+    assert "| ✗ committee: 6.00× > 5× (+20.0 %) |" in row(
+        text, "Committee's matrix, last year", "officer"
+    )
+    assert row(text, "Committee's Excel file, last year", "officer").endswith(
+        "| 1500.0 | 1800.0 | 11 | 375.00× | ✓ |"
+    )
+    assert row(text, "Floor: base layout", "officer").endswith("| 4.0 | 4.8 | 4 |  | (floor) |")
+    # A page of the cell size only: empty at the committee size.
+    assert row(text, "Secretary's home", "secretary").startswith(
+        "| Secretary's home | secretary | 5.0 | 6.0 | 9 | 2.50× |  |  |  |  | ✓ |"
+    )
+
+
+def test_without_the_committee_size_the_table_is_as_before():
+    results = committee_results()
+    del results[("sqlite", "committee")]
+    text = write_table(results, ["cell"])
+    assert "| page | role | cell: median | p95 | queries | × floor | targets |" in text
+    assert "officer" not in text.split("### SQLite", 1)[1]
+    intro = next(line for line in text.splitlines() if line.startswith("Each page:"))
+    assert "committee" not in intro
