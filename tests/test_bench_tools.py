@@ -261,6 +261,7 @@ def test_every_page_measured_at_the_committee_size_answers(committee_bulk):
         "committee-home",
         "committee-last-year",
         "committee-xlsx",
+        "committee-home-write",
     ]
     for page in pages_at("committee"):
         client = Client(headers=PROXY_HEADERS)
