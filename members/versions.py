@@ -18,6 +18,8 @@ write against the pages it changes.
 """
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,12 +55,45 @@ def organisation_of(instance) -> int | None:
     return getattr(obj, f"{last}_id", None)
 
 
+# Inside ``one_renewal()``: the organisations written to so far, renewed at its end.
+_pending: ContextVar[set | None] = ContextVar("chibo_versions_pending", default=None)
+
+
+@contextmanager
+def one_renewal():
+    """Renew each organisation written to in the block once, at the block's end.
+
+    For a loader that saves thousands of rows in one transaction (the demo,
+    ``load_bulk``): PostgreSQL keeps every version of a row updated again
+    and again in one transaction, and each UPDATE walks them all, so one
+    renewal per row saved grows with the square of the rows. Use it inside
+    the transaction (``with transaction.atomic(), one_renewal():``), so that
+    the renewal is still part of the write; nothing may render a cached part
+    inside the block.
+    """
+    outer = _pending.get()
+    if outer is not None:  # nested: the outer block renews
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    data_changed(*pending)
+
+
 def data_changed(*organisation_ids) -> None:
     """Give these organisations and every committee above them a new data version.
 
     One UPDATE: the committees are found by a subquery down their children."""
     wanted = {pk for pk in organisation_ids if pk is not None}
     if not wanted:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending |= wanted
         return
     above, path = Q(pk__in=wanted), "children"
     for _level in range(DEPTH - 1):
@@ -81,7 +116,13 @@ def raise_old_tree(sender, instance, raw=False, **kwargs):
     committee needs a new version too, and after the save only the new one is
     found above the cell."""
     if not raw and not instance._state.adding and instance.pk is not None:
-        data_changed(instance.pk)
+        # Named now, not found later from the cell: one_renewal() renews at its end.
+        path, above = "parent", []
+        for _level in range(DEPTH - 1):
+            above.append(path)
+            path += "__parent"
+        old_tree = Organisation.objects.filter(pk=instance.pk).values_list(*above).first() or ()
+        data_changed(instance.pk, *old_tree)
 
 
 def raise_own_version(sender, instance, raw=False, **kwargs):

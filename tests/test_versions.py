@@ -367,3 +367,19 @@ def test_the_member_page_is_kept_apart_for_each_set_of_permissions(
     assert '<dt class="col-sm-3">Tài khoản</dt>' not in client.get(page).text
     make_exemption(own, dt.date(2020, 4, 1))
     assert "01/04/2020" in client.get(page).text
+
+
+def test_a_loader_renews_each_version_once_at_the_end_of_its_block(cell, sibling, groups):
+    from members.versions import one_renewal
+
+    before = (version(cell), version(cell.parent), version(sibling))
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic(), one_renewal():
+            for n in range(5):
+                make_member(groups[0], name=f"Đảng viên {n}")
+            rename_group({"groups": groups})
+            assert version(cell) == before[0]  # not yet: once, at the end
+    renewals = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([q for q in renewals if "data_version" in q["sql"]]) == 1
+    assert version(cell) != before[0] and version(cell.parent) != before[1]
+    assert version(sibling) == before[2]

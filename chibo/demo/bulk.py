@@ -32,6 +32,7 @@ from chibo.lib.files import discard
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from chibo.lib.text import vietnamese_sort_key
 from members.models import Exemption, Member, Organisation, PartyGroup, Role, single_cell
+from members.versions import one_renewal
 from sessions.figures import refresh_figures
 from sessions.grading import scheme_on
 from sessions.models import (
@@ -227,7 +228,7 @@ class BulkLoader:
                 "dữ liệu trống (vừa chạy migrate), để không trộn dữ liệu thử với dữ liệu thật."
             )
         try:
-            with transaction.atomic():
+            with transaction.atomic(), one_renewal():
                 for number, cell in enumerate(self.write_cells(), start=1):
                     self.cell = cell
                     self.login_prefix = f"cb{number:03d}-" if number > 1 else ""

@@ -27,6 +27,7 @@ from chibo.demo.siblings import SiblingLoader
 from chibo.lib.dates import add_months
 from chibo.lib.roles import LEADER, MEMBER, SECRETARY
 from members.models import Exemption, Member, PartyGroup, Role, single_cell
+from members.versions import one_renewal
 from sessions.figures import refresh_figures
 from sessions.grading import scheme_on
 from sessions.models import (
@@ -718,7 +719,7 @@ class DemoLoader:
         self.members = {}
 
     def run(self):
-        with transaction.atomic():
+        with transaction.atomic(), one_renewal():
             self.load_profile()
             self.load_groups()
             self.load_members()
