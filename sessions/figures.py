@@ -154,9 +154,12 @@ def count_members(rows, years=None) -> dict[tuple, dict]:
     # worked out once per meeting, not once per row (the rows share them).
     tz = timezone.get_current_timezone()
     when = {}
-    for (cell_id, member_id), member_rows in groupby(
-        rows.iterator(chunk_size=5000), key=itemgetter(0, 1)
-    ):
+    # The whole database (``recount``) in chunks, through a server-side cursor on
+    # PostgreSQL. A write's few members in one fetch: PostgreSQL plans a cursor
+    # for its first rows, and for a sheet's 30 members that plan took 90 ms
+    # where the query itself takes 4.
+    fetched = rows.iterator(chunk_size=5000) if years is None else rows
+    for (cell_id, member_id), member_rows in groupby(fetched, key=itemgetter(0, 1)):
         by_year = defaultdict(list)
         for _cell, _member, status, start, thematic in member_rows:
             if start not in when:
