@@ -64,9 +64,8 @@ def one_renewal():
     """Renew each organisation written to in the block once, at the block's end.
 
     For a loader that saves thousands of rows in one transaction (the demo,
-    ``load_bulk``): PostgreSQL keeps every version of a row updated again
-    and again in one transaction, and each UPDATE walks them all, so one
-    renewal per row saved grows with the square of the rows. Use it inside
+    ``load_bulk``): one renewal per row saved would write thousands of
+    versions of the same rows, which PostgreSQL keeps until the commit. Use it inside
     the transaction (``with transaction.atomic(), one_renewal():``), so that
     the renewal is still part of the write; nothing may render a cached part
     inside the block.
