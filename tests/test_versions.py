@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from members import services as member_services
 from members.models import Member, Organisation, PartyGroup, single_cell
-from members.versions import data_changed
+from members.versions import data_changed, one_renewal
 from sessions import services
 from sessions.models import Attendance, ThematicSession
 from tests.factories import at, make_exemption, make_member, make_plan, make_session, record
@@ -370,15 +370,13 @@ def test_the_member_page_is_kept_apart_for_each_set_of_permissions(
 
 
 def test_a_loader_renews_each_version_once_at_the_end_of_its_block(cell, sibling, groups):
-    from members.versions import one_renewal
 
     before = (version(cell), version(cell.parent), version(sibling))
-    with CaptureQueriesContext(connection) as queries:
-        with transaction.atomic(), one_renewal():
-            for n in range(5):
-                make_member(groups[0], name=f"Đảng viên {n}")
-            rename_group({"groups": groups})
-            assert version(cell) == before[0]  # not yet: once, at the end
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), one_renewal():
+        for n in range(5):
+            make_member(groups[0], name=f"Đảng viên {n}")
+        rename_group({"groups": groups})
+        assert version(cell) == before[0]  # not yet: once, at the end
     renewals = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert len([q for q in renewals if "data_version" in q["sql"]]) == 1
     assert version(cell) != before[0] and version(cell.parent) != before[1]
