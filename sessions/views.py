@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -377,19 +377,33 @@ def session_detail(request, pk):
     session = get_object_or_404(
         cell_sessions(request)
         .select_related("plan__cell", "preparer", "presiding", "minute_taker")
-        .prefetch_related(
-            Prefetch("group_meetings", queryset=meetings),
-            "documents",
+        .prefetch_related(Prefetch("group_meetings", queryset=meetings), "documents"),
+        pk=pk,
+    )
+
+    def tail_context():
+        prefetch_related_objects(
+            [session],
             "postponements",
             "photos",
             Prefetch("contest_teams", queryset=ContestTeam.objects.select_related("group")),
             Prefetch("awards", queryset=Award.objects.select_related("member")),
-        ),
-        pk=pk,
-    )
+        )
+        return {"session": session}
+
     member = member_of(request.user)
     context = {
         "session": session,
+        # The contest's results, the photos, the postponements and the
+        # conclusion: for each version of the cell's data.
+        "tail": rendered_template(
+            request,
+            "session-tail",
+            cell_of(request.user),
+            "sessions/_session_tail.html",
+            tail_context,
+            session.pk,
+        ),
         "schedule": session.schedule_for(member),
         "own_attendance": (
             Attendance.objects.filter(session=session, member=member).first() if member else None

@@ -381,3 +381,18 @@ def test_a_loader_renews_each_version_once_at_the_end_of_its_block(cell, sibling
     assert len([q for q in renewals if "data_version" in q["sql"]]) == 1
     assert version(cell) != before[0] and version(cell.parent) != before[1]
     assert version(sibling) == before[2]
+
+
+def test_the_next_session_page_shows_a_postponement_and_a_conclusion(
+    client, secretary, member, now
+):
+    session = make_session(make_plan(2020), start=at(2020, 9, 3), topic="Chuyển đổi số")
+    page = reverse("sessions:detail", args=[session.pk])
+    client.force_login(member)
+    assert "Các lần hoãn" not in client.get(page).text
+    services.postpone_session(session=session, start=None, end=None, reason="Trùng lịch họp")
+    assert "Trùng lịch họp" in client.get(page).text.split("Các lần hoãn", 1)[1]
+    client.force_login(secretary)  # another role: the same part, and what was saved since
+    ThematicSession.objects.filter(pk=session.pk).update(conclusion="Giao các tổ triển khai.")
+    data_changed(session.plan.cell_id)  # an update() sends no signal
+    assert "Giao các tổ triển khai." in client.get(page).text
